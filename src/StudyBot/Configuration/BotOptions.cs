@@ -1,0 +1,25 @@
+using StudyBot.Learners;
+
+namespace StudyBot.Configuration;
+
+public sealed class BotOptions
+{
+    public const string Section = "Bot";
+
+    public long[] AdminIds { get; set; } = [];
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+    public string DeliveryTime { get; set; } = "08:00";
+    public string Language { get; set; } = "zh-CN";
+
+    // Language -> pack name that is active for that language (Bot:Packs:zh-CN).
+    public Dictionary<string, string> Packs { get; set; } = [];
+
+    public int SweepIntervalSeconds { get; set; } = 20;
+
+    // Updates of different chats handled at once; one chat's updates stay in order.
+    public int UpdateConcurrency { get; set; } = 128;
+
+    public bool IsAdmin(long userId) => AdminIds.Contains(userId);
+
+    public TimeOnly DefaultDeliveryTime => TimeOfDay.Parse(DeliveryTime);
+}

@@ -1,0 +1,15 @@
+namespace StudyBot.Configuration;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public string ConnectionString { get; set; } = "Data Source=data/studybot.db";
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

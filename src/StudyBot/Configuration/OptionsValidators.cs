@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using StudyBot.Localization;
+using StudyBot.Learners;
+
+namespace StudyBot.Configuration;
+
+internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelegramOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BotToken))
+        {
+            errors.Add("Telegram:BotToken is missing: set it (for example Telegram__BotToken=123456:ABC...) to the token @BotFather gave you");
+        }
+        else if (!LooksLikeToken(options.BotToken))
+        {
+            errors.Add("Telegram:BotToken is not a bot token: it must look like 123456:ABC... (the value is not shown)");
+        }
+
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"Telegram:ApiBaseUrl: '{options.ApiBaseUrl}' is not an http(s) address");
+        }
+
+        if (options.MaxMessagesPerSecond is < 1 or > 1000)
+        {
+            errors.Add($"Telegram:MaxMessagesPerSecond: {options.MaxMessagesPerSecond} is outside 1..1000");
+        }
+
+        if (options.Mode == TelegramMode.Webhook)
+        {
+            if (!Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var hook) || hook.Scheme != Uri.UriSchemeHttps)
+            {
+                errors.Add("Telegram:WebhookUrl must be a public https address in Webhook mode");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.WebhookSecret))
+            {
+                errors.Add("Telegram:WebhookSecret is required in Webhook mode");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool LooksLikeToken(string token)
+    {
+        var colon = token.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && token[..colon].All(char.IsAsciiDigit) && colon < token.Length - 1 && !token.Any(char.IsWhiteSpace);
+    }
+}
+
+internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? ValidateOptionsResult.Fail("Database:ConnectionString is empty")
+            : ValidateOptionsResult.Success;
+}
+
+internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BotOptions options)
+    {
+        var errors = new List<string>();
+        if (!TimeZones.TryFind(options.TimeZone, out _))
+        {
+            errors.Add($"Bot:TimeZone: '{options.TimeZone}' is not an IANA time zone");
+        }
+
+        if (!TimeOfDay.TryParse(options.DeliveryTime, out _))
+        {
+            errors.Add($"Bot:DeliveryTime: '{options.DeliveryTime}' is not a time of day as HH:MM");
+        }
+
+        if (!Languages.IsSupported(options.Language))
+        {
+            errors.Add($"Bot:Language: '{options.Language}' is not one of {string.Join(", ", Languages.Supported)}");
+        }
+
+        if (options.SweepIntervalSeconds is < 1 or > 300)
+        {
+            errors.Add($"Bot:SweepIntervalSeconds: {options.SweepIntervalSeconds} is outside 1..300");
+        }
+
+        if (options.UpdateConcurrency is < 1 or > 4096)
+        {
+            errors.Add($"Bot:UpdateConcurrency: {options.UpdateConcurrency} is outside 1..4096");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,22 @@
+namespace StudyBot.Configuration;
+
+public sealed class TelegramOptions
+{
+    public const string Section = "Telegram";
+
+    public string BotToken { get; set; } = "";
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+    public TelegramMode Mode { get; set; } = TelegramMode.Polling;
+    public string? WebhookUrl { get; set; }
+    public string? WebhookSecret { get; set; }
+    public int MaxMessagesPerSecond { get; set; } = 30;
+
+    // Telegram caps a long poll near 50 s; the client's own HTTP timeout is 100 s.
+    public int PollTimeoutSeconds { get; set; } = 25;
+}
+
+public enum TelegramMode
+{
+    Polling,
+    Webhook,
+}

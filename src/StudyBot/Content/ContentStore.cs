@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using StudyBot.Data;
+using StudyBot.Localization;
+
+namespace StudyBot.Content;
+
+public sealed class ContentStore(Database database, TimeProvider time, IOptions<BotOptions> botOptions)
+{
+    // The active pack of a language is read at most once per import, not once per learner.
+    private readonly ConcurrentDictionary<string, ActivePack?> activeByLanguage = new(StringComparer.Ordinal);
+
+    public async Task<ImportSummary> ImportAsync(ContentPack pack, CancellationToken cancellationToken)
+    {
+        var language = Languages.Normalize(pack.Language) ?? throw new ArgumentException("validate the pack first", nameof(pack));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+
+        const string upsertPack = """
+            INSERT INTO packs (name, language, start_date, imported_utc)
+            VALUES (@Name, @Language, @StartDate, @ImportedUtc)
+            ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
+            RETURNING id
+            """;
+        var packId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            upsertPack,
+            new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = time.GetUtcNow().UtcDateTime },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
+        var replaced = await connection.ExecuteAsync(new CommandDefinition(deleteItems, new { PackId = packId }, transaction, cancellationToken: cancellationToken));
+
+        const string insertItem = """
+            INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
+            VALUES (@PackId, @Position, @Theme, @Quote, @Source, @Prompt, @PinnedDate)
+            """;
+        var rows = pack.Items.Select((item, index) => new
+        {
+            PackId = packId,
+            Position = index,
+            Theme = item.Theme.Trim(),
+            Quote = item.Quote.Trim(),
+            Source = item.Source.Trim(),
+            Prompt = item.Prompt.Trim(),
+            PinnedDate = item.Date,
+        });
+        await connection.ExecuteAsync(new CommandDefinition(insertItem, rows, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+
+        activeByLanguage.Clear();
+        return new ImportSummary(pack.Name, pack.Items.Count, replaced);
+    }
+
+    public async Task<bool> AnyPackAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM packs", cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)
+    {
+        var pack = await ActivePackAsync(language, cancellationToken)
+            ?? await ActivePackAsync(botOptions.Value.Language, cancellationToken);
+        return pack is null ? null : ItemSelector.ItemFor(date, pack.Start, pack.Items);
+    }
+
+    private async Task<ActivePack?> ActivePackAsync(string language, CancellationToken cancellationToken)
+    {
+        if (activeByLanguage.TryGetValue(language, out var cached))
+        {
+            return cached;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        botOptions.Value.Packs.TryGetValue(language, out var configuredName);
+
+        // The configured pack wins; otherwise the one imported last in that language.
+        const string selectPack = """
+            SELECT id AS Id, start_date AS StartDate
+            FROM packs
+            WHERE (@ConfiguredName IS NOT NULL AND name = @ConfiguredName)
+               OR (@ConfiguredName IS NULL AND language = @Language)
+            ORDER BY imported_utc DESC, id DESC
+            LIMIT 1
+            """;
+        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(new CommandDefinition(
+            selectPack, new { ConfiguredName = configuredName, Language = language }, cancellationToken: cancellationToken));
+
+        ActivePack? active = null;
+        if (row is not null)
+        {
+            const string selectItems = """
+                SELECT theme AS Theme, quote AS Quote, source AS Source, prompt AS Prompt, pinned_date AS PinnedDate
+                FROM content_items
+                WHERE pack_id = @PackId
+                ORDER BY position
+                """;
+            var items = await connection.QueryAsync<ItemRow>(new CommandDefinition(selectItems, new { PackId = row.Id }, cancellationToken: cancellationToken));
+            active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate)).ToList());
+        }
+
+        activeByLanguage[language] = active;
+        return active;
+    }
+
+    private sealed record ActivePack(DateOnly Start, IReadOnlyList<ContentItem> Items);
+
+    private sealed class PackRow
+    {
+        public long Id { get; set; }
+        public DateOnly StartDate { get; set; }
+    }
+
+    private sealed class ItemRow
+    {
+        public string Theme { get; set; } = "";
+        public string Quote { get; set; } = "";
+        public string Source { get; set; } = "";
+        public string Prompt { get; set; } = "";
+        public DateOnly? PinnedDate { get; set; }
+    }
+}
+
+public sealed record ImportSummary(string PackName, int ItemsAdded, int ItemsReplaced);

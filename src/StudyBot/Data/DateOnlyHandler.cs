@@ -1,0 +1,24 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+
+namespace StudyBot.Data;
+
+// Local days are stored as 'yyyy-MM-dd' text, which sorts as dates and reads back the same everywhere,
+// including from MAX(local_date), where SQLite reports no column type.
+internal sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+{
+    public override void SetValue(IDbDataParameter parameter, DateOnly value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public override DateOnly Parse(object value) => value switch
+    {
+        string text => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateOnly date => date,
+        DateTime dateTime => DateOnly.FromDateTime(dateTime),
+        _ => throw new DataException($"Cannot read {value.GetType().Name} as a date"),
+    };
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+using StudyBot.Configuration;
+using StudyBot.Content;
+using StudyBot.Data;
+using StudyBot.Delivery;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Reflections;
+using StudyBot.Telegram;
+using Telegram.Bot;
+
+namespace StudyBot.Hosting;
+
+public static class StudyBotServices
+{
+    public static HostApplicationBuilder AddStudyBot(this HostApplicationBuilder builder)
+    {
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        builder.AddSettings().AddData().AddTelegram().AddFeatures().AddSchedule();
+        return builder;
+    }
+
+    private static HostApplicationBuilder AddSettings(this HostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    private static HostApplicationBuilder AddData(this HostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<Database>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddHostedService<StartupTasks>();
+        return builder;
+    }
+
+    private static HostApplicationBuilder AddTelegram(this HostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // Request URLs carry the token, so this client's HttpClient logs nothing.
+        services.AddHttpClient(nameof(TelegramBotClient), http => http.Timeout = TimeSpan.FromSeconds(90))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RemoveAllLoggers();
+        services.AddSingleton<ITelegramBotClient>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TelegramBotClient));
+            return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, options.ApiBaseUrl), http);
+        });
+        services.AddSingleton<BotIdentity>();
+        services.AddSingleton<BotMessenger>();
+        services.AddSingleton<UpdateInbox>();
+        services.AddSingleton<UpdateHandler>();
+        services.AddSingleton<UpdateDispatcher>();
+        services.AddHostedService<PollingService>();
+        return builder;
+    }
+
+    private static HostApplicationBuilder AddFeatures(this HostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<Texts>();
+        services.AddSingleton<PackValidator>();
+        services.AddSingleton<ContentStore>();
+        services.AddSingleton<LearnerStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<LearnerSchedule>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<DeliverySweep>();
+        services.AddSingleton<ReflectionStore>();
+        services.AddSingleton<ReflectionReceiver>();
+        services.AddSingleton<HistoryCommand>();
+
+        // The order here is the order of /help and of the command menu.
+        services.AddSingleton<IBotCommand, StartCommand>();
+        services.AddSingleton<IBotCommand, TodayCommand>();
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
+        services.AddSingleton<IBotCommand, TimeCommand>();
+        services.AddSingleton<IBotCommand, TimeZoneCommand>();
+        services.AddSingleton<IBotCommand, LanguageCommand>();
+        services.AddSingleton<IBotCommand, PauseCommand>();
+        services.AddSingleton<IBotCommand, ResumeCommand>();
+        services.AddSingleton<IBotCommand, StopCommand>();
+        services.AddSingleton<IBotCommand, HelpCommand>();
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
+        return builder;
+    }
+
+    private static HostApplicationBuilder AddSchedule(this HostApplicationBuilder builder)
+    {
+        var interval = TimeSpan.FromSeconds(builder.Configuration.GetValue<int?>($"{BotOptions.Section}:{nameof(BotOptions.SweepIntervalSeconds)}") ?? 20);
+        // The in-memory store: all durable state is in our own tables. Quartz keeps schedulers in a
+        // process-wide registry by name, so each host gets its own name.
+        var properties = new Dictionary<string, string?> { ["quartz.scheduler.instanceName"] = $"StudyBot-{Guid.NewGuid():N}" };
+        builder.Services.AddQuartz(properties, q =>
+        {
+            q.ScheduleJob<DeliverySweepJob>(
+                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
+                j => j.WithIdentity(DeliverySweepJob.Key));
+            q.ScheduleJob<InboxPruneJob>(
+                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()),
+                j => j.WithIdentity(InboxPruneJob.Key));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Localization;
+using StudyBot.Telegram;
+
+namespace StudyBot.Learners;
+
+// Lists the commands registered in DI, so a new command appears here without editing this class.
+public sealed class HelpCommand(IServiceProvider services, Texts texts) : IBotCommand
+{
+    public string Name => "help";
+    public CommandAudience Audience => CommandAudience.Learner;
+
+    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var commands = services.GetServices<IBotCommand>().ToList();
+        var builder = new StringBuilder(texts.Get(context.Language, "HelpHeader"));
+        AppendSection(builder, commands.Where(c => c.Audience == CommandAudience.Learner), context.Language);
+        var adminCommands = commands.Where(c => c.Audience == CommandAudience.Admin).ToList();
+        if (context.IsAdmin && adminCommands.Count > 0)
+        {
+            builder.Append("\n\n").Append(texts.Get(context.Language, "HelpAdminHeader"));
+            AppendSection(builder, adminCommands, context.Language);
+        }
+
+        builder.Append("\n\n").Append(texts.Get(context.Language, "HelpFooter"));
+        await context.ReplyAsync(builder.ToString(), cancellationToken);
+    }
+
+    private void AppendSection(StringBuilder builder, IEnumerable<IBotCommand> commands, string language)
+    {
+        foreach (var command in commands)
+        {
+            builder.Append("\n/").Append(command.Name).Append(" — ").Append(texts.Get(language, "Cmd_" + command.Name));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace StudyBot.Learners;
+
+public sealed class Learner
+{
+    public long ChatId { get; set; }
+    public string DisplayName { get; set; } = "";
+    public string Language { get; set; } = "";
+    public string TimeZone { get; set; } = "";
+    public string DeliveryTime { get; set; } = "";
+    public string Status { get; set; } = LearnerStatus.Active;
+    public DateTime? NextDeliveryUtc { get; set; }
+    public DateTime SubscribedUtc { get; set; }
+
+    public TimeOnly DeliveryTimeOfDay => TimeOfDay.Parse(DeliveryTime);
+    public TimeZoneInfo Zone => TimeZones.Get(TimeZone);
+    public bool IsSubscribed => Status is LearnerStatus.Active or LearnerStatus.Paused;
+}
+
+public static class LearnerStatus
+{
+    public const string Active = "active";
+    public const string Paused = "paused";
+    public const string Stopped = "stopped";
+
+    // Telegram said 403 or "chat not found": nothing more is sent until the learner comes back.
+    public const string Blocked = "blocked";
+}

@@ -1,0 +1,75 @@
+using Dapper;
+using StudyBot.Data;
+
+namespace StudyBot.Learners;
+
+public sealed class LearnerStore(Database database, TimeProvider time)
+{
+    private const string Columns = """
+        chat_id AS ChatId, display_name AS DisplayName, language AS Language, time_zone AS TimeZone,
+        delivery_time AS DeliveryTime, status AS Status, next_delivery_utc AS NextDeliveryUtc, subscribed_utc AS SubscribedUtc
+        """;
+
+    public async Task<Learner?> GetAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = $"SELECT {Columns} FROM learners WHERE chat_id = @ChatId";
+        return await connection.QuerySingleOrDefaultAsync<Learner>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+    }
+
+    /// <returns>true when this call created the learner (the unique chat_id decides, not a prior read).</returns>
+    public async Task<bool> TryCreateAsync(Learner learner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            INSERT INTO learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc)
+            VALUES (@ChatId, @DisplayName, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc)
+            ON CONFLICT (chat_id) DO NOTHING
+            """;
+        var now = time.GetUtcNow().UtcDateTime;
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            learner.ChatId,
+            learner.DisplayName,
+            learner.Language,
+            learner.TimeZone,
+            learner.DeliveryTime,
+            learner.Status,
+            learner.NextDeliveryUtc,
+            SubscribedUtc = now,
+            UpdatedUtc = now,
+        }, cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    public async Task SaveSettingsAsync(Learner learner, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            UPDATE learners
+            SET language = @Language, time_zone = @TimeZone, delivery_time = @DeliveryTime, status = @Status,
+                next_delivery_utc = @NextDeliveryUtc, updated_utc = @UpdatedUtc
+            WHERE chat_id = @ChatId
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            learner.ChatId,
+            learner.Language,
+            learner.TimeZone,
+            learner.DeliveryTime,
+            learner.Status,
+            learner.NextDeliveryUtc,
+            UpdatedUtc = time.GetUtcNow().UtcDateTime,
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            UPDATE learners SET status = @Status, next_delivery_utc = NULL, updated_utc = @UpdatedUtc
+            WHERE chat_id = @ChatId
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StudyBot.Hosting;
+
+// appsettings.json is copied next to the binary, so the bot reads it wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddStudyBot();
+using var host = builder.Build();
+
+try
+{
+    // Settings are checked before anything starts, so a bad one is one line, not a stack trace.
+    host.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (OptionsValidationException e)
+{
+    Console.Error.WriteLine($"StudyBot cannot start: {string.Join("; ", e.Failures)}");
+    return 1;
+}
+
+await host.RunAsync();
+return 0;

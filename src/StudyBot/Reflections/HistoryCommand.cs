@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using StudyBot.Localization;
+using StudyBot.Telegram;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
+
+namespace StudyBot.Reflections;
+
+// /history shows page 1; the Older/Newer buttons ("h:<page>") edit the same message in place.
+public sealed class HistoryCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
+{
+    public const int PageSize = 5;
+    private const int QuoteLimit = 120;
+    private const int TextLimit = 500;
+
+    public string Name => "history";
+    public CommandAudience Audience => CommandAudience.Learner;
+    public string Prefix => "h";
+
+    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var (text, keyboard) = await RenderAsync(context.ChatId, 1, context.Language, cancellationToken);
+        await context.ReplyAsync(text, cancellationToken, keyboard);
+    }
+
+    public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)
+    {
+        await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+        if (query.Message is not { } message || !int.TryParse(data, NumberStyles.None, CultureInfo.InvariantCulture, out var page))
+        {
+            return;
+        }
+
+        var (text, keyboard) = await RenderAsync(message.Chat.Id, page, language, cancellationToken);
+        await messenger.EditTextAsync(message.Chat.Id, message.Id, text, keyboard, cancellationToken);
+    }
+
+    private async Task<(string Text, InlineKeyboardMarkup? Keyboard)> RenderAsync(long chatId, int page, string language, CancellationToken cancellationToken)
+    {
+        var total = await reflections.CountAsync(chatId, cancellationToken);
+        if (total == 0)
+        {
+            return (texts.Get(language, "HistoryEmpty"), null);
+        }
+
+        var pages = (total + PageSize - 1) / PageSize;
+        page = Math.Clamp(page, 1, pages);
+        var entries = await reflections.PageAsync(chatId, (page - 1) * PageSize, PageSize, cancellationToken);
+
+        var builder = new StringBuilder(texts.Get(language, "HistoryHeader", total, page, pages));
+        foreach (var entry in entries)
+        {
+            builder.Append("\n\n")
+                .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
+                .Append('“').Append(Shorten(entry.Quote, QuoteLimit)).Append("” — ").Append(entry.Source).Append('\n')
+                .Append(Shorten(entry.Text, TextLimit));
+        }
+
+        var buttons = new List<InlineKeyboardButton>();
+        if (page < pages)
+        {
+            buttons.Add(InlineKeyboardButton.WithCallbackData(texts.Get(language, "HistoryOlder"), $"h:{page + 1}"));
+        }
+
+        if (page > 1)
+        {
+            buttons.Add(InlineKeyboardButton.WithCallbackData(texts.Get(language, "HistoryNewer"), $"h:{page - 1}"));
+        }
+
+        return (builder.ToString(), buttons.Count == 0 ? null : new InlineKeyboardMarkup(buttons));
+    }
+
+    private static string Shorten(string text, int limit) =>
+        text.Length <= limit ? text : string.Concat(text.AsSpan(0, limit), "…");
+}

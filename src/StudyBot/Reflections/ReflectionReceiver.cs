@@ -1,0 +1,38 @@
+using System.Globalization;
+using StudyBot.Delivery;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Telegram;
+using Telegram.Bot.Types;
+
+namespace StudyBot.Reflections;
+
+// Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
+public sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, BotMessenger messenger, Texts texts)
+{
+    public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
+    {
+        var chatId = message.Chat.Id;
+        if (learner is not { IsSubscribed: true })
+        {
+            await messenger.SendTextAsync(chatId, texts.Get(language, "NotSubscribed"), cancellationToken);
+            return;
+        }
+
+        var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
+        if (prompt is null)
+        {
+            await messenger.SendTextAsync(chatId, texts.Get(language, "NoPromptYet"), cancellationToken);
+            return;
+        }
+
+        var text = message.Text!;
+        var isEdit = message.EditDate is not null;
+        var result = await reflections.SaveAsync(chatId, message.Id, prompt.Id, text, isEdit, cancellationToken);
+        var length = new StringInfo(text).LengthInTextElements;
+        var confirmation = result == SaveResult.Updated
+            ? texts.Get(language, "ReflectionUpdated", length)
+            : texts.Get(language, "ReflectionSaved", length);
+        await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: message.Id);
+    }
+}

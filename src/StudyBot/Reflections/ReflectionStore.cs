@@ -1,0 +1,72 @@
+using Dapper;
+using StudyBot.Data;
+
+namespace StudyBot.Reflections;
+
+public sealed class ReflectionStore(Database database, TimeProvider time)
+{
+    // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
+    public async Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = now };
+        if (isEdit)
+        {
+            const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
+            if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, cancellationToken: cancellationToken)) == 1)
+            {
+                return SaveResult.Updated;
+            }
+        }
+
+        const string insert = """
+            INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
+            VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
+            ON CONFLICT (chat_id, message_id) DO NOTHING
+            """;
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, parameters, cancellationToken: cancellationToken));
+        return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
+    }
+
+    public async Task<int> CountAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT COUNT(*) FROM reflections WHERE chat_id = @ChatId";
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ReflectionEntry>> PageAsync(long chatId, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
+                   d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            WHERE r.chat_id = @ChatId
+            ORDER BY r.created_utc DESC, r.id DESC
+            LIMIT @Take OFFSET @Skip
+            """;
+        return (await connection.QueryAsync<ReflectionEntry>(new CommandDefinition(sql, new { ChatId = chatId, Skip = skip, Take = take }, cancellationToken: cancellationToken))).AsList();
+    }
+}
+
+public enum SaveResult
+{
+    Created,
+    Updated,
+    AlreadySaved,
+}
+
+public sealed class ReflectionEntry
+{
+    public long Id { get; set; }
+    public string Text { get; set; } = "";
+    public DateTime CreatedUtc { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public string Theme { get; set; } = "";
+    public string Quote { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string Prompt { get; set; } = "";
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using Telegram.Bot;
+using Telegram.Bot.Types.Enums;
+
+namespace StudyBot.Telegram;
+
+// Long polling with our own loop rather than ReceiveAsync: that one moves the offset before the
+// handler runs and handles one update at a time. Here a batch is stored in the inbox first, then
+// the offset moves (confirmed by the next getUpdates), then the batch is dispatched concurrently.
+public sealed partial class PollingService(
+    ITelegramBotClient client,
+    UpdateInbox inbox,
+    UpdateDispatcher dispatcher,
+    BotIdentity identity,
+    IOptions<TelegramOptions> options,
+    ILogger<PollingService> logger) : BackgroundService
+{
+    private static readonly UpdateType[] AllowedUpdates =
+        [UpdateType.Message, UpdateType.EditedMessage, UpdateType.CallbackQuery, UpdateType.MyChatMember];
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await LearnIdentityAsync(stoppingToken);
+
+        // Updates stored before a crash but never handled go first, in their original order.
+        foreach (var update in await inbox.ListUnhandledAsync(stoppingToken))
+        {
+            await dispatcher.EnqueueAsync(update, stoppingToken);
+        }
+
+        int? offset = null;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var updates = await client.GetUpdates(offset, limit: 100, timeout: options.Value.PollTimeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: stoppingToken);
+                failures = 0;
+                if (updates.Length == 0)
+                {
+                    continue;
+                }
+
+                var fresh = await inbox.StoreAsync(updates, stoppingToken);
+                offset = updates.Max(u => u.Id) + 1;
+                foreach (var update in fresh)
+                {
+                    await dispatcher.EnqueueAsync(update, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // The library retries a failing getUpdates with no delay at all; back off here.
+                failures++;
+                var delay = Backoff(failures);
+                LogPollFailed(e, delay.TotalSeconds);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await dispatcher.DrainAsync(cancellationToken);
+    }
+
+    private async Task LearnIdentityAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var me = await client.GetMe(stoppingToken);
+                identity.Username = me.Username;
+                LogConnected(me.Username ?? "?");
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures++;
+                var delay = Backoff(failures);
+                LogPollFailed(e, delay.TotalSeconds);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10)) * (0.75 + Random.Shared.NextDouble() / 2)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Telegram as @{Username}")]
+    private partial void LogConnected(string username);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling failed; retrying in {DelaySeconds:F1} s")]
+    private partial void LogPollFailed(Exception exception, double delaySeconds);
+}

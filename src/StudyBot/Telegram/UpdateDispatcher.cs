@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using Telegram.Bot.Types;
+
+namespace StudyBot.Telegram;
+
+// Updates of different chats run concurrently; one chat's updates run strictly in order.
+// Each chat maps to one lane (a channel read by one loop), so ordering needs no locks.
+public sealed partial class UpdateDispatcher : IAsyncDisposable
+{
+    private readonly Channel<Update>[] lanes;
+    private readonly Task[] readers;
+    private readonly UpdateHandler handler;
+    private readonly UpdateInbox inbox;
+    private readonly ILogger<UpdateDispatcher> logger;
+    private readonly CancellationTokenSource stopping = new();
+
+    public UpdateDispatcher(UpdateHandler handler, UpdateInbox inbox, IOptions<BotOptions> options, ILogger<UpdateDispatcher> logger)
+    {
+        this.handler = handler;
+        this.inbox = inbox;
+        this.logger = logger;
+        lanes = new Channel<Update>[options.Value.UpdateConcurrency];
+        readers = new Task[lanes.Length];
+        for (var i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = Channel.CreateBounded<Update>(new BoundedChannelOptions(256) { SingleReader = true });
+            var lane = lanes[i];
+            readers[i] = Task.Run(() => ReadLaneAsync(lane));
+        }
+    }
+
+    public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken)
+    {
+        var chat = UpdateInbox.ChatOf(update);
+        var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
+        return lane.Writer.WriteAsync(update, cancellationToken);
+    }
+
+    // Lets the queued updates finish; what does not finish stays unhandled in the inbox for the next start.
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        foreach (var lane in lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        try
+        {
+            await Task.WhenAll(readers).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stopping.CancelAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lane in lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await stopping.CancelAsync();
+        await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stopping.Dispose();
+    }
+
+    private async Task ReadLaneAsync(Channel<Update> lane)
+    {
+        await foreach (var update in lane.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await handler.HandleAsync(update, stopping.Token);
+                await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Left unhandled in the inbox, so it is tried again at the next start: it may be a
+                // reflection, and a database that was briefly unavailable must not lose it.
+                LogFailed(e, update.Id);
+                await ApologizeAsync(update);
+            }
+        }
+    }
+
+    private async Task ApologizeAsync(Update update)
+    {
+        try
+        {
+            await handler.ApologizeAsync(update, stopping.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogApologyFailed(e, update.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the user that update {UpdateId} failed")]
+    private partial void LogApologyFailed(Exception exception, long updateId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Update {UpdateId} failed; it stays in the inbox for the next start")]
+    private partial void LogFailed(Exception exception, long updateId);
+}

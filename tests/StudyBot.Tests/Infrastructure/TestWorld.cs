@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StudyBot.Delivery;
+using StudyBot.FakeBotApi;
+using StudyBot.Hosting;
+
+namespace StudyBot.Tests.Infrastructure;
+
+// One fake Telegram, one SQLite file in a temp folder and one fake clock; bots started on them
+// are real hosts talking HTTP to the fake. Restart tests start a second bot on the same file.
+public sealed class TestWorld : IAsyncDisposable
+{
+    // Monday 2026-12-07 02:00 UTC = 10:00 in Asia/Shanghai, the default zone.
+    public static readonly DateTimeOffset DefaultStart = new(2026, 12, 7, 2, 0, 0, TimeSpan.Zero);
+
+    private readonly string directory;
+    private readonly List<IHost> hosts = [];
+
+    private TestWorld(FakeBotApiServer api, string directory, DateTimeOffset start)
+    {
+        Api = api;
+        this.directory = directory;
+        Clock = new FakeTimeProvider(start);
+        DatabasePath = Path.Combine(directory, "studybot.db");
+    }
+
+    public FakeBotApiServer Api { get; }
+    public FakeTimeProvider Clock { get; }
+    public string DatabasePath { get; }
+    public IHost Bot => hosts[^1];
+    public CapturedLogs Logs { get; } = new();
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public static async Task<TestWorld> CreateAsync(DateTimeOffset? start = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "studybot-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return new TestWorld(await FakeBotApiServer.StartAsync(), directory, start ?? DefaultStart);
+    }
+
+    public static async Task<TestWorld> StartAsync(DateTimeOffset? start = null, Action<Dictionary<string, string?>>? settings = null)
+    {
+        var world = await CreateAsync(start);
+        settings?.Invoke(world.Settings);
+        await world.StartBotAsync();
+        return world;
+    }
+
+    public IHost BuildBot()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = directory });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = Api.Token,
+            ["Telegram:ApiBaseUrl"] = Api.BaseUrl,
+            ["Telegram:PollTimeoutSeconds"] = "2",
+            ["Database:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["Bot:AdminIds:0"] = "900",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddStudyBot();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(Logs);
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        return builder.Build();
+    }
+
+    public async Task<IHost> StartBotAsync()
+    {
+        var host = BuildBot();
+        hosts.Add(host);
+        await host.StartAsync();
+        return host;
+    }
+
+    public async Task StopBotAsync()
+    {
+        await Bot.StopAsync();
+    }
+
+    public T Get<T>() where T : notnull => Bot.Services.GetRequiredService<T>();
+
+    public Task<SweepResult> SweepAsync() => Get<DeliverySweep>().RunOnceAsync(CancellationToken.None);
+
+    public async Task<SweepResult> AdvanceToAsync(DateTimeOffset utc)
+    {
+        Clock.SetUtcNow(utc);
+        return await SweepAsync();
+    }
+
+    public TestDatabase Db => new(DatabasePath);
+
+    public TestLearner Learner(long chatId) => new(this, chatId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in hosts)
+        {
+            try
+            {
+                await host.StopAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            host.Dispose();
+        }
+
+        await Api.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
