@@ -4,11 +4,13 @@ using Dapper;
 
 namespace StudyBot.Data;
 
-// Instants are UTC DateTime everywhere. SQLite keeps them as fixed-width ISO text with 'Z',
-// so string order is time order and the next_delivery_utc index answers range queries.
+// Instants are UTC DateTime everywhere. On SQLite they are text in exactly the format
+// Microsoft.Data.Sqlite itself writes for a DateTime parameter (Dapper does not route every
+// DateTime parameter through a handler), so all stored instants compare as strings in time
+// order and the next_delivery_utc index answers range queries. Reads come back as UTC.
 internal sealed class UtcDateTimeHandler : SqlMapper.TypeHandler<DateTime>
 {
-    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    private const string Format = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
     private static int registered;
 
     public static void Register()

@@ -4,8 +4,8 @@ namespace StudyBot.Learners;
 
 internal static class TimeZones
 {
-    // TryFindSystemTimeZoneById also accepts Windows ids, lower case and legacy names;
-    // learners and settings must name a real IANA zone, so only an exact IANA id passes.
+    // TryFindSystemTimeZoneById also accepts Windows ids, lower case and legacy names (PRC, EST5EDT);
+    // learners and settings must name an IANA Area/City zone (or UTC), spelled exactly.
     public static bool TryFind(string? id, [NotNullWhen(true)] out TimeZoneInfo? zone)
     {
         zone = null;
@@ -14,7 +14,7 @@ internal static class TimeZones
             return false;
         }
 
-        if (!found.HasIanaId || !string.Equals(found.Id, id, StringComparison.Ordinal))
+        if (!found.HasIanaId || !string.Equals(found.Id, id, StringComparison.Ordinal) || !(id.Contains('/', StringComparison.Ordinal) || id == "UTC"))
         {
             return false;
         }
