@@ -29,6 +29,12 @@ public sealed partial class DeliverySender(
 
         try
         {
+            // The caller's copy may be older than a send that finished a moment ago.
+            if (await deliveries.IsPendingAsync(delivery.Id, cancellationToken) is false)
+            {
+                return null;
+            }
+
             if (DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, TimeZones.Get(delivery.TimeZone)) > delivery.LocalDate)
             {
                 // The learner's day ended before this could go out: a prompt belongs to its day.

@@ -43,11 +43,11 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         return await TryClaimAsync(connection, null, chatId, localDate, item, time.GetUtcNow().UtcDateTime, cancellationToken);
     }
 
-    public async Task<DeliveryRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> IsPendingAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = $"SELECT {Columns} FROM deliveries d JOIN learners l ON l.chat_id = d.chat_id WHERE d.id = @Id";
-        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        const string sql = "SELECT COUNT(*) FROM deliveries WHERE id = @Id AND sent_utc IS NULL AND failure IS NULL";
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<DeliveryRecord?> GetForDateAsync(long chatId, DateOnly localDate, CancellationToken cancellationToken)

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StudyBot.Tests.Infrastructure;
+
+namespace StudyBot.Tests.Hosting;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Telegram:BotToken", "", "Telegram:BotToken is missing")]
+    [InlineData("Telegram:BotToken", "not-a-token", "Telegram:BotToken is not a bot token")]
+    [InlineData("Telegram:ApiBaseUrl", "ftp://example", "Telegram:ApiBaseUrl")]
+    [InlineData("Telegram:MaxMessagesPerSecond", "0", "Telegram:MaxMessagesPerSecond")]
+    [InlineData("Bot:TimeZone", "Mars/Base", "Bot:TimeZone: 'Mars/Base' is not an IANA time zone")]
+    [InlineData("Bot:DeliveryTime", "25:99", "Bot:DeliveryTime")]
+    [InlineData("Bot:Language", "fr", "Bot:Language")]
+    public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
+    {
+        await using var world = await TestWorld.CreateAsync();
+        world.Settings[key] = value;
+        using var host = world.BuildBot();
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(expected, string.Join("; ", error.Failures));
+    }
+
+    [Fact]
+    public async Task The_program_without_a_token_prints_one_line_naming_the_key_and_exits_with_an_error()
+    {
+        // The bot's own output folder (its runtimeconfig and dependencies), built alongside the tests.
+        var bot = AppContext.BaseDirectory.Replace(
+            Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        Assert.True(File.Exists(bot), bot);
+        var start = new ProcessStartInfo("dotnet", [bot])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.Environment["Telegram__BotToken"] = "";
+        start.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "never.db")}";
+
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Telegram:BotToken is missing", line);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task The_token_never_appears_in_a_log_line_even_when_requests_fail()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        world.Api.FailNext("getUpdates", 2, 500, "Internal Server Error");
+        await learner.SendAsync("/start");
+        world.Api.FailNext("sendMessage", 1, 502, "Bad Gateway");
+        world.Api.UserSends(42, "/help");
+        var help = await learner.SendAsync("/help");
+        Assert.Contains("/today", help.Text);
+
+        var secret = world.Api.Token.Split(':')[1];
+        Assert.Contains(world.Logs.Lines, l => l.Contains("Polling failed", StringComparison.Ordinal));
+        Assert.Contains(world.Logs.Lines, l => l.Contains("Sending to chat 42 failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(world.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+    }
+}
