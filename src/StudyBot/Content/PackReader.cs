@@ -17,14 +17,18 @@ public static class PackReader
         Extensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
 
     /// <param name="defaults">CSV only: language and start when the caption does not name them.</param>
-    public static ContentPack Read(string fileName, string text, PackDefaults defaults) =>
-        Path.GetExtension(fileName).ToLowerInvariant() switch
+    public static ContentPack Read(string fileName, string text, PackDefaults defaults)
+    {
+        // Excel's "CSV UTF-8" and some editors start the file with a byte order mark.
+        text = text.TrimStart('\uFEFF');
+        return Path.GetExtension(fileName).ToLowerInvariant() switch
         {
             ".yaml" or ".yml" => ReadYaml(text),
             ".json" => ReadJson(text),
             ".csv" => ReadCsv(Path.GetFileNameWithoutExtension(fileName), text, defaults),
             var other => throw new PackFormatException(new PackProblem(fileName, $"'{other}' is not a pack format: use .yaml, .json or .csv")),
         };
+    }
 
     private static ContentPack ReadYaml(string text)
     {

@@ -171,6 +171,19 @@ public sealed class PackReaderTests
             pack.Items);
     }
 
+    [Theory]
+    [InlineData("p.csv")]
+    [InlineData("p.json")]
+    [InlineData("p.yaml")]
+    public void A_file_starting_with_a_byte_order_mark_is_read_as_without_it(string fileName)
+    {
+        var text = Path.GetExtension(fileName) switch { ".csv" => GoodCsv, ".json" => GoodJson, _ => GoodYaml };
+
+        var pack = PackReader.Read(fileName, "\uFEFF" + text, new PackDefaults("zh-CN", Start));
+
+        Assert.Equal(ExpectedItems, pack.Items);
+    }
+
     [Fact]
     public void A_CSV_with_Windows_line_endings_gives_the_same_items()
     {
