@@ -45,6 +45,12 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     public int GetUpdatesCalls { get; private set; }
     public TimeSpan ResponseDelay { get; set; }
 
+    // The most send requests that were being answered at the same moment.
+    public int MaxConcurrentSends => maxConcurrentSends;
+
+    private int concurrentSends;
+    private int maxConcurrentSends;
+
     public static async Task<FakeBotApiServer> StartAsync(string token = DefaultToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -258,6 +264,31 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
 
         var request = await ReadRequestAsync(context.Request);
+        var isSend = method is "sendMessage" or "sendDocument" or "sendPhoto" or "editMessageText";
+        if (isSend)
+        {
+            var now = Interlocked.Increment(ref concurrentSends);
+            int seen;
+            while (now > (seen = maxConcurrentSends) && Interlocked.CompareExchange(ref maxConcurrentSends, now, seen) != seen)
+            {
+            }
+        }
+
+        try
+        {
+            await AnswerAsync(context, method, request);
+        }
+        finally
+        {
+            if (isSend)
+            {
+                Interlocked.Decrement(ref concurrentSends);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, string method, Request request)
+    {
         if (ResponseDelay > TimeSpan.Zero && method != "getUpdates")
         {
             await Task.Delay(ResponseDelay, context.RequestAborted);

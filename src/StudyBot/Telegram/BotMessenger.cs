@@ -68,16 +68,13 @@ public sealed partial class BotMessenger(ITelegramBotClient client, ILogger<BotM
                 LogUnreachable(chatId, e.Message);
                 return new SendOutcome(SendStatus.Unreachable, Error: e.Message);
             case ApiRequestException e:
-                LogFailed(e, chatId);
+                LogFailed(chatId, $"{e.ErrorCode}: {e.Message}");
                 return new SendOutcome(SendStatus.Failed, Error: $"{e.ErrorCode}: {e.Message}");
-            case RequestException e:
-                LogFailed(e, chatId);
-                return new SendOutcome(SendStatus.Failed, Error: e.Message);
-            case HttpRequestException e:
-                LogFailed(e, chatId);
-                return new SendOutcome(SendStatus.Failed, Error: e.Message);
-            case TaskCanceledException e when e.InnerException is TimeoutException:
-                LogFailed(e, chatId);
+            case RequestException or HttpRequestException:
+                LogFailed(chatId, exception.Message);
+                return new SendOutcome(SendStatus.Failed, Error: exception.Message);
+            case TaskCanceledException { InnerException: TimeoutException }:
+                LogFailed(chatId, "timeout");
                 return new SendOutcome(SendStatus.Failed, Error: "timeout");
             default:
                 return null;
@@ -87,6 +84,6 @@ public sealed partial class BotMessenger(ITelegramBotClient client, ILogger<BotM
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} cannot be reached: {Reason}")]
     private partial void LogUnreachable(long chatId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending to chat {ChatId} failed")]
-    private partial void LogFailed(Exception exception, long chatId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending to chat {ChatId} failed: {Reason}")]
+    private partial void LogFailed(long chatId, string reason);
 }

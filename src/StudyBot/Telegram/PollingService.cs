@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.Telegram;
@@ -61,9 +62,7 @@ public sealed partial class PollingService(
             {
                 // The library retries a failing getUpdates with no delay at all; back off here.
                 failures++;
-                var delay = Backoff(failures);
-                LogPollFailed(e, delay.TotalSeconds);
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await BackOffAsync(e, failures, stoppingToken);
             }
         }
     }
@@ -89,11 +88,29 @@ public sealed partial class PollingService(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 failures++;
-                var delay = Backoff(failures);
-                LogPollFailed(e, delay.TotalSeconds);
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await BackOffAsync(e, failures, stoppingToken);
             }
         }
+    }
+
+    // Expected trouble (network, Telegram's own errors) is one quiet line; anything else keeps its stack.
+    private async Task BackOffAsync(Exception exception, int failures, CancellationToken stoppingToken)
+    {
+        var delay = Backoff(failures);
+        switch (exception)
+        {
+            case ApiRequestException { ErrorCode: 401 or 404 }:
+                LogTokenRejected(delay.TotalSeconds);
+                break;
+            case ApiRequestException or RequestException or HttpRequestException:
+                LogPollFailed(exception.Message, delay.TotalSeconds);
+                break;
+            default:
+                LogPollCrashed(exception, delay.TotalSeconds);
+                break;
+        }
+
+        await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private static TimeSpan Backoff(int failures) =>
@@ -102,6 +119,12 @@ public sealed partial class PollingService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Telegram as @{Username}")]
     private partial void LogConnected(string username);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling failed; retrying in {DelaySeconds:F1} s")]
-    private partial void LogPollFailed(Exception exception, double delaySeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling failed ({Reason}); retrying in {DelaySeconds:F1} s")]
+    private partial void LogPollFailed(string reason, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Polling failed; retrying in {DelaySeconds:F1} s")]
+    private partial void LogPollCrashed(Exception exception, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telegram rejected the bot token: check Telegram:BotToken; retrying in {DelaySeconds:F1} s")]
+    private partial void LogTokenRejected(double delaySeconds);
 }
