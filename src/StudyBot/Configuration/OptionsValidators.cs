@@ -23,9 +23,10 @@ internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOption
             errors.Add($"Telegram:ApiBaseUrl: '{options.ApiBaseUrl}' is not an http(s) address");
         }
 
-        if (options.MaxMessagesPerSecond is < 1 or > 1000)
+        var ceiling = options.PaidBroadcast ? 1000 : 30;
+        if (options.MaxMessagesPerSecond < 1 || options.MaxMessagesPerSecond > ceiling)
         {
-            errors.Add($"Telegram:MaxMessagesPerSecond: {options.MaxMessagesPerSecond} is outside 1..1000");
+            errors.Add($"Telegram:MaxMessagesPerSecond: {options.MaxMessagesPerSecond} is outside 1..{ceiling}" + (options.PaidBroadcast ? "" : " (up to 1000 with Telegram:PaidBroadcast=true)"));
         }
 
         if (options.Mode == TelegramMode.Webhook)

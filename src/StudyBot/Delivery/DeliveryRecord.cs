@@ -12,8 +12,5 @@ public sealed class DeliveryRecord
     public DateTime? SentUtc { get; set; }
     public long? MessageId { get; set; }
     public int Attempts { get; set; }
-
-    // Joined from the learner when the message is about to be sent.
-    public string Language { get; set; } = "";
-    public string TimeZone { get; set; } = "";
+    public string? Failure { get; set; }
 }

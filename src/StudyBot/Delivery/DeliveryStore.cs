@@ -3,6 +3,7 @@ using Dapper;
 using StudyBot.Content;
 using StudyBot.Data;
 using StudyBot.Learners;
+using StudyBot.Telegram;
 
 namespace StudyBot.Delivery;
 
@@ -10,14 +11,12 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         d.id AS Id, d.chat_id AS ChatId, d.local_date AS LocalDate, d.theme AS Theme, d.quote AS Quote, d.source AS Source,
-        d.prompt AS Prompt, d.sent_utc AS SentUtc, d.message_id AS MessageId, d.attempts AS Attempts,
-        l.language AS Language, l.time_zone AS TimeZone
+        d.prompt AS Prompt, d.sent_utc AS SentUtc, d.message_id AS MessageId, d.attempts AS Attempts, d.failure AS Failure
         """;
 
-    public const int MaxAttempts = 5;
-
     // Claim before send: the unique (chat_id, local_date) makes "did I win?" the database's answer.
-    public static async Task<long?> TryClaimAsync(DbConnection connection, DbTransaction? transaction, long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc, CancellationToken cancellationToken)
+    // The claim and its outbox row commit together, so a claimed delivery is always on its way.
+    private static async Task<long?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken)
     {
         const string sql = """
             INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc)
@@ -25,7 +24,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
         {
             ChatId = chatId,
             LocalDate = localDate,
@@ -35,35 +34,55 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             item.Prompt,
             ClaimedUtc = nowUtc,
         }, transaction, cancellationToken: cancellationToken));
+
+        if (id is { } deliveryId)
+        {
+            var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.Prompt, Priority = priority, Text = text, DeliveryId = deliveryId };
+            await OutboxStore.EnqueueAsync(connection, transaction, message, nowUtc, cancellationToken);
+        }
+
+        return id;
     }
 
-    public async Task<long?> TryClaimAsync(long chatId, DateOnly localDate, ContentItem item, CancellationToken cancellationToken)
+    /// <returns>true when this call claimed the day (the learner asked with /today).</returns>
+    public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await TryClaimAsync(connection, null, chatId, localDate, item, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var id = await TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id is not null;
     }
 
-    public async Task<bool> IsPendingAsync(long id, CancellationToken cancellationToken)
+    // A delivery whose send failed for good goes back to the outbox when the learner asks again.
+    public async Task<bool> RetryFailedAsync(long deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM deliveries WHERE id = @Id AND sent_utc IS NULL AND failure IS NULL";
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
+        var retried = await connection.ExecuteAsync(new CommandDefinition(outbox, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+        const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
+        await connection.ExecuteAsync(new CommandDefinition(delivery, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return retried == 1;
     }
 
     public async Task<DeliveryRecord?> GetForDateAsync(long chatId, DateOnly localDate, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = $"SELECT {Columns} FROM deliveries d JOIN learners l ON l.chat_id = d.chat_id WHERE d.chat_id = @ChatId AND d.local_date = @LocalDate";
+        const string sql = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.local_date = @LocalDate";
         return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(sql, new { ChatId = chatId, LocalDate = localDate }, cancellationToken: cancellationToken));
     }
 
     // The prompt a reflection belongs to: the one it replies to, else the latest one delivered.
+    // "Delivered" includes a prompt whose send is confirmed but not yet recorded: an answer can
+    // arrive within milliseconds of the prompt.
     public async Task<DeliveryRecord?> FindPromptForReplyAsync(long chatId, long? replyToMessageId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         if (replyToMessageId is { } replyTo)
         {
-            const string byMessage = $"SELECT {Columns} FROM deliveries d JOIN learners l ON l.chat_id = d.chat_id WHERE d.chat_id = @ChatId AND d.message_id = @MessageId";
+            const string byMessage = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.message_id = @MessageId";
             var replied = await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(byMessage, new { ChatId = chatId, MessageId = replyTo }, cancellationToken: cancellationToken));
             if (replied is not null)
             {
@@ -72,8 +91,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         }
 
         const string latest = $"""
-            SELECT {Columns} FROM deliveries d JOIN learners l ON l.chat_id = d.chat_id
-            WHERE d.chat_id = @ChatId AND d.sent_utc IS NOT NULL
+            SELECT {Columns} FROM deliveries d
+            WHERE d.chat_id = @ChatId AND d.failure IS NULL
             ORDER BY d.local_date DESC
             LIMIT 1
             """;
@@ -86,39 +105,6 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         const string sql = "SELECT MAX(local_date) FROM deliveries WHERE chat_id = @ChatId";
         var value = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
         return value is null ? null : DateOnly.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // Claimed but not confirmed by Telegram: a crash, a failed attempt, or a send still running.
-    public async Task<IReadOnlyList<DeliveryRecord>> ListPendingAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = $"""
-            SELECT {Columns} FROM deliveries d JOIN learners l ON l.chat_id = d.chat_id
-            WHERE d.sent_utc IS NULL AND d.failure IS NULL
-            ORDER BY d.claimed_utc
-            LIMIT @Limit
-            """;
-        return (await connection.QueryAsync<DeliveryRecord>(new CommandDefinition(sql, new { Limit = limit }, cancellationToken: cancellationToken))).AsList();
-    }
-
-    public async Task MarkSentAsync(long id, long messageId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "UPDATE deliveries SET sent_utc = @SentUtc, message_id = @MessageId, attempts = attempts + 1 WHERE id = @Id";
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, MessageId = messageId, SentUtc = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-    }
-
-    /// <param name="failure">null to try again later; a reason to give up on this delivery.</param>
-    public async Task MarkAttemptFailedAsync(long id, string? failure, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            UPDATE deliveries
-            SET attempts = attempts + 1,
-                failure = CASE WHEN @Failure IS NOT NULL THEN @Failure WHEN attempts + 1 >= @MaxAttempts THEN 'too many attempts' ELSE NULL END
-            WHERE id = @Id
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Failure = failure, MaxAttempts }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
@@ -136,18 +122,18 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<DueLearner>(new CommandDefinition(sql, new { Now = nowUtc, Active = LearnerStatus.Active, Limit = limit }, cancellationToken: cancellationToken))).AsList();
     }
 
-    // One transaction per batch: claims and the learners' new next-delivery times commit together.
-    public async Task<IReadOnlyList<long>> ApplyDuePlansAsync(IReadOnlyList<(DueLearner Learner, DuePlan Plan, ContentItem? Item)> plans, DateTime nowUtc, CancellationToken cancellationToken)
+    // One transaction per batch: claims, their outbox rows and the learners' next times commit together.
+    public async Task<int> ApplyDuePlansAsync(IReadOnlyList<DueWork> plans, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var claimed = new List<long>();
+        var claimed = 0;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        foreach (var (learner, plan, item) in plans)
+        foreach (var work in plans)
         {
-            if (plan.DeliverFor is { } date && item is not null
-                && await TryClaimAsync(connection, transaction, learner.ChatId, date, item, nowUtc, cancellationToken) is { } id)
+            if (work.Plan.DeliverFor is { } date && work.Item is not null
+                && await TryClaimAsync(connection, transaction, work.Learner.ChatId, date, work.Item, work.Text!, priority: 1, nowUtc, cancellationToken) is not null)
             {
-                claimed.Add(id);
+                claimed++;
             }
 
             // Only if nobody changed the learner meanwhile (a /time or /pause wins over the sweep).
@@ -157,9 +143,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
                 """;
             await connection.ExecuteAsync(new CommandDefinition(reschedule, new
             {
-                Next = plan.NextDeliveryUtc,
-                learner.ChatId,
-                Expected = learner.NextDeliveryUtc,
+                Next = work.Plan.NextDeliveryUtc,
+                work.Learner.ChatId,
+                Expected = work.Learner.NextDeliveryUtc,
                 Active = LearnerStatus.Active,
             }, transaction, cancellationToken: cancellationToken));
         }
@@ -168,6 +154,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         return claimed;
     }
 }
+
+public sealed record DueWork(DueLearner Learner, DuePlan Plan, ContentItem? Item, string? Text);
 
 public sealed class DueLearner
 {

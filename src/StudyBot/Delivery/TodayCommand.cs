@@ -1,11 +1,11 @@
-using StudyBot.Learners;
+using StudyBot.Content;
 using StudyBot.Localization;
 using StudyBot.Telegram;
 
 namespace StudyBot.Delivery;
 
 // /today is today's delivery, sent now: the scheduled one is not sent again the same local day.
-public sealed class TodayCommand(DeliveryStore deliveries, Content.ContentStore content, DeliverySender sender, Texts texts, TimeProvider time) : IBotCommand
+public sealed class TodayCommand(DeliveryStore deliveries, ContentStore content, OutboxSender outbox, Texts texts, TimeProvider time) : IBotCommand
 {
     public string Name => "today";
     public CommandAudience Audience => CommandAudience.Learner;
@@ -29,25 +29,21 @@ public sealed class TodayCommand(DeliveryStore deliveries, Content.ContentStore 
                 return;
             }
 
-            // Losing the claim means the sweep claimed today a moment ago; either way one row exists.
-            await deliveries.TryClaimAsync(learner.ChatId, today, item, cancellationToken);
-            delivery = await deliveries.GetForDateAsync(learner.ChatId, today, cancellationToken);
+            // Goes through the outbox ahead of bulk sends; losing the claim means the sweep claimed
+            // today a moment ago, and that delivery is already on its way.
+            await deliveries.TryClaimNowAsync(learner.ChatId, today, item, DeliveryText.Format(texts, learner.Language, item), cancellationToken);
+            outbox.Wake();
+            return;
         }
 
-        if (delivery!.SentUtc is null)
+        if (delivery.Failure is not null && await deliveries.RetryFailedAsync(delivery.Id, cancellationToken))
         {
-            switch ((await sender.SendAsync(delivery, cancellationToken))?.Status)
-            {
-                case SendStatus.Sent or SendStatus.Unreachable:
-                    return;
-                case SendStatus.Failed:
-                    await context.ReplyAsync(texts.Get(learner.Language, "Error"), cancellationToken);
-                    return;
-            }
+            outbox.Wake();
+            return;
         }
 
-        // Already delivered (or being sent right now): show the same item again, as a reply.
-        var again = new Content.ContentItem(delivery.Theme, delivery.Quote, delivery.Source, delivery.Prompt, null);
-        await context.ReplyAsync(Content.DeliveryText.Format(texts, learner.Language, again), cancellationToken);
+        // Already delivered (or on its way): show the same item again.
+        var again = new ContentItem(delivery.Theme, delivery.Quote, delivery.Source, delivery.Prompt, null);
+        await context.ReplyAsync(DeliveryText.Format(texts, learner.Language, again), cancellationToken);
     }
 }

@@ -64,13 +64,18 @@ public static class StudyBotServices
         {
             var options = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TelegramBotClient));
-            return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, options.ApiBaseUrl), http);
+            // RetryThreshold 0: the client never waits on a 429 itself; BotMessenger and SendGate own waiting.
+            return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, options.ApiBaseUrl) { RetryThreshold = 0 }, http);
         });
         services.AddSingleton<BotIdentity>();
+        services.AddSingleton<SendGate>();
         services.AddSingleton<BotMessenger>();
         services.AddSingleton<UpdateInbox>();
         services.AddSingleton<UpdateHandler>();
         services.AddSingleton<UpdateDispatcher>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutboxSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         services.AddHostedService<PollingService>();
         return builder;
     }
@@ -84,7 +89,6 @@ public static class StudyBotServices
         services.AddSingleton<LearnerStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<LearnerSchedule>();
-        services.AddSingleton<DeliverySender>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ReflectionStore>();
         services.AddSingleton<ReflectionReceiver>();

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
@@ -6,44 +8,47 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Telegram;
 
-// Every message the bot sends goes through here, so Telegram's failures are mapped in one place.
+// Every message the bot sends goes through here: it waits its turn at the SendGate, honours 429s,
+// retries what may succeed later and maps Telegram's answers to outcomes in one place.
 // Texts are sent without a parse mode: learners' and organizers' words may contain '<' or '*'.
-public sealed partial class BotMessenger(ITelegramBotClient client, ILogger<BotMessenger> logger)
+public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gate, IOptions<TelegramOptions> options, ILogger<BotMessenger> logger)
 {
-    public async Task<SendOutcome> SendTextAsync(long chatId, string text, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null, long? replyToMessageId = null)
+    private const int MaxRateLimitedRetries = 10;
+
+    public Task<SendOutcome> SendTextAsync(long chatId, string text, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null, long? replyToMessageId = null) =>
+        SendAsync(new OutgoingMessage(chatId, text) { Keyboard = keyboard, ReplyToMessageId = replyToMessageId }, SendPriority.Interactive, cancellationToken);
+
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, SendPriority priority, CancellationToken cancellationToken)
     {
-        try
+        var paid = priority == SendPriority.Bulk && options.Value.PaidBroadcast;
+        return await WithRetriesAsync(message.ChatId, priority, async ct =>
         {
-            var message = await client.SendMessage(
-                chatId: chatId,
-                text: text,
-                replyMarkup: keyboard,
-                replyParameters: replyToMessageId is { } replyTo ? new ReplyParameters { MessageId = (int)replyTo, AllowSendingWithoutReply = true } : null,
-                cancellationToken: cancellationToken);
-            return SendOutcome.Sent(message.Id);
-        }
-        catch (Exception e) when (Classify(e, chatId) is { } outcome)
-        {
-            return outcome;
-        }
+            var sent = await client.SendMessage(
+                chatId: message.ChatId,
+                text: message.Text,
+                entities: message.Entities,
+                replyMarkup: message.Keyboard,
+                replyParameters: message.ReplyToMessageId is { } replyTo ? new ReplyParameters { MessageId = (int)replyTo, AllowSendingWithoutReply = true } : null,
+                allowPaidBroadcast: paid,
+                cancellationToken: ct);
+            return sent.Id;
+        }, cancellationToken);
     }
 
-    public async Task<SendOutcome> EditTextAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? keyboard, CancellationToken cancellationToken)
-    {
-        try
+    public Task<SendOutcome> EditTextAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? keyboard, CancellationToken cancellationToken) =>
+        WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
         {
-            await client.EditMessageText(chatId: chatId, messageId: (int)messageId, text: text, replyMarkup: keyboard, cancellationToken: cancellationToken);
-            return SendOutcome.Sent(messageId);
-        }
-        catch (ApiRequestException e) when (e.ErrorCode == 400 && e.Message.Contains("message is not modified", StringComparison.OrdinalIgnoreCase))
-        {
-            return SendOutcome.Sent(messageId);
-        }
-        catch (Exception e) when (Classify(e, chatId) is { } outcome)
-        {
-            return outcome;
-        }
-    }
+            try
+            {
+                await client.EditMessageText(chatId: chatId, messageId: (int)messageId, text: text, replyMarkup: keyboard, cancellationToken: ct);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 400 && e.Message.Contains("message is not modified", StringComparison.OrdinalIgnoreCase))
+            {
+                // Same text as shown: nothing to do.
+            }
+
+            return messageId;
+        }, cancellationToken, countsAgainstLimits: false);
 
     public async Task AnswerButtonAsync(string callbackQueryId, CancellationToken cancellationToken, string? notice = null)
     {
@@ -51,33 +56,78 @@ public sealed partial class BotMessenger(ITelegramBotClient client, ILogger<BotM
         {
             await client.AnswerCallbackQuery(callbackQueryId, notice, cancellationToken: cancellationToken);
         }
-        catch (Exception e) when (Classify(e, 0) is not null)
+        catch (Exception e) when (e is ApiRequestException or RequestException or HttpRequestException)
         {
             // The button's spinner stops by itself after a while; nothing else depends on this answer.
+            LogFailed(0, e.Message);
         }
     }
 
-    private SendOutcome? Classify(Exception exception, long chatId)
+    private async Task<SendOutcome> WithRetriesAsync(long chatId, SendPriority priority, Func<CancellationToken, Task<long>> send, CancellationToken cancellationToken, bool countsAgainstLimits = true)
     {
-        switch (exception)
+        var maxTransientAttempts = priority == SendPriority.Interactive ? 3 : 5;
+        var transientFailures = 0;
+        var rateLimited = 0;
+        while (true)
         {
-            case ApiRequestException { ErrorCode: 403 } e:
+            if (countsAgainstLimits)
+            {
+                await gate.WaitTurnAsync(chatId, priority, cancellationToken);
+            }
+
+            string reason;
+            try
+            {
+                return SendOutcome.Sent(await send(cancellationToken));
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 429)
+            {
+                var retryAfter = TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1));
+                gate.Pause(chatId, retryAfter);
+                LogRateLimited(chatId, retryAfter.TotalSeconds);
+                if (++rateLimited > MaxRateLimitedRetries)
+                {
+                    return new SendOutcome(SendStatus.Failed, Error: "429: still rate limited after retries");
+                }
+
+                if (!countsAgainstLimits)
+                {
+                    await Task.Delay(retryAfter, cancellationToken);
+                }
+
+                continue;
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 403 || (e.ErrorCode == 400 && e.Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase)))
+            {
                 LogUnreachable(chatId, e.Message);
-                return new SendOutcome(SendStatus.Unreachable, Error: e.Message);
-            case ApiRequestException { ErrorCode: 400 } e when e.Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase):
-                LogUnreachable(chatId, e.Message);
-                return new SendOutcome(SendStatus.Unreachable, Error: e.Message);
-            case ApiRequestException e:
+                return new SendOutcome(SendStatus.Unreachable, Error: $"{e.ErrorCode}: {e.Message}");
+            }
+            catch (ApiRequestException e) when (e.ErrorCode is >= 400 and < 500)
+            {
+                // The request itself is wrong; sending it again cannot help.
                 LogFailed(chatId, $"{e.ErrorCode}: {e.Message}");
                 return new SendOutcome(SendStatus.Failed, Error: $"{e.ErrorCode}: {e.Message}");
-            case RequestException or HttpRequestException:
-                LogFailed(chatId, exception.Message);
-                return new SendOutcome(SendStatus.Failed, Error: exception.Message);
-            case TaskCanceledException { InnerException: TimeoutException }:
-                LogFailed(chatId, "timeout");
-                return new SendOutcome(SendStatus.Failed, Error: "timeout");
-            default:
-                return null;
+            }
+            catch (ApiRequestException e)
+            {
+                reason = $"{e.ErrorCode}: {e.Message}";
+            }
+            catch (Exception e) when (e is RequestException or HttpRequestException)
+            {
+                reason = e.Message;
+            }
+            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                reason = e.InnerException is TimeoutException ? "timeout" : e.Message;
+            }
+
+            LogFailed(chatId, reason);
+            if (++transientFailures >= maxTransientAttempts)
+            {
+                return new SendOutcome(SendStatus.Failed, Error: reason);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, transientFailures)), cancellationToken);
         }
     }
 
@@ -86,4 +136,14 @@ public sealed partial class BotMessenger(ITelegramBotClient client, ILogger<BotM
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending to chat {ChatId} failed: {Reason}")]
     private partial void LogFailed(long chatId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram asked to slow down for chat {ChatId}: retry after {Seconds} s")]
+    private partial void LogRateLimited(long chatId, double seconds);
+}
+
+public sealed record OutgoingMessage(long ChatId, string Text)
+{
+    public IReadOnlyList<MessageEntity>? Entities { get; init; }
+    public InlineKeyboardMarkup? Keyboard { get; init; }
+    public long? ReplyToMessageId { get; init; }
 }

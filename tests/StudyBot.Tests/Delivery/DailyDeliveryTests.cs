@@ -203,18 +203,38 @@ public sealed class DailyDeliveryTests
     }
 
     [Fact]
-    public async Task A_failed_send_stays_pending_and_is_sent_by_the_next_sweep()
+    public async Task A_transient_failure_is_retried_and_the_prompt_still_goes_out_once()
     {
         await using var world = await TestWorld.StartAsync();
         var learner = world.Learner(42);
         await learner.SendAsync("/start");
-        world.Api.FailNext("sendMessage", 1, 502, "Bad Gateway");
+        world.Api.FailNext("sendMessage", 2, 502, "Bad Gateway");
 
         await world.AdvanceToAsync(Utc(12, 8, 0, 0));
-        Assert.Equal(1, await world.Db.CountAsync("deliveries", "sent_utc IS NULL AND failure IS NULL"));
 
-        await world.SweepAsync();
         await learner.NextAsync(1);
         Assert.Equal(1, await world.Db.CountAsync("deliveries", "sent_utc IS NOT NULL"));
+        Assert.Equal("sent", await world.Db.ScalarAsync<string>("SELECT status FROM outbox"));
+        await learner.AssertNothingMoreAsync(2);
+    }
+
+    [Fact]
+    public async Task A_send_that_keeps_failing_is_marked_failed_with_its_reason_and_today_tries_again()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        world.Api.FailNext("sendMessage", 5, 500, "Internal Server Error");
+
+        await world.AdvanceToAsync(Utc(12, 8, 0, 0));
+
+        Assert.Equal(("failed", "500: Internal Server Error"), Assert.Single(await world.Db.QueryAsync<(string, string)>("SELECT status, error FROM outbox")));
+        Assert.Equal("failed", await world.Db.ScalarAsync<string>("SELECT failure FROM deliveries"));
+
+        world.Api.UserSends(42, "/today");
+        var prompt = await learner.NextAsync(1);
+        Assert.Contains("思考", prompt.Text);
+        await world.OutboxDrainedAsync();
+        Assert.Equal(1, await world.Db.CountAsync("deliveries", "sent_utc IS NOT NULL AND failure IS NULL"));
     }
 }

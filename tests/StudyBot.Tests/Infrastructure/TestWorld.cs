@@ -58,6 +58,9 @@ public sealed class TestWorld : IAsyncDisposable
             ["Telegram:BotToken"] = Api.Token,
             ["Telegram:ApiBaseUrl"] = Api.BaseUrl,
             ["Telegram:PollTimeoutSeconds"] = "2",
+
+            // The fake enforces no limits unless a test switches them on; those tests set this too.
+            ["Telegram:EnforceLimits"] = "false",
             ["Database:ConnectionString"] = $"Data Source={DatabasePath}",
             ["Bot:AdminIds:0"] = "900",
         };
@@ -91,12 +94,32 @@ public sealed class TestWorld : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Bot.Services.GetRequiredService<T>();
 
-    public Task<SweepResult> SweepAsync() => Get<DeliverySweep>().RunOnceAsync(CancellationToken.None);
+    // One pass of the schedule, then wait until the outbox has sent (or given up on) what it claimed.
+    public async Task<int> SweepAsync()
+    {
+        var claimed = await Get<DeliverySweep>().RunOnceAsync(CancellationToken.None);
+        await OutboxDrainedAsync();
+        return claimed;
+    }
 
-    public async Task<SweepResult> AdvanceToAsync(DateTimeOffset utc)
+    public async Task<int> AdvanceToAsync(DateTimeOffset utc)
     {
         Clock.SetUtcNow(utc);
         return await SweepAsync();
+    }
+
+    public async Task OutboxDrainedAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (await Db.CountAsync("outbox", "status IN ('pending', 'claimed')") > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The outbox did not drain in time");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     public TestDatabase Db => new(DatabasePath);

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+
+namespace StudyBot.Telegram;
+
+// Sends the outbox: claims a few rows at a time, sends each through BotMessenger at bulk priority,
+// and records every outcome as soon as Telegram answers. At most Concurrency requests are in
+// flight, so a crash can repeat at most that many messages; claimed rows that never went out are
+// sent after the restart.
+public sealed partial class OutboxSender(OutboxStore store, BotMessenger messenger, ILogger<OutboxSender> logger) : BackgroundService
+{
+    public const int Concurrency = 16;
+
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly CancellationTokenSource drainDeadline = new();
+    private readonly List<Func<IReadOnlyList<OutboxResult>, CancellationToken, Task>> observers = [];
+
+    // New rows were written: look now instead of at the next poll.
+    public void Wake()
+    {
+        try
+        {
+            if (wake.CurrentCount == 0)
+            {
+                wake.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    public void OnCompleted(Func<IReadOnlyList<OutboxResult>, CancellationToken, Task> observer) => observers.Add(observer);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var released = await store.ReleaseClaimedAsync(stoppingToken);
+        if (released > 0)
+        {
+            LogResumed(released);
+        }
+
+        var queue = Channel.CreateBounded<OutboxMessage>(Concurrency);
+        var results = Channel.CreateUnbounded<OutboxResult>();
+
+        // Workers finish the rows already handed to them when the host stops; only the host's
+        // shutdown timeout cuts them off, so a clean stop leaves no request half-answered.
+        var workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, results.Writer, drainDeadline.Token), CancellationToken.None)).ToArray();
+        var recorder = Task.Run(() => RecordAsync(results.Reader), CancellationToken.None);
+
+        try
+        {
+            await ClaimLoopAsync(queue.Writer, stoppingToken);
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await Task.WhenAll(workers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            results.Writer.TryComplete();
+            await recorder.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var deadline = cancellationToken.Register(drainDeadline.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task ClaimLoopAsync(ChannelWriter<OutboxMessage> queue, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<OutboxMessage> claimed;
+            try
+            {
+                claimed = await store.ClaimAsync(Concurrency, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogClaimFailed(e);
+                claimed = [];
+            }
+
+            if (claimed.Count == 0)
+            {
+                try
+                {
+                    await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+
+            foreach (var message in claimed)
+            {
+                // Waits while all workers are busy; an unsent claimed row is released at the next start.
+                await queue.WriteAsync(message, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<OutboxMessage> queue, ChannelWriter<OutboxResult> results, CancellationToken cancellationToken)
+    {
+        await foreach (var row in queue.ReadAllAsync(CancellationToken.None))
+        {
+            SendOutcome outcome;
+            try
+            {
+                var entities = row.Entities is null ? null : JsonSerializer.Deserialize<MessageEntity[]>(row.Entities, JsonBotAPI.Options);
+                outcome = await messenger.SendAsync(new OutgoingMessage(row.ChatId, row.Text) { Entities = entities }, SendPriority.Bulk, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Left claimed: sent again after the restart.
+                continue;
+            }
+
+            var status = outcome.Status switch
+            {
+                SendStatus.Sent => OutboxStore.Status.Sent,
+                SendStatus.Unreachable => OutboxStore.Status.Unreachable,
+                _ => OutboxStore.Status.Failed,
+            };
+            await results.WriteAsync(new OutboxResult(row.Id, row.ChatId, status, outcome.MessageId, outcome.Error, row.DeliveryId) { BroadcastId = row.BroadcastId }, CancellationToken.None);
+        }
+    }
+
+    // Group commit: whatever finished while the last batch was being written goes in the next one.
+    private async Task RecordAsync(ChannelReader<OutboxResult> results)
+    {
+        var batch = new List<OutboxResult>(256);
+        while (await results.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < 256 && results.TryRead(out var result))
+            {
+                batch.Add(result);
+            }
+
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await store.CompleteAsync(batch, CancellationToken.None);
+                    break;
+                }
+                catch (Exception e) when (attempt < 5)
+                {
+                    LogRecordFailed(e, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                }
+            }
+
+            foreach (var observer in observers)
+            {
+                try
+                {
+                    await observer(batch, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    LogObserverFailed(e);
+                }
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        drainDeadline.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} outbox messages left claimed by the last run")]
+    private partial void LogResumed(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming outbox rows failed")]
+    private partial void LogClaimFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording send outcomes failed (attempt {Attempt})")]
+    private partial void LogRecordFailed(Exception exception, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An outbox observer failed")]
+    private partial void LogObserverFailed(Exception exception);
+}
