@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using StudyBot.Admin;
 using StudyBot.Configuration;
 using StudyBot.Content;
 using StudyBot.Data;
@@ -93,6 +94,10 @@ public static class StudyBotServices
         services.AddSingleton<ReflectionStore>();
         services.AddSingleton<ReflectionReceiver>();
         services.AddSingleton<HistoryCommand>();
+        services.AddSingleton<BroadcastStore>();
+        services.AddSingleton<BroadcastProgress>();
+        services.AddSingleton<BroadcastCommand>();
+        services.AddSingleton<MembershipHandler>();
 
         // The order here is the order of /help and of the command menu.
         services.AddSingleton<IBotCommand, StartCommand>();
@@ -105,7 +110,9 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand, ResumeCommand>();
         services.AddSingleton<IBotCommand, StopCommand>();
         services.AddSingleton<IBotCommand, HelpCommand>();
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         return builder;
     }
 

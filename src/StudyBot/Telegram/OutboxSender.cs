@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StudyBot.Admin;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -11,13 +12,12 @@ namespace StudyBot.Telegram;
 // and records every outcome as soon as Telegram answers. At most Concurrency requests are in
 // flight, so a crash can repeat at most that many messages; claimed rows that never went out are
 // sent after the restart.
-public sealed partial class OutboxSender(OutboxStore store, BotMessenger messenger, ILogger<OutboxSender> logger) : BackgroundService
+public sealed partial class OutboxSender(OutboxStore store, BotMessenger messenger, BroadcastProgress broadcastProgress, ILogger<OutboxSender> logger) : BackgroundService
 {
     public const int Concurrency = 16;
 
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly CancellationTokenSource drainDeadline = new();
-    private readonly List<Func<IReadOnlyList<OutboxResult>, CancellationToken, Task>> observers = [];
 
     // New rows were written: look now instead of at the next poll.
     public void Wake()
@@ -34,8 +34,6 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
             // Already signalled.
         }
     }
-
-    public void OnCompleted(Func<IReadOnlyList<OutboxResult>, CancellationToken, Task> observer) => observers.Add(observer);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,6 +91,7 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
 
             if (claimed.Count == 0)
             {
+                await ReportBroadcastsAsync();
                 try
                 {
                     await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
@@ -164,17 +163,22 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
                 }
             }
 
-            foreach (var observer in observers)
+            if (batch.Any(r => r.BroadcastId is not null))
             {
-                try
-                {
-                    await observer(batch, CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    LogObserverFailed(e);
-                }
+                await ReportBroadcastsAsync();
             }
+        }
+    }
+
+    private async Task ReportBroadcastsAsync()
+    {
+        try
+        {
+            await broadcastProgress.ReportAsync(force: false, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogProgressFailed(e);
         }
     }
 
@@ -194,6 +198,6 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording send outcomes failed (attempt {Attempt})")]
     private partial void LogRecordFailed(Exception exception, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An outbox observer failed")]
-    private partial void LogObserverFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reporting broadcast progress failed")]
+    private partial void LogProgressFailed(Exception exception);
 }

@@ -15,6 +15,7 @@ public sealed partial class UpdateHandler(
     IEnumerable<ICallbackHandler> callbackHandlers,
     LearnerStore learners,
     ReflectionReceiver reflections,
+    MembershipHandler membership,
     BotMessenger messenger,
     BotIdentity identity,
     Texts texts,
@@ -35,6 +36,7 @@ public sealed partial class UpdateHandler(
         { Message: { } message } => OnMessageAsync(message, cancellationToken),
         { EditedMessage: { Text: { } } message } => OnEditedAsync(message, cancellationToken),
         { CallbackQuery: { } query } => OnButtonAsync(query, cancellationToken),
+        { MyChatMember: { Chat.Type: ChatType.Private } member } => membership.HandleAsync(member, cancellationToken),
         _ => Task.CompletedTask,
     };
 

@@ -28,6 +28,7 @@ CREATE TABLE broadcasts (
     id INTEGER PRIMARY KEY,
     admin_chat_id BIGINT NOT NULL,
     admin_user_id BIGINT NOT NULL,
+    language TEXT NOT NULL,
     text TEXT NOT NULL,
     entities TEXT NULL,
     status TEXT NOT NULL,

@@ -1,0 +1,145 @@
+using Dapper;
+using StudyBot.Data;
+using StudyBot.Learners;
+
+namespace StudyBot.Admin;
+
+public sealed class BroadcastStore(Database database, TimeProvider time)
+{
+    public static class Status
+    {
+        public const string Draft = "draft";
+        public const string Sending = "sending";
+        public const string Done = "done";
+        public const string Cancelled = "cancelled";
+    }
+
+    public async Task<long> CreateDraftAsync(long adminChatId, long adminUserId, string language, string text, string? entities, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            INSERT INTO broadcasts (admin_chat_id, admin_user_id, language, text, entities, status, created_utc)
+            VALUES (@AdminChatId, @AdminUserId, @Language, @Text, @Entities, 'draft', @Now)
+            RETURNING id
+            """;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        {
+            AdminChatId = adminChatId,
+            AdminUserId = adminUserId,
+            Language = language,
+            Text = text,
+            Entities = entities,
+            Now = time.GetUtcNow().UtcDateTime,
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<Broadcast?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
+            FROM broadcasts WHERE id = @Id
+            """;
+        return await connection.QuerySingleOrDefaultAsync<Broadcast>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<long> CountActiveLearnersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT COUNT(*) FROM learners WHERE status = @Active";
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Active = LearnerStatus.Active }, cancellationToken: cancellationToken));
+    }
+
+    // Confirming writes one outbox row per active subscriber in the same transaction as the status
+    // change: the recipients are fixed at this instant, and a crash after it resumes the same list.
+    /// <returns>The number of recipients, or null when the broadcast was not a draft any more.</returns>
+    public async Task<int?> TryConfirmAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
+        if (await connection.ExecuteAsync(new CommandDefinition(claim, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            return null;
+        }
+
+        const string recipients = """
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, broadcast_id, status, created_utc)
+            SELECT l.chat_id, 'broadcast', 1, b.text, b.entities, b.id, 'pending', @Now
+            FROM learners l CROSS JOIN broadcasts b
+            WHERE b.id = @Id AND l.status = @Active
+            ON CONFLICT DO NOTHING
+            """;
+        var total = await connection.ExecuteAsync(new CommandDefinition(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active }, transaction, cancellationToken: cancellationToken));
+
+        const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
+        await connection.ExecuteAsync(new CommandDefinition(setTotal, new { Id = id, Total = total }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return total;
+    }
+
+    public async Task<bool> TryCancelAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "UPDATE broadcasts SET status = 'cancelled', finished_utc = @Now WHERE id = @Id AND status = 'draft'";
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task SetStatusMessageAsync(long id, long messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "UPDATE broadcasts SET status_message_id = @MessageId WHERE id = @Id";
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, MessageId = messageId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Broadcast>> ListSendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
+            FROM broadcasts WHERE status = 'sending'
+            """;
+        return (await connection.QueryAsync<Broadcast>(new CommandDefinition(sql, cancellationToken: cancellationToken))).AsList();
+    }
+
+    public async Task<BroadcastCounts> CountAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT
+                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS Delivered,
+                COALESCE(SUM(CASE WHEN status = 'unreachable' THEN 1 ELSE 0 END), 0) AS Blocked,
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS Failed,
+                COALESCE(SUM(CASE WHEN status IN ('pending', 'claimed') THEN 1 ELSE 0 END), 0) AS Pending
+            FROM outbox WHERE broadcast_id = @Id
+            """;
+        return await connection.QuerySingleAsync<BroadcastCounts>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <returns>true for the one caller that moves it from sending to done.</returns>
+    public async Task<bool> TryFinishAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "UPDATE broadcasts SET status = 'done', finished_utc = @Now WHERE id = @Id AND status = 'sending'";
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+    }
+}
+
+public sealed class Broadcast
+{
+    public long Id { get; set; }
+    public long AdminChatId { get; set; }
+    public string Language { get; set; } = "";
+    public string Status { get; set; } = "";
+    public int Total { get; set; }
+    public long? StatusMessageId { get; set; }
+}
+
+public sealed class BroadcastCounts
+{
+    public long Delivered { get; set; }
+    public long Blocked { get; set; }
+    public long Failed { get; set; }
+    public long Pending { get; set; }
+}
