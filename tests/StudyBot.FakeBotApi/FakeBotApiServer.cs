@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +22,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
 {
     public const string DefaultToken = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl";
     public const string BotUsername = "StudyTestBot";
+    public const long BotUserId = 123456789;
 
     private readonly WebApplication app;
     private readonly object gate = new();
@@ -29,6 +31,12 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, int> lastMessageIdByChat = new();
     private readonly List<Fault> faults = [];
     private readonly HashSet<long> blockedChats = [];
+    private readonly HashSet<long> missingChats = [];
+    private readonly List<ChatFault> chatFaults = [];
+    private readonly List<Countdown> drops = [];
+    private readonly List<Countdown> slowdowns = [];
+    private readonly Dictionary<string, byte[]> files = new(StringComparer.Ordinal);
+    private int lastFileNumber;
     private TaskCompletionSource updatesArrived = NewSignal();
     private TaskCompletionSource sentChanged = NewSignal();
     private int lastUpdateId = 1000;
@@ -44,6 +52,31 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
     public int GetUpdatesCalls { get; private set; }
     public TimeSpan ResponseDelay { get; set; }
+
+    // Telegram's sending limits; null (the default) = no limits. See FakeLimits.
+    public FakeLimits? Limits { get; set; }
+
+    // Sends refused because more than Limits.GlobalPerSecond were accepted within 1 s.
+    public int GlobalLimitHits => Volatile.Read(ref globalLimitHits);
+
+    // Sends refused because a private chat already had Limits.PrivateChatPerSecond sends within 1 s.
+    public int ChatLimitHits => Volatile.Read(ref chatLimitHits);
+
+    // Sends refused because a group already had Limits.GroupPerMinute sends within 60 s.
+    public int GroupLimitHits => Volatile.Read(ref groupLimitHits);
+
+    // Every 429 answer, from the limits or injected with FailNext / FailNextFor.
+    public int TooManyRequestsAnswered => Volatile.Read(ref tooManyRequestsAnswered);
+
+    private readonly object limitGate = new();
+    private readonly Queue<long> globalWindow = new();
+    private readonly Dictionary<long, Queue<long>> chatWindows = [];
+    private int pruneChatWindowsAt = MinPruneThreshold;
+    private int globalLimitHits;
+    private int chatLimitHits;
+    private int groupLimitHits;
+    private int tooManyRequestsAnswered;
+    private const int MinPruneThreshold = 1024;
 
     // The most send requests that were being answered at the same moment.
     public int MaxConcurrentSends => maxConcurrentSends;
@@ -63,6 +96,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeBotApiServer(app, token);
         app.Map("/bot{token}/{method}", server.HandleAsync);
+        app.MapGet("/file/bot{token}/{**filePath}", server.DownloadAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = address;
@@ -71,14 +105,26 @@ public sealed class FakeBotApiServer : IAsyncDisposable
 
     // ---- the users' side ----
 
-    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner")
+    // A "/..." text gets a bot_command entity first; `entities` are added after it.
+    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
     {
         var message = NewUserMessage(chatId, fromId, firstName);
         message.Text = text;
+        var allEntities = new List<MessageEntity>();
         if (text.StartsWith('/'))
         {
             var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
-            message.Entities = [new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length }];
+            allEntities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
+        }
+
+        if (entities is not null)
+        {
+            allEntities.AddRange(entities);
+        }
+
+        if (allEntities.Count > 0)
+        {
+            message.Entities = [.. allEntities];
         }
 
         if (replyTo is { } replyId)
@@ -119,6 +165,41 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         message.Sticker = new Sticker { FileId = "sticker-1", FileUniqueId = "u-sticker-1", Width = 10, Height = 10, Type = StickerType.Regular };
         Enqueue(new Update { Message = message });
         return message;
+    }
+
+    // Someone (an admin, say) sends the bot a file; the bot can fetch it with getFile and DownloadFile.
+    public Message SendsDocument(long chatId, string fileName, byte[] content, string? caption = null, long? fromId = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var fileId = $"file-{Interlocked.Increment(ref lastFileNumber)}";
+        lock (gate)
+        {
+            files[fileId] = [.. content];
+        }
+
+        var message = NewUserMessage(chatId, fromId, "Learner");
+        message.Document = new Document { FileId = fileId, FileUniqueId = $"u-{fileId}", FileName = fileName, FileSize = content.Length };
+        message.Caption = caption;
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    // The user blocks the bot: a my_chat_member update (member -> kicked) and 403 on every later send.
+    public ChatMemberUpdated UserBlocksBot(long chatId)
+    {
+        BlockChat(chatId);
+        var change = NewMemberChange(chatId, new ChatMemberMember { User = BotUser() }, new ChatMemberBanned { User = BotUser() });
+        Enqueue(new Update { MyChatMember = change });
+        return change;
+    }
+
+    // The user unblocks (restarts) the bot: a my_chat_member update (kicked -> member); sends work again.
+    public ChatMemberUpdated UserUnblocksBot(long chatId)
+    {
+        UnblockChat(chatId);
+        var change = NewMemberChange(chatId, new ChatMemberBanned { User = BotUser() }, new ChatMemberMember { User = BotUser() });
+        Enqueue(new Update { MyChatMember = change });
+        return change;
     }
 
     public void UserPresses(long chatId, int messageId, string data, long? fromId = null)
@@ -181,6 +262,24 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
     }
 
+    // How many `method` requests were accepted per chat.
+    public IReadOnlyDictionary<long, int> SentCountByChat(string method = "sendMessage")
+    {
+        lock (gate)
+        {
+            var counts = new Dictionary<long, int>();
+            foreach (var message in sent)
+            {
+                if (message.Method == method)
+                {
+                    counts[message.ChatId] = counts.GetValueOrDefault(message.ChatId) + 1;
+                }
+            }
+
+            return counts;
+        }
+    }
+
     public async Task<SentMessage> WaitForMessageAsync(long chatId, Func<SentMessage, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
     {
         var result = await WaitUntilAsync(() => SentTo(chatId).Where(m => match?.Invoke(m) ?? true).Skip(skip).FirstOrDefault(), timeout);
@@ -237,6 +336,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
 
     // ---- faults ----
 
+    // Sends to the chat get 403 "Forbidden: bot was blocked by the user".
     public void BlockChat(long chatId)
     {
         lock (gate)
@@ -245,6 +345,25 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
     }
 
+    // Undoes BlockChat: sends to the chat work again.
+    public void UnblockChat(long chatId)
+    {
+        lock (gate)
+        {
+            blockedChats.Remove(chatId);
+        }
+    }
+
+    // Sends to the chat get 400 "Bad Request: chat not found".
+    public void ChatNotFound(long chatId)
+    {
+        lock (gate)
+        {
+            missingChats.Add(chatId);
+        }
+    }
+
+    // The next `count` requests of `method` get this error.
     public void FailNext(string method, int count, int statusCode, string description, int? retryAfter = null)
     {
         lock (gate)
@@ -253,7 +372,47 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
     }
 
+    // The next `count` sends (sendMessage, sendDocument, sendPhoto, copyMessage) to the chat get this error.
+    public void FailNextFor(long chatId, int count, int statusCode, string description, int? retryAfter = null)
+    {
+        lock (gate)
+        {
+            if (count > 0)
+            {
+                chatFaults.Add(new ChatFault(chatId, count, statusCode, description, retryAfter));
+            }
+        }
+    }
+
+    // The next `count` requests of `method` are read, then the connection is aborted with no answer;
+    // nothing is recorded.
+    public void DropNext(string method, int count)
+    {
+        lock (gate)
+        {
+            if (count > 0)
+            {
+                drops.Add(new Countdown(method, count, TimeSpan.Zero));
+            }
+        }
+    }
+
+    // The next `count` requests of `method` are answered `delay` later (on top of ResponseDelay);
+    // a send is recorded when it is answered.
+    public void SlowNext(string method, int count, TimeSpan delay)
+    {
+        lock (gate)
+        {
+            if (count > 0)
+            {
+                slowdowns.Add(new Countdown(method, count, delay));
+            }
+        }
+    }
+
     // ---- the HTTP side ----
+
+    private static bool IsLimitedSend(string method) => method is "sendMessage" or "sendDocument" or "sendPhoto" or "copyMessage";
 
     private async Task HandleAsync(HttpContext context, string token, string method)
     {
@@ -264,7 +423,14 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
 
         var request = await ReadRequestAsync(context.Request);
-        var isSend = method is "sendMessage" or "sendDocument" or "sendPhoto" or "editMessageText";
+        var verdict = Decide(method, request, Stopwatch.GetTimestamp());
+        if (verdict.Drop)
+        {
+            context.Abort();
+            return;
+        }
+
+        var isSend = IsLimitedSend(method) || method == "editMessageText";
         if (isSend)
         {
             var now = Interlocked.Increment(ref concurrentSends);
@@ -276,7 +442,11 @@ public sealed class FakeBotApiServer : IAsyncDisposable
 
         try
         {
-            await AnswerAsync(context, method, request);
+            await AnswerAsync(context, method, request, verdict);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while the answer was delayed.
         }
         finally
         {
@@ -287,23 +457,171 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
     }
 
-    private async Task AnswerAsync(HttpContext context, string method, Request request)
+    // Everything about a request's fate is settled when it arrives: dropped, failed, refused by a
+    // limit, or accepted (its slot in the limit windows taken) and answered after any delay.
+    private Verdict Decide(string method, Request request, long arrival)
     {
-        if (ResponseDelay > TimeSpan.Zero && method != "getUpdates")
+        var delay = method == "getUpdates" ? TimeSpan.Zero : ResponseDelay;
+        var chatId = request.Long("chat_id") ?? 0;
+        lock (gate)
         {
-            await Task.Delay(ResponseDelay, context.RequestAborted);
+            if (TakeCountdown(drops, method) is not null)
+            {
+                return new Verdict(true, TimeSpan.Zero, null);
+            }
+
+            if (TakeCountdown(slowdowns, method) is { } slow)
+            {
+                delay += slow.Delay;
+            }
+
+            if (TakeFault(method) is { } fault)
+            {
+                return new Verdict(false, delay, new Failure(fault.StatusCode, fault.Description, fault.RetryAfter));
+            }
+
+            if (!IsLimitedSend(method))
+            {
+                return new Verdict(false, delay, null);
+            }
+
+            if (chatFaults.FindIndex(f => f.ChatId == chatId) is var index and >= 0)
+            {
+                var chatFault = chatFaults[index];
+                if (--chatFault.Remaining <= 0)
+                {
+                    chatFaults.RemoveAt(index);
+                }
+
+                return new Verdict(false, delay, new Failure(chatFault.StatusCode, chatFault.Description, chatFault.RetryAfter));
+            }
+
+            if (missingChats.Contains(chatId))
+            {
+                return new Verdict(false, delay, new Failure(400, "Bad Request: chat not found", null));
+            }
+
+            if (blockedChats.Contains(chatId))
+            {
+                return new Verdict(false, delay, new Failure(403, "Forbidden: bot was blocked by the user", null));
+            }
         }
 
-        if (TakeFault(method) is { } fault)
+        if (CheckLimits(chatId, arrival) is { } retryAfter)
         {
-            await WriteErrorAsync(context, fault.StatusCode, fault.Description, fault.RetryAfter);
+            return new Verdict(false, delay, new Failure(429, $"Too Many Requests: retry after {retryAfter}", retryAfter));
+        }
+
+        return new Verdict(false, delay, null);
+    }
+
+    // Null when the send is accepted (and counted); otherwise the seconds to wait.
+    private int? CheckLimits(long chatId, long now)
+    {
+        if (Limits is not { } limits)
+        {
+            return null;
+        }
+
+        var second = Stopwatch.Frequency;
+        lock (limitGate)
+        {
+            Queue<long>? chatWindow = null;
+            if (chatId != 0)
+            {
+                var isGroup = chatId < 0;
+                var (max, span) = isGroup ? (limits.GroupPerMinute, 60 * second) : (limits.PrivateChatPerSecond, second);
+                if (max > 0)
+                {
+                    if (!chatWindows.TryGetValue(chatId, out chatWindow))
+                    {
+                        PruneChatWindows(now);
+                        chatWindow = new Queue<long>();
+                        chatWindows[chatId] = chatWindow;
+                    }
+
+                    if (IsFull(chatWindow, now, max, span) is { } wait)
+                    {
+                        if (isGroup)
+                        {
+                            groupLimitHits++;
+                        }
+                        else
+                        {
+                            chatLimitHits++;
+                        }
+
+                        return ToRetryAfter(wait);
+                    }
+                }
+            }
+
+            if (limits.GlobalPerSecond > 0 && IsFull(globalWindow, now, limits.GlobalPerSecond, second) is { } globalWait)
+            {
+                globalLimitHits++;
+                return ToRetryAfter(globalWait);
+            }
+
+            chatWindow?.Enqueue(now);
+            if (limits.GlobalPerSecond > 0)
+            {
+                globalWindow.Enqueue(now);
+            }
+
+            return null;
+        }
+    }
+
+    // Drops timestamps that left the window; if `max` remain, the ticks until the oldest leaves.
+    private static long? IsFull(Queue<long> window, long now, int max, long span)
+    {
+        while (window.Count > 0 && now - window.Peek() >= span)
+        {
+            window.Dequeue();
+        }
+
+        return window.Count >= max ? Math.Max(window.Peek() + span - now, 1) : null;
+    }
+
+    private static int ToRetryAfter(long ticks) => (int)Math.Max(1, (ticks + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+
+    // Amortized O(1): sweeps idle chats only when the map has doubled since the last sweep.
+    private void PruneChatWindows(long now)
+    {
+        if (chatWindows.Count < pruneChatWindowsAt)
+        {
+            return;
+        }
+
+        foreach (var (chatId, window) in chatWindows)
+        {
+            IsFull(window, now, int.MaxValue, chatId < 0 ? 60 * Stopwatch.Frequency : Stopwatch.Frequency);
+            if (window.Count == 0)
+            {
+                chatWindows.Remove(chatId);
+            }
+        }
+
+        pruneChatWindowsAt = Math.Max(MinPruneThreshold, 2 * chatWindows.Count);
+    }
+
+    private async Task AnswerAsync(HttpContext context, string method, Request request, Verdict verdict)
+    {
+        if (verdict.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(verdict.Delay, context.RequestAborted);
+        }
+
+        if (verdict.Failure is { } failure)
+        {
+            await WriteErrorAsync(context, failure.StatusCode, failure.Description, failure.RetryAfter);
             return;
         }
 
         switch (method)
         {
             case "getMe":
-                await WriteResultAsync(context, new User { Id = 123456789, IsBot = true, FirstName = "StudyBot", Username = BotUsername });
+                await WriteResultAsync(context, BotUser());
                 return;
             case "getUpdates":
                 await GetUpdatesAsync(context, request);
@@ -311,16 +629,67 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             case "deleteWebhook" or "setMyCommands" or "answerCallbackQuery" or "setWebhook":
                 await WriteResultAsync(context, true);
                 return;
-            case "sendMessage" or "sendDocument" or "sendPhoto":
+            case "sendMessage" or "sendDocument" or "sendPhoto" or "copyMessage":
                 await SendAsync(context, method, request);
                 return;
             case "editMessageText":
                 await EditAsync(context, request);
                 return;
+            case "getFile":
+                await GetFileAsync(context, request);
+                return;
             default:
                 await WriteErrorAsync(context, 404, $"Not Found: method {method} is not faked");
                 return;
         }
+    }
+
+    private async Task GetFileAsync(HttpContext context, Request request)
+    {
+        var fileId = request.String("file_id") ?? "";
+        int? size;
+        lock (gate)
+        {
+            size = files.TryGetValue(fileId, out var content) ? content.Length : null;
+        }
+
+        if (size is null)
+        {
+            await WriteErrorAsync(context, 400, "Bad Request: invalid file_id");
+            return;
+        }
+
+        await WriteResultAsync(context, new TGFile { FileId = fileId, FileUniqueId = $"u-{fileId}", FileSize = size, FilePath = $"documents/{fileId}" });
+    }
+
+    // GET /file/bot{token}/{file_path}, where Telegram.Bot's DownloadFile fetches file contents.
+    private async Task DownloadAsync(HttpContext context, string token, string filePath)
+    {
+        if (token != Token)
+        {
+            await WriteErrorAsync(context, 401, "Unauthorized");
+            return;
+        }
+
+        byte[]? content = null;
+        const string prefix = "documents/";
+        if (filePath.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            lock (gate)
+            {
+                content = files.GetValueOrDefault(filePath[prefix.Length..]);
+            }
+        }
+
+        if (content is null)
+        {
+            await WriteErrorAsync(context, 404, "Not Found");
+            return;
+        }
+
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = content.Length;
+        await context.Response.Body.WriteAsync(content, context.RequestAborted);
     }
 
     private async Task GetUpdatesAsync(HttpContext context, Request request)
@@ -370,18 +739,6 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     private async Task SendAsync(HttpContext context, string method, Request request)
     {
         var chatId = request.Long("chat_id") ?? 0;
-        bool blocked;
-        lock (gate)
-        {
-            blocked = blockedChats.Contains(chatId);
-        }
-
-        if (blocked)
-        {
-            await WriteErrorAsync(context, 403, "Forbidden: bot was blocked by the user");
-            return;
-        }
-
         var messageId = NextMessageId(chatId);
         var record = new SentMessage
         {
@@ -394,6 +751,10 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             ReplyToMessageId = request.Json("reply_parameters")?["message_id"]?.GetValue<int>(),
             FileName = request.File?.FileName,
             FileContent = request.File?.Content,
+            Entities = request.Json("entities") ?? request.Json("caption_entities"),
+            AllowPaidBroadcast = request.Bool("allow_paid_broadcast") ?? false,
+            FromChatId = method == "copyMessage" ? request.Long("from_chat_id") : null,
+            SourceMessageId = method == "copyMessage" ? request.Int("message_id") : null,
             SentAtUtc = DateTime.UtcNow,
         };
         lock (gate)
@@ -402,11 +763,17 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             Signal(ref sentChanged);
         }
 
+        if (method == "copyMessage")
+        {
+            await WriteResultAsync(context, new MessageId { Id = messageId });
+            return;
+        }
+
         var message = new Message
         {
             Id = messageId,
-            Chat = new Chat { Id = chatId, Type = ChatType.Private },
-            From = new User { Id = 123456789, IsBot = true, FirstName = "StudyBot", Username = BotUsername },
+            Chat = new Chat { Id = chatId, Type = ChatTypeOf(chatId) },
+            From = BotUser(),
             Date = record.SentAtUtc,
             Text = method == "sendMessage" ? record.Text : null,
             Caption = record.Caption,
@@ -470,6 +837,41 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
     }
 
+    private static User BotUser() => new() { Id = BotUserId, IsBot = true, FirstName = "StudyBot", Username = BotUsername };
+
+    private static ChatType ChatTypeOf(long chatId) => chatId switch
+    {
+        >= 0 => ChatType.Private,
+        <= -1_000_000_000_000 => ChatType.Supergroup,
+        _ => ChatType.Group,
+    };
+
+    private static ChatMemberUpdated NewMemberChange(long chatId, ChatMember oldMember, ChatMember newMember) => new()
+    {
+        Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = "Learner" },
+        From = new User { Id = chatId, FirstName = "Learner", LanguageCode = "en" },
+        Date = DateTime.UtcNow,
+        OldChatMember = oldMember,
+        NewChatMember = newMember,
+    };
+
+    private static Countdown? TakeCountdown(List<Countdown> countdowns, string method)
+    {
+        var index = countdowns.FindIndex(c => c.Method == method);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var countdown = countdowns[index];
+        if (--countdown.Remaining <= 0)
+        {
+            countdowns.RemoveAt(index);
+        }
+
+        return countdown;
+    }
+
     private Message NewUserMessage(long chatId, long? fromId, string firstName) => new()
     {
         Id = NextMessageId(chatId),
@@ -515,8 +917,13 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, int code, string description, int? retryAfter = null)
+    private async Task WriteErrorAsync(HttpContext context, int code, string description, int? retryAfter = null)
     {
+        if (code == 429)
+        {
+            Interlocked.Increment(ref tooManyRequestsAnswered);
+        }
+
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
         var body = new JsonObject { ["ok"] = false, ["error_code"] = code, ["description"] = description };
@@ -582,6 +989,26 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         public int? RetryAfter { get; } = retryAfter;
     }
 
+    private sealed class ChatFault(long chatId, int count, int statusCode, string description, int? retryAfter)
+    {
+        public long ChatId { get; } = chatId;
+        public int Remaining { get; set; } = count;
+        public int StatusCode { get; } = statusCode;
+        public string Description { get; } = description;
+        public int? RetryAfter { get; } = retryAfter;
+    }
+
+    private sealed class Countdown(string method, int count, TimeSpan delay)
+    {
+        public string Method { get; } = method;
+        public int Remaining { get; set; } = count;
+        public TimeSpan Delay { get; } = delay;
+    }
+
+    private sealed record Failure(int StatusCode, string Description, int? RetryAfter);
+
+    private sealed record Verdict(bool Drop, TimeSpan Delay, Failure? Failure);
+
     private sealed record UploadedFile(string FileName, byte[] Content);
 
     private sealed record Request(Dictionary<string, JsonNode?> Fields, UploadedFile? File)
@@ -593,6 +1020,8 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         public long? Long(string name) => String(name) is { } text && long.TryParse(text, out var value) ? value : null;
 
         public int? Int(string name) => String(name) is { } text && int.TryParse(text, out var value) ? value : null;
+
+        public bool? Bool(string name) => String(name) is { } text && bool.TryParse(text, out var value) ? value : null;
 
         public JsonNode? Json(string name) => Fields.TryGetValue(name, out var node) && node is not null
             ? node.GetValueKind() == JsonValueKind.String ? JsonNode.Parse(node.GetValue<string>()) : node

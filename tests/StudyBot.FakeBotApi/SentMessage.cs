@@ -14,6 +14,16 @@ public sealed class SentMessage
     public string? FileName { get; init; }
     public byte[]? FileContent { get; init; }
     public string? Caption { get; init; }
+
+    // The request's `entities` array (or, for captions, `caption_entities`); null if absent.
+    public JsonNode? Entities { get; init; }
+
+    // The request's `allow_paid_broadcast` flag.
+    public bool AllowPaidBroadcast { get; init; }
+
+    // For copyMessage: where the copied message came from.
+    public long? FromChatId { get; init; }
+    public int? SourceMessageId { get; init; }
     public List<string> Edits { get; } = [];
     public required DateTime SentAtUtc { get; init; }
 
