@@ -70,11 +70,7 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
         var rateLimited = 0;
         while (true)
         {
-            if (countsAgainstLimits)
-            {
-                await gate.WaitTurnAsync(chatId, priority, cancellationToken);
-            }
-
+            var ticket = countsAgainstLimits ? await gate.WaitTurnAsync(chatId, priority, cancellationToken) : SendTicket.None;
             string reason;
             try
             {
@@ -119,6 +115,10 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
             catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 reason = e.InnerException is TimeoutException ? "timeout" : e.Message;
+            }
+            finally
+            {
+                ticket.Dispose();
             }
 
             LogFailed(chatId, reason);

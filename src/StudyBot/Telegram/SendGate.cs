@@ -13,40 +13,52 @@ public enum SendPriority
     Bulk,
 }
 
-// Keeps Telegram's limits for the whole bot: sends start at least 1/MaxMessagesPerSecond apart,
-// one private chat at most once a second, one group at most 20 times a minute. Sends are spaced
-// evenly, never released in bursts, so no window of Telegram's ever sees more than the limit.
+// Keeps Telegram's limits for the whole bot: at most MaxMessagesPerSecond in any second, one
+// private chat at most once a second, one group at most 20 times a minute.
+//
+// Telegram counts a request when it arrives, which is somewhere between our grant and the answer.
+// So a turn is granted only when the send MaxMessagesPerSecond turns ago was answered at least a
+// second earlier, and a chat's next turn only a second after its last answer: no jitter on the way
+// (thread pool, GC, network) can squeeze more than the limit into one of Telegram's windows.
+// Turns are also spaced evenly, so sends flow steadily instead of in bursts.
+//
 // It measures real elapsed time (Stopwatch), not TimeProvider: the limits are Telegram's clock,
 // and a test's fake calendar must not stop the bot from sending.
 public sealed class SendGate : IDisposable
 {
-    // A little under the limit, so jitter between our clock and Telegram's never crosses it.
-    private const double Margin = 1.03;
-    private static readonly long PrivateChatSpacing = Stopwatch.Frequency * 105 / 100;
-    private static readonly long GroupSpacing = Stopwatch.Frequency * 3 * 105 / 100;
+    private static readonly long Second = Stopwatch.Frequency;
+    private static readonly long GroupSpacing = Stopwatch.Frequency * 3;
+
+    // A send whose answer never came is assumed to have arrived by then.
+    private static readonly long AssumeArrivedAfter = Stopwatch.Frequency * 5;
 
     private readonly object sync = new();
     private readonly List<Waiter>[] queues = [[], []];
     private readonly Dictionary<long, long> chatReadyAt = [];
-    private readonly long globalSpacing;
+    private readonly HashSet<long> chatsInFlight = [];
+    private readonly Queue<SendTicket> window = new();
+    private readonly int limit;
+    private readonly long spacing;
     private readonly bool enabled;
     private readonly CancellationTokenSource stopping = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly Task pump;
-    private long globalReadyAt;
+    private long nextGrantAt;
 
     public SendGate(IOptions<TelegramOptions> options)
     {
         enabled = options.Value.EnforceLimits;
-        globalSpacing = (long)(Stopwatch.Frequency * Margin / options.Value.MaxMessagesPerSecond);
+        limit = options.Value.MaxMessagesPerSecond;
+        spacing = Stopwatch.Frequency / limit;
         pump = enabled ? Task.Run(PumpAsync) : Task.CompletedTask;
     }
 
-    public ValueTask WaitTurnAsync(long chatId, SendPriority priority, CancellationToken cancellationToken)
+    /// <returns>A ticket to complete when Telegram has answered (or the send failed).</returns>
+    public async ValueTask<SendTicket> WaitTurnAsync(long chatId, SendPriority priority, CancellationToken cancellationToken)
     {
         if (!enabled)
         {
-            return ValueTask.CompletedTask;
+            return SendTicket.None;
         }
 
         var waiter = new Waiter(chatId);
@@ -55,21 +67,23 @@ public sealed class SendGate : IDisposable
             queues[(int)priority].Add(waiter);
         }
 
-        wake.Release();
-        if (cancellationToken.CanBeCanceled)
+        Wake();
+        await using (cancellationToken.Register(() =>
         {
-            waiter.Registration = cancellationToken.Register(() =>
+            bool removed;
+            lock (sync)
             {
-                lock (sync)
-                {
-                    queues[(int)priority].Remove(waiter);
-                }
+                removed = queues[(int)priority].Remove(waiter);
+            }
 
+            if (removed)
+            {
                 waiter.Turn.TrySetCanceled(cancellationToken);
-            });
+            }
+        }))
+        {
+            return await waiter.Turn.Task;
         }
-
-        return new ValueTask(waiter.Turn.Task);
     }
 
     // Telegram said 429: nothing goes to that chat, and since the answer does not say whether the
@@ -85,17 +99,43 @@ public sealed class SendGate : IDisposable
         lock (sync)
         {
             chatReadyAt[chatId] = Math.Max(until, chatReadyAt.GetValueOrDefault(chatId));
-            globalReadyAt = Math.Max(globalReadyAt, until);
+            nextGrantAt = Math.Max(nextGrantAt, until);
         }
     }
 
     public void Dispose()
     {
         stopping.Cancel();
-        wake.Release();
+        Wake();
         pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
         stopping.Dispose();
         wake.Dispose();
+    }
+
+    internal void Completed(SendTicket ticket)
+    {
+        lock (sync)
+        {
+            var now = Stopwatch.GetTimestamp();
+            ticket.AnsweredAt = now;
+            var after = ticket.ChatId < 0 ? GroupSpacing : Second;
+            chatsInFlight.Remove(ticket.ChatId);
+            chatReadyAt[ticket.ChatId] = Math.Max(chatReadyAt.GetValueOrDefault(ticket.ChatId), now + after);
+        }
+
+        Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
     }
 
     private async Task PumpAsync()
@@ -108,8 +148,10 @@ public sealed class SendGate : IDisposable
                 continue;
             }
 
-            // Sleep until a chat or the global slot frees up, or a new waiter arrives.
-            var delay = waitTicks < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(1, waitTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            // Never sleep longer than a second: a wake-up lost to a race costs at most that.
+            var delay = waitTicks < 0 || waitTicks > Second
+                ? TimeSpan.FromSeconds(1)
+                : TimeSpan.FromTicks(Math.Max(1, waitTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
             try
             {
                 await wake.WaitAsync(delay, stopping.Token);
@@ -122,10 +164,11 @@ public sealed class SendGate : IDisposable
     }
 
     // Grants the next turn if one is due now. Returns 0 after a grant, else how long to wait
-    // (Stopwatch ticks), or -1 when nobody waits.
+    // (Stopwatch ticks), or -1 to wait for the next wake-up.
     private long GrantOne()
     {
         Waiter? granted = null;
+        SendTicket? ticket = null;
         long wait = -1;
         lock (sync)
         {
@@ -135,15 +178,33 @@ public sealed class SendGate : IDisposable
                 return -1;
             }
 
-            if (globalReadyAt > now)
+            if (nextGrantAt > now)
             {
-                return globalReadyAt - now;
+                return nextGrantAt - now;
+            }
+
+            if (window.Count >= limit)
+            {
+                var oldest = window.Peek();
+                var arrivedBy = oldest.AnsweredAt ?? oldest.GrantedAt + AssumeArrivedAfter;
+                if (arrivedBy + Second > now)
+                {
+                    return oldest.AnsweredAt is null ? Math.Min(arrivedBy + Second - now, Second / 10) : arrivedBy + Second - now;
+                }
+
+                window.Dequeue();
             }
 
             foreach (var queue in queues)
             {
                 for (var i = 0; i < queue.Count; i++)
                 {
+                    // A chat with a send in flight wakes the pump when answered; others when ready.
+                    if (chatsInFlight.Contains(queue[i].ChatId))
+                    {
+                        continue;
+                    }
+
                     var readyAt = chatReadyAt.GetValueOrDefault(queue[i].ChatId);
                     if (readyAt <= now)
                     {
@@ -161,34 +222,66 @@ public sealed class SendGate : IDisposable
                 }
             }
 
-            if (granted is not null)
+            if (granted is null)
             {
-                globalReadyAt = now + globalSpacing;
-                chatReadyAt[granted.ChatId] = now + (granted.ChatId < 0 ? GroupSpacing : PrivateChatSpacing);
-                if (chatReadyAt.Count > 50_000)
+                return wait;
+            }
+
+            ticket = new SendTicket(this, granted.ChatId, now);
+            window.Enqueue(ticket);
+            nextGrantAt = now + spacing;
+
+            // Until its answer comes, the chat is busy; Completed sets when it is free again.
+            chatsInFlight.Add(granted.ChatId);
+            if (chatReadyAt.Count > 50_000)
+            {
+                foreach (var stale in chatReadyAt.Where(p => p.Value <= now).Select(p => p.Key).ToList())
                 {
-                    foreach (var stale in chatReadyAt.Where(p => p.Value <= now).Select(p => p.Key).ToList())
-                    {
-                        chatReadyAt.Remove(stale);
-                    }
+                    chatReadyAt.Remove(stale);
                 }
             }
         }
 
-        if (granted is null)
+        if (!granted.Turn.TrySetResult(ticket))
         {
-            return wait;
+            // Cancelled at the same moment: the turn is given back.
+            ticket.Dispose();
         }
 
-        granted.Registration.Dispose();
-        granted.Turn.TrySetResult();
         return 0;
     }
 
     private sealed class Waiter(long chatId)
     {
         public long ChatId { get; } = chatId;
-        public TaskCompletionSource Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public CancellationTokenRegistration Registration { get; set; }
+        public TaskCompletionSource<SendTicket> Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+// The right to one send. Dispose it when Telegram has answered, whatever the answer.
+public sealed class SendTicket : IDisposable
+{
+    public static readonly SendTicket None = new(null, 0, 0);
+
+    private readonly SendGate? gate;
+    private int completed;
+
+    internal SendTicket(SendGate? gate, long chatId, long grantedAt)
+    {
+        this.gate = gate;
+        ChatId = chatId;
+        GrantedAt = grantedAt;
+    }
+
+    internal long ChatId { get; }
+    internal long GrantedAt { get; }
+    internal long? AnsweredAt { get; set; }
+
+    public void Dispose()
+    {
+        if (gate is not null && Interlocked.Exchange(ref completed, 1) == 0)
+        {
+            gate.Completed(this);
+        }
     }
 }

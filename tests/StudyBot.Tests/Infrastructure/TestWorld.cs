@@ -128,6 +128,13 @@ public sealed class TestWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // STUDYBOT_TEST_LOGS=folder keeps each test's bot log there, for diagnosing a failure.
+        if (Environment.GetEnvironmentVariable("STUDYBOT_TEST_LOGS") is { Length: > 0 } logFolder)
+        {
+            Directory.CreateDirectory(logFolder);
+            await File.WriteAllLinesAsync(Path.Combine(logFolder, Path.GetFileName(directory) + ".log"), Logs.Lines);
+        }
+
         foreach (var host in hosts)
         {
             try
