@@ -175,4 +175,22 @@ public sealed class BroadcastTests
         Assert.Contains(status.Edits, e => e.Contains(" / 1000", StringComparison.Ordinal));
         Assert.Equal(1, await world.Db.CountAsync("outbox", "chat_id = 10 AND status = 'unreachable' AND attempts = 1"));
     }
+
+    [Fact]
+    public async Task Paid_broadcast_marks_bulk_sends_with_allow_paid_broadcast_and_replies_without()
+    {
+        await using var world = await TestWorld.StartAsync(settings: s =>
+        {
+            s["Telegram:PaidBroadcast"] = "true";
+            s["Telegram:MaxMessagesPerSecond"] = "1000";
+        });
+        await world.Db.SeedLearnersAsync([1, 2, 3]);
+
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await FinalReportAsync(world, TimeSpan.FromSeconds(20));
+
+        Assert.All(new long[] { 1, 2, 3 }, chat => Assert.True(Assert.Single(world.Api.SentTo(chat)).AllowPaidBroadcast));
+        Assert.All(world.Api.SentTo(Admin), m => Assert.False(m.AllowPaidBroadcast));
+    }
 }

@@ -12,6 +12,7 @@ public sealed class ConfigurationTests
     [InlineData("Telegram:BotToken", "not-a-token", "Telegram:BotToken is not a bot token")]
     [InlineData("Telegram:ApiBaseUrl", "ftp://example", "Telegram:ApiBaseUrl")]
     [InlineData("Telegram:MaxMessagesPerSecond", "0", "Telegram:MaxMessagesPerSecond")]
+    [InlineData("Telegram:MaxMessagesPerSecond", "100", "Telegram:MaxMessagesPerSecond: 100 is outside 1..30 (up to 1000 with Telegram:PaidBroadcast=true)")]
     [InlineData("Bot:TimeZone", "Mars/Base", "Bot:TimeZone: 'Mars/Base' is not an IANA time zone")]
     [InlineData("Bot:DeliveryTime", "25:99", "Bot:DeliveryTime")]
     [InlineData("Bot:Language", "fr", "Bot:Language")]

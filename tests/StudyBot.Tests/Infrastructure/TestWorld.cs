@@ -108,14 +108,18 @@ public sealed class TestWorld : IAsyncDisposable
         return await SweepAsync();
     }
 
-    public async Task OutboxDrainedAsync(TimeSpan? timeout = null)
+    public Task OutboxDrainedAsync(TimeSpan? timeout = null) =>
+        EventuallyAsync(async () => await Db.CountAsync("outbox", "status IN ('pending', 'claimed')") == 0, "the outbox drains", timeout);
+
+    // Polls a condition on state outside the fake (the database) until it holds, within a bound.
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (await Db.CountAsync("outbox", "status IN ('pending', 'claimed')") > 0)
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("The outbox did not drain in time");
+                throw new TimeoutException($"Timed out waiting until {what}");
             }
 
             await Task.Delay(20);

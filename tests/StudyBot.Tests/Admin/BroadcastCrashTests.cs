@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using StudyBot.FakeBotApi;
+using StudyBot.Tests.Infrastructure;
+
+namespace StudyBot.Tests.Admin;
+
+public sealed class BroadcastCrashTests
+{
+    private const long Admin = 900;
+    private const int Recipients = 300;
+
+    [Fact]
+    public async Task A_broadcast_cut_off_by_killing_the_process_is_finished_by_a_new_host_on_the_same_database()
+    {
+        await using var world = await TestWorld.CreateAsync();
+        world.Settings["Telegram:EnforceLimits"] = "true";
+        await world.StartBotAsync();
+        await world.Db.SeedLearnersAsync(Enumerable.Range(1, Recipients).Select(i => (long)i));
+        await world.StopBotAsync();
+        world.Api.Limits = new FakeLimits();
+
+        using (var bot = StartBotProcess(world))
+        {
+            try
+            {
+                world.Api.UserSends(Admin, "/broadcast 周五的讲座改到周六上午九点。");
+                var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(30));
+                world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+
+                // Kill it hard in the middle of sending: no shutdown code runs.
+                await world.Api.WaitUntilAsync(() => world.Api.SentCountByChat().Count(c => c.Key <= Recipients) >= 60 ? "" : null, TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                bot.Kill(entireProcessTree: true);
+                await bot.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        var beforeRestart = world.Api.SentCountByChat().Count(c => c.Key <= Recipients);
+        Assert.InRange(beforeRestart, 60, Recipients - 1);
+
+        await world.StartBotAsync();
+        var report = await world.Api.WaitUntilAsync(() => world.Api.SentTo(Admin).FirstOrDefault(m => m.Text.Contains("已完成", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+
+        var counts = world.Api.SentCountByChat().Where(c => c.Key <= Recipients).ToList();
+        Assert.Equal(Recipients, counts.Count);
+        var twice = counts.Count(c => c.Value > 1);
+
+        // Only a request in flight at the instant of the kill can repeat; with the limits on the
+        // sender has at most one request open at a time.
+        Assert.InRange(twice, 0, 1);
+        Assert.Equal(0, world.Api.GlobalLimitHits + world.Api.ChatLimitHits);
+        Assert.Contains($"送达 {Recipients}，已屏蔽 0，失败 0（共 {Recipients}）", report.Text);
+    }
+
+    private static Process StartBotProcess(TestWorld world)
+    {
+        var bot = AppContext.BaseDirectory.Replace(
+            Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        var start = new ProcessStartInfo("dotnet", [bot])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(world.DatabasePath)!,
+        };
+        start.Environment["Telegram__BotToken"] = world.Api.Token;
+        start.Environment["Telegram__ApiBaseUrl"] = world.Api.BaseUrl;
+        start.Environment["Telegram__PollTimeoutSeconds"] = "2";
+        start.Environment["Telegram__EnforceLimits"] = "true";
+        start.Environment["Database__ConnectionString"] = $"Data Source={world.DatabasePath}";
+        start.Environment["Bot__AdminIds__0"] = Admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
