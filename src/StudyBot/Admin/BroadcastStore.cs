@@ -14,15 +14,14 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
         public const string Cancelled = "cancelled";
     }
 
-    public async Task<long> CreateDraftAsync(long adminChatId, long adminUserId, string language, string text, string? entities, CancellationToken cancellationToken)
+    public Task<long> CreateDraftAsync(long adminChatId, long adminUserId, string language, string text, string? entities, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             INSERT INTO broadcasts (admin_chat_id, admin_user_id, language, text, entities, status, created_utc)
             VALUES (@AdminChatId, @AdminUserId, @Language, @Text, @Entities, 'draft', @Now)
             RETURNING id
             """;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        var parameters = new
         {
             AdminChatId = adminChatId,
             AdminUserId = adminUserId,
@@ -30,7 +29,8 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
             Text = text,
             Entities = entities,
             Now = time.GetUtcNow().UtcDateTime,
-        }, cancellationToken: cancellationToken));
+        };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task<Broadcast?> GetAsync(long id, CancellationToken cancellationToken)
@@ -53,44 +53,43 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
     // change: the recipients are fixed at this instant, and a crash after it resumes the same list.
     /// <returns>The number of recipients, or null when the broadcast was not a draft any more.</returns>
-    public async Task<int?> TryConfirmAsync(long id, CancellationToken cancellationToken)
+    public Task<int?> TryConfirmAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
-        if (await connection.ExecuteAsync(new CommandDefinition(claim, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
+        return database.WriteAsync<int?>(async (connection, transaction) =>
         {
-            return null;
-        }
+            const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
+            if (await connection.ExecuteAsync(new CommandDefinition(claim, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
+            {
+                return null;
+            }
 
-        const string recipients = """
-            INSERT INTO outbox (chat_id, kind, priority, text, entities, broadcast_id, status, created_utc)
-            SELECT l.chat_id, 'broadcast', 1, b.text, b.entities, b.id, 'pending', @Now
-            FROM learners l CROSS JOIN broadcasts b
-            WHERE b.id = @Id AND l.status = @Active
-            ON CONFLICT DO NOTHING
-            """;
-        var total = await connection.ExecuteAsync(new CommandDefinition(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active }, transaction, cancellationToken: cancellationToken));
+            const string recipients = """
+                INSERT INTO outbox (chat_id, kind, priority, text, entities, broadcast_id, status, created_utc)
+                SELECT l.chat_id, 'broadcast', 1, b.text, b.entities, b.id, 'pending', @Now
+                FROM learners l CROSS JOIN broadcasts b
+                WHERE b.id = @Id AND l.status = @Active
+                ON CONFLICT DO NOTHING
+                """;
+            var total = await connection.ExecuteAsync(new CommandDefinition(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active }, transaction, cancellationToken: cancellationToken));
 
-        const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
-        await connection.ExecuteAsync(new CommandDefinition(setTotal, new { Id = id, Total = total }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return total;
+            const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
+            await connection.ExecuteAsync(new CommandDefinition(setTotal, new { Id = id, Total = total }, transaction, cancellationToken: cancellationToken));
+            return total;
+        }, cancellationToken);
     }
 
     public async Task<bool> TryCancelAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "UPDATE broadcasts SET status = 'cancelled', finished_utc = @Now WHERE id = @Id AND status = 'draft'";
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime };
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
     }
 
-    public async Task SetStatusMessageAsync(long id, long messageId, CancellationToken cancellationToken)
+    public Task SetStatusMessageAsync(long id, long messageId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "UPDATE broadcasts SET status_message_id = @MessageId WHERE id = @Id";
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, MessageId = messageId }, cancellationToken: cancellationToken));
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, MessageId = messageId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Broadcast>> ListSendingAsync(CancellationToken cancellationToken)
@@ -120,9 +119,9 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     /// <returns>true for the one caller that moves it from sending to done.</returns>
     public async Task<bool> TryFinishAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "UPDATE broadcasts SET status = 'done', finished_utc = @Now WHERE id = @Id AND status = 'sending'";
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime };
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
     }
 }
 

@@ -15,40 +15,41 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
     public async Task<ImportSummary> ImportAsync(ContentPack pack, CancellationToken cancellationToken)
     {
         var language = Languages.Normalize(pack.Language) ?? throw new ArgumentException("validate the pack first", nameof(pack));
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-
-        const string upsertPack = """
-            INSERT INTO packs (name, language, start_date, imported_utc)
-            VALUES (@Name, @Language, @StartDate, @ImportedUtc)
-            ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
-            RETURNING id
-            """;
-        var packId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            upsertPack,
-            new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = time.GetUtcNow().UtcDateTime },
-            transaction,
-            cancellationToken: cancellationToken));
-
-        const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
-        var replaced = await connection.ExecuteAsync(new CommandDefinition(deleteItems, new { PackId = packId }, transaction, cancellationToken: cancellationToken));
-
-        const string insertItem = """
-            INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
-            VALUES (@PackId, @Position, @Theme, @Quote, @Source, @Prompt, @PinnedDate)
-            """;
-        var rows = pack.Items.Select((item, index) => new
+        var importedUtc = time.GetUtcNow().UtcDateTime;
+        var replaced = await database.WriteAsync(async (connection, transaction) =>
         {
-            PackId = packId,
-            Position = index,
-            Theme = item.Theme.Trim(),
-            Quote = item.Quote.Trim(),
-            Source = item.Source.Trim(),
-            Prompt = item.Prompt.Trim(),
-            PinnedDate = item.Date,
-        });
-        await connection.ExecuteAsync(new CommandDefinition(insertItem, rows, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+            const string upsertPack = """
+                INSERT INTO packs (name, language, start_date, imported_utc)
+                VALUES (@Name, @Language, @StartDate, @ImportedUtc)
+                ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
+                RETURNING id
+                """;
+            var packId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                upsertPack,
+                new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc },
+                transaction,
+                cancellationToken: cancellationToken));
+
+            const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(deleteItems, new { PackId = packId }, transaction, cancellationToken: cancellationToken));
+
+            const string insertItem = """
+                INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
+                VALUES (@PackId, @Position, @Theme, @Quote, @Source, @Prompt, @PinnedDate)
+                """;
+            var rows = pack.Items.Select((item, index) => new
+            {
+                PackId = packId,
+                Position = index,
+                Theme = item.Theme.Trim(),
+                Quote = item.Quote.Trim(),
+                Source = item.Source.Trim(),
+                Prompt = item.Prompt.Trim(),
+                PinnedDate = item.Date,
+            });
+            await connection.ExecuteAsync(new CommandDefinition(insertItem, rows, transaction, cancellationToken: cancellationToken));
+            return deleted;
+        }, cancellationToken);
 
         activeByLanguage.Clear();
         return new ImportSummary(pack.Name, pack.Items.Count, replaced);

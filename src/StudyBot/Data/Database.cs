@@ -1,14 +1,25 @@
 using System.Data.Common;
+using System.Threading.Channels;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 
 namespace StudyBot.Data;
 
-// The one way to open a connection; stores ask for one per unit of work and dispose it (pooled).
-public sealed class Database
+// The one way to reach the database. Reads open a pooled connection each (WAL lets them run beside
+// a write). Writes are queued to one writer that commits whatever is waiting in one transaction
+// (group commit): SQLite allows one writer at a time anyway, so instead of many connections
+// contending for the lock and each paying for its own sync to disk, a burst of a thousand
+// reflections costs a handful of commits. Each unit of work runs in its own savepoint, so one
+// failing never undoes another.
+public sealed class Database : IAsyncDisposable
 {
+    private const int MaxBatch = 512;
+
     private readonly string connectionString;
+    private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> writer;
 
     public Database(IOptions<DatabaseOptions> options)
     {
@@ -20,6 +31,7 @@ public sealed class Database
         EnsureDirectoryExists(builder.DataSource);
         connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
         UtcDateTimeHandler.Register();
     }
 
@@ -32,10 +44,82 @@ public sealed class Database
         return connection;
     }
 
-    // SQLite: BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait in turn
-    // instead of failing with SQLITE_BUSY when a deferred transaction tries to upgrade.
-    public static Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.BeginTransactionAsync(cancellationToken).AsTask();
+    // Runs `work` inside a write transaction and returns once that transaction is committed.
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new Write<T>(work);
+        ObjectDisposedException.ThrowIf(!writes.Writer.TryWrite(write), this);
+
+        _ = writer.Value;
+        return write.Result.Task;
+    }
+
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        writes.Writer.TryComplete();
+        if (writer.IsValueCreated)
+        {
+            await writer.Value;
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var batch = new List<IWrite>(MaxBatch);
+        while (await writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            try
+            {
+                // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken up front.
+                await using var transaction = await connection.BeginTransactionAsync();
+                var succeeded = new List<IWrite>(batch.Count);
+                foreach (var write in batch)
+                {
+                    await connection.ExecuteAsync("SAVEPOINT unit", transaction: transaction);
+                    try
+                    {
+                        await write.RunAsync(connection, transaction);
+                        await connection.ExecuteAsync("RELEASE unit", transaction: transaction);
+                        succeeded.Add(write);
+                    }
+                    catch (Exception e)
+                    {
+                        await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
+                        write.Fail(e);
+                    }
+                }
+
+                await transaction.CommitAsync();
+                foreach (var write in succeeded)
+                {
+                    write.Complete();
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var write in batch)
+                {
+                    write.Fail(e);
+                }
+            }
+        }
+    }
 
     private static void EnsureDirectoryExists(string dataSource)
     {
@@ -49,5 +133,27 @@ public sealed class Database
         {
             Directory.CreateDirectory(directory);
         }
+    }
+
+    private interface IWrite
+    {
+        Task RunAsync(DbConnection connection, DbTransaction transaction);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class Write<T>(Func<DbConnection, DbTransaction, Task<T>> work) : IWrite
+    {
+        private T? value;
+
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task RunAsync(DbConnection connection, DbTransaction transaction) => value = await work(connection, transaction);
+
+        public void Complete() => Result.TrySetResult(value!);
+
+        public void Fail(Exception exception) => Result.TrySetException(exception);
     }
 }

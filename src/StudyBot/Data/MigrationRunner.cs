@@ -32,7 +32,7 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
         var count = 0;
         foreach (var migration in Discover().Where(m => !applied.Contains(m.Version)))
         {
-            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
 
             const string record = "INSERT INTO schema_migrations (version, name, applied_utc) VALUES (@Version, @Name, @AppliedUtc)";

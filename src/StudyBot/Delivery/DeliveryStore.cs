@@ -47,25 +47,23 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     /// <returns>true when this call claimed the day (the learner asked with /today).</returns>
     public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        var id = await TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, time.GetUtcNow().UtcDateTime, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var id = await database.WriteAsync(
+            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken),
+            cancellationToken);
         return id is not null;
     }
 
     // A delivery whose send failed for good goes back to the outbox when the learner asks again.
-    public async Task<bool> RetryFailedAsync(long deliveryId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
-        var retried = await connection.ExecuteAsync(new CommandDefinition(outbox, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
-        const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
-        await connection.ExecuteAsync(new CommandDefinition(delivery, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return retried == 1;
-    }
+    public Task<bool> RetryFailedAsync(long deliveryId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
+            var retried = await connection.ExecuteAsync(new CommandDefinition(outbox, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+            const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
+            await connection.ExecuteAsync(new CommandDefinition(delivery, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+            return retried == 1;
+        }, cancellationToken);
 
     public async Task<DeliveryRecord?> GetForDateAsync(long chatId, DateOnly localDate, CancellationToken cancellationToken)
     {
@@ -123,36 +121,34 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     }
 
     // One transaction per batch: claims, their outbox rows and the learners' next times commit together.
-    public async Task<int> ApplyDuePlansAsync(IReadOnlyList<DueWork> plans, DateTime nowUtc, CancellationToken cancellationToken)
-    {
-        var claimed = 0;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        foreach (var work in plans)
+    public Task<int> ApplyDuePlansAsync(IReadOnlyList<DueWork> plans, DateTime nowUtc, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            if (work.Plan.DeliverFor is { } date && work.Item is not null
-                && await TryClaimAsync(connection, transaction, work.Learner.ChatId, date, work.Item, work.Text!, priority: 1, nowUtc, cancellationToken) is not null)
+            var claimed = 0;
+            foreach (var work in plans)
             {
-                claimed++;
+                if (work.Plan.DeliverFor is { } date && work.Item is not null
+                    && await TryClaimAsync(connection, transaction, work.Learner.ChatId, date, work.Item, work.Text!, priority: 1, nowUtc, cancellationToken) is not null)
+                {
+                    claimed++;
+                }
+
+                // Only if nobody changed the learner meanwhile (a /time or /pause wins over the sweep).
+                const string reschedule = """
+                    UPDATE learners SET next_delivery_utc = @Next
+                    WHERE chat_id = @ChatId AND next_delivery_utc = @Expected AND status = @Active
+                    """;
+                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
+                {
+                    Next = work.Plan.NextDeliveryUtc,
+                    work.Learner.ChatId,
+                    Expected = work.Learner.NextDeliveryUtc,
+                    Active = LearnerStatus.Active,
+                }, transaction, cancellationToken: cancellationToken));
             }
 
-            // Only if nobody changed the learner meanwhile (a /time or /pause wins over the sweep).
-            const string reschedule = """
-                UPDATE learners SET next_delivery_utc = @Next
-                WHERE chat_id = @ChatId AND next_delivery_utc = @Expected AND status = @Active
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(reschedule, new
-            {
-                Next = work.Plan.NextDeliveryUtc,
-                work.Learner.ChatId,
-                Expected = work.Learner.NextDeliveryUtc,
-                Active = LearnerStatus.Active,
-            }, transaction, cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return claimed;
-    }
+            return claimed;
+        }, cancellationToken);
 }
 
 public sealed record DueWork(DueLearner Learner, DuePlan Plan, ContentItem? Item, string? Text);

@@ -20,14 +20,13 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     /// <returns>true when this call created the learner (the unique chat_id decides, not a prior read).</returns>
     public async Task<bool> TryCreateAsync(Learner learner, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             INSERT INTO learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc)
             VALUES (@ChatId, @DisplayName, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc)
             ON CONFLICT (chat_id) DO NOTHING
             """;
         var now = time.GetUtcNow().UtcDateTime;
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
+        var inserted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             learner.ChatId,
             learner.DisplayName,
@@ -38,20 +37,19 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             learner.NextDeliveryUtc,
             SubscribedUtc = now,
             UpdatedUtc = now,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken)), cancellationToken);
         return inserted == 1;
     }
 
     public async Task SaveSettingsAsync(Learner learner, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             UPDATE learners
             SET language = @Language, time_zone = @TimeZone, delivery_time = @DeliveryTime, status = @Status,
                 next_delivery_utc = @NextDeliveryUtc, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        var parameters = new
         {
             learner.ChatId,
             learner.Language,
@@ -60,16 +58,17 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             learner.Status,
             learner.NextDeliveryUtc,
             UpdatedUtc = time.GetUtcNow().UtcDateTime,
-        }, cancellationToken: cancellationToken));
+        };
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             UPDATE learners SET status = @Status, next_delivery_utc = NULL, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        var parameters = new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime };
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 }

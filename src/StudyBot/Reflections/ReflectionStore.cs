@@ -6,27 +6,28 @@ namespace StudyBot.Reflections;
 public sealed class ReflectionStore(Database database, TimeProvider time)
 {
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
-    public async Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = now };
-        if (isEdit)
+        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime };
+        return database.WriteAsync(async (connection, transaction) =>
         {
-            const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
-            if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, cancellationToken: cancellationToken)) == 1)
+            if (isEdit)
             {
-                return SaveResult.Updated;
+                const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
+                if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken)) == 1)
+                {
+                    return SaveResult.Updated;
+                }
             }
-        }
 
-        const string insert = """
-            INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
-            VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
-            ON CONFLICT (chat_id, message_id) DO NOTHING
-            """;
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, parameters, cancellationToken: cancellationToken));
-        return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
+            const string insert = """
+                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
+                VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
+                ON CONFLICT (chat_id, message_id) DO NOTHING
+                """;
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, parameters, transaction, cancellationToken: cancellationToken));
+            return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
+        }, cancellationToken);
     }
 
     public async Task<int> CountAsync(long chatId, CancellationToken cancellationToken)

@@ -45,59 +45,59 @@ public sealed class OutboxStore(Database database, TimeProvider time)
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit)
             RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
                       delivery_id AS DeliveryId, broadcast_id AS BroadcastId
             """;
-        var rows = await connection.QueryAsync<OutboxMessage>(new CommandDefinition(sql, new { Now = time.GetUtcNow().UtcDateTime, Limit = limit }, cancellationToken: cancellationToken));
+        var parameters = new { Now = time.GetUtcNow().UtcDateTime, Limit = limit };
+        var rows = await database.WriteAsync(async (connection, transaction) =>
+            (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
         return rows.OrderBy(r => r.Priority).ThenBy(r => r.Id).ToList();
     }
 
     // Rows a crash left claimed were maybe sent, maybe not: a missed message is worse than a repeat.
-    public async Task<int> ReleaseClaimedAsync(CancellationToken cancellationToken)
+    public Task<int> ReleaseClaimedAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "UPDATE outbox SET status = 'pending' WHERE status = 'claimed'";
-        return await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     // Outcomes of several sends in one transaction; each also settles the delivery it carried.
-    public async Task CompleteAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken)
+    public Task CompleteAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var result in results)
+        return database.WriteAsync(async (connection, transaction) =>
         {
-            const string outbox = """
-                UPDATE outbox SET status = @Status, sent_utc = @SentUtc, message_id = @MessageId, error = @Error
-                WHERE id = @Id
-                """;
-            var sentUtc = result.Status == Status.Sent ? now : (DateTime?)null;
-            await connection.ExecuteAsync(new CommandDefinition(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error }, transaction, cancellationToken: cancellationToken));
-
-            if (result.DeliveryId is { } deliveryId)
+            foreach (var result in results)
             {
-                const string delivery = """
-                    UPDATE deliveries
-                    SET sent_utc = @SentUtc, message_id = @MessageId, attempts = attempts + 1,
-                        failure = CASE WHEN @Status = 'sent' THEN NULL ELSE @Status END
-                    WHERE id = @DeliveryId
+                const string outbox = """
+                    UPDATE outbox SET status = @Status, sent_utc = @SentUtc, message_id = @MessageId, error = @Error
+                    WHERE id = @Id
                     """;
-                await connection.ExecuteAsync(new CommandDefinition(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status }, transaction, cancellationToken: cancellationToken));
-            }
+                var sentUtc = result.Status == Status.Sent ? now : (DateTime?)null;
+                await connection.ExecuteAsync(new CommandDefinition(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error }, transaction, cancellationToken: cancellationToken));
 
-            if (result.Status == Status.Unreachable)
-            {
-                const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
-                await connection.ExecuteAsync(new CommandDefinition(block, new { result.ChatId, Now = now }, transaction, cancellationToken: cancellationToken));
-            }
-        }
+                if (result.DeliveryId is { } deliveryId)
+                {
+                    const string delivery = """
+                        UPDATE deliveries
+                        SET sent_utc = @SentUtc, message_id = @MessageId, attempts = attempts + 1,
+                            failure = CASE WHEN @Status = 'sent' THEN NULL ELSE @Status END
+                        WHERE id = @DeliveryId
+                        """;
+                    await connection.ExecuteAsync(new CommandDefinition(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status }, transaction, cancellationToken: cancellationToken));
+                }
 
-        await transaction.CommitAsync(cancellationToken);
+                if (result.Status == Status.Unreachable)
+                {
+                    const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
+                    await connection.ExecuteAsync(new CommandDefinition(block, new { result.ChatId, Now = now }, transaction, cancellationToken: cancellationToken));
+                }
+            }
+        }, cancellationToken);
     }
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)

@@ -11,41 +11,41 @@ namespace StudyBot.Telegram;
 public sealed class UpdateInbox(Database database, TimeProvider time)
 {
     /// <returns>The updates that were not stored before, in the order given.</returns>
-    public async Task<IReadOnlyList<Update>> StoreAsync(IReadOnlyList<Update> updates, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Update>> StoreAsync(IReadOnlyList<Update> updates, CancellationToken cancellationToken)
     {
-        var fresh = new List<Update>(updates.Count);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        const string sql = """
-            INSERT INTO inbound_updates (update_id, chat_id, payload, received_utc)
-            VALUES (@UpdateId, @ChatId, @Payload, @ReceivedUtc)
-            ON CONFLICT (update_id) DO NOTHING
-            """;
-        foreach (var update in updates)
+        var rows = updates.Select(update => new
         {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
+            UpdateId = (long)update.Id,
+            ChatId = ChatOf(update),
+            Payload = JsonSerializer.Serialize(update, JsonBotAPI.Options),
+            ReceivedUtc = now,
+        }).ToList();
+        return database.WriteAsync<IReadOnlyList<Update>>(async (connection, transaction) =>
+        {
+            const string sql = """
+                INSERT INTO inbound_updates (update_id, chat_id, payload, received_utc)
+                VALUES (@UpdateId, @ChatId, @Payload, @ReceivedUtc)
+                ON CONFLICT (update_id) DO NOTHING
+                """;
+            var fresh = new List<Update>(updates.Count);
+            for (var i = 0; i < updates.Count; i++)
             {
-                UpdateId = (long)update.Id,
-                ChatId = ChatOf(update),
-                Payload = JsonSerializer.Serialize(update, JsonBotAPI.Options),
-                ReceivedUtc = now,
-            }, transaction, cancellationToken: cancellationToken));
-            if (inserted == 1)
-            {
-                fresh.Add(update);
+                if (await connection.ExecuteAsync(new CommandDefinition(sql, rows[i], transaction, cancellationToken: cancellationToken)) == 1)
+                {
+                    fresh.Add(updates[i]);
+                }
             }
-        }
 
-        await transaction.CommitAsync(cancellationToken);
-        return fresh;
+            return fresh;
+        }, cancellationToken);
     }
 
-    public async Task MarkHandledAsync(long updateId, CancellationToken cancellationToken)
+    public Task MarkHandledAsync(long updateId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc WHERE update_id = @UpdateId";
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { UpdateId = updateId, HandledUtc = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        var parameters = new { UpdateId = updateId, HandledUtc = time.GetUtcNow().UtcDateTime };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Update>> ListUnhandledAsync(CancellationToken cancellationToken)
@@ -57,11 +57,10 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
     }
 
     // Telegram keeps an update for 24 hours at most, so older handled rows can no longer be redelivered.
-    public async Task<int> PruneHandledAsync(DateTime olderThanUtc, CancellationToken cancellationToken)
+    public Task<int> PruneHandledAsync(DateTime olderThanUtc, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "DELETE FROM inbound_updates WHERE handled_utc IS NOT NULL AND received_utc < @Before";
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { Before = olderThanUtc }, cancellationToken: cancellationToken));
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new { Before = olderThanUtc }, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public static long ChatOf(Update update) => update switch
