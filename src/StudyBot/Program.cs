@@ -8,6 +8,11 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.AddStudyBot();
 using var host = builder.Build();
 
+if (ImportCommandLine.Matches(args))
+{
+    return await ImportCommandLine.RunAsync(host, args, Console.Out, Console.Error);
+}
+
 try
 {
     // Settings are checked before anything starts, so a bad one is one line, not a stack trace.

@@ -55,10 +55,11 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
         return new ImportSummary(pack.Name, pack.Items.Count, replaced);
     }
 
-    public async Task<bool> AnyPackAsync(CancellationToken cancellationToken)
+    public async Task<bool> PackExistsAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM packs", cancellationToken: cancellationToken)) > 0;
+        const string sql = "SELECT COUNT(*) FROM packs WHERE name = @Name";
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Name = name }, cancellationToken: cancellationToken)) > 0;
     }
 
     public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)

@@ -11,13 +11,16 @@ public sealed partial class StartupTasks(MigrationRunner migrations, ContentStor
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrations.ApplyPendingAsync(cancellationToken);
-        if (await content.AnyPackAsync(cancellationToken))
-        {
-            return;
-        }
 
+        // By name, so a pack an operator imported first does not keep the shipped ones out,
+        // and a shipped pack an organizer has since replaced is left as they made it.
         foreach (var pack in ShippedPacks.Load())
         {
+            if (await content.PackExistsAsync(pack.Name, cancellationToken))
+            {
+                continue;
+            }
+
             var problems = validator.Validate(pack);
             if (problems.Count > 0)
             {

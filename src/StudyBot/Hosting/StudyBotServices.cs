@@ -49,7 +49,8 @@ public static class StudyBotServices
         var services = builder.Services;
         services.AddSingleton<Database>();
         services.AddSingleton<MigrationRunner>();
-        services.AddHostedService<StartupTasks>();
+        services.AddSingleton<StartupTasks>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupTasks>());
         return builder;
     }
 
@@ -87,6 +88,8 @@ public static class StudyBotServices
         services.AddSingleton<Texts>();
         services.AddSingleton<PackValidator>();
         services.AddSingleton<ContentStore>();
+        services.AddSingleton<PackImporter>();
+        services.AddSingleton<PackUploadHandler>();
         services.AddSingleton<LearnerStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<LearnerSchedule>();

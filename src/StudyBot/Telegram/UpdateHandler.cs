@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
+using StudyBot.Content;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Reflections;
@@ -16,6 +17,7 @@ public sealed partial class UpdateHandler(
     LearnerStore learners,
     ReflectionReceiver reflections,
     MembershipHandler membership,
+    PackUploadHandler packUploads,
     BotMessenger messenger,
     BotIdentity identity,
     Texts texts,
@@ -66,6 +68,10 @@ public sealed partial class UpdateHandler(
             {
                 await reflections.ReceiveAsync(message, learner, language, cancellationToken);
             }
+        }
+        else if (message.Document is { } document && message.From is { } sender && options.Value.IsAdmin(sender.Id) && PackReader.IsPackFile(document.FileName ?? ""))
+        {
+            await packUploads.HandleAsync(message, language, learner?.TimeZone ?? options.Value.TimeZone, cancellationToken);
         }
         else if (UserContent.Contains(message.Type))
         {
