@@ -47,9 +47,10 @@ public sealed class BroadcastCrashTests
         Assert.Equal(Recipients, counts.Count);
         var twice = counts.Count(c => c.Value > 1);
 
-        // Only a request in flight at the instant of the kill can repeat; with the limits on the
-        // sender has at most one request open at a time.
-        Assert.InRange(twice, 0, 1);
+        // Only a request in flight at the instant of the kill can repeat. With the limits on and a
+        // prompt fake that is normally none or one (a send every 34 ms, answered in 1-2 ms); the
+        // bound that holds on a loaded machine too is the sender's concurrency.
+        Assert.InRange(twice, 0, StudyBot.Telegram.OutboxSender.Concurrency);
         Assert.Equal(0, world.Api.GlobalLimitHits + world.Api.ChatLimitHits);
         Assert.Contains($"送达 {Recipients}，已屏蔽 0，失败 0（共 {Recipients}）", report.Text);
     }
