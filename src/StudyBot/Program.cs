@@ -1,12 +1,12 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StudyBot.Hosting;
 
 // appsettings.json is copied next to the binary, so the bot reads it wherever it is started from.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddStudyBot();
-using var host = builder.Build();
+await using var host = builder.Build();
 
 if (ImportCommandLine.Matches(args))
 {
@@ -24,5 +24,6 @@ catch (OptionsValidationException e)
     return 1;
 }
 
+host.MapStudyBot();
 await host.RunAsync();
 return 0;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,18 +22,18 @@ namespace StudyBot.Hosting;
 
 public static class StudyBotServices
 {
-    public static HostApplicationBuilder AddStudyBot(this HostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddStudyBot(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
-        builder.AddSettings().AddData().AddTelegram().AddFeatures().AddSchedule();
+        builder.AddSettings().AddData().AddTelegram().AddFeatures().AddSchedule().AddWebHost();
         return builder;
     }
 
-    private static HostApplicationBuilder AddSettings(this HostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddSettings(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
@@ -44,7 +46,7 @@ public static class StudyBotServices
         return builder;
     }
 
-    private static HostApplicationBuilder AddData(this HostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<Database>();
@@ -54,7 +56,7 @@ public static class StudyBotServices
         return builder;
     }
 
-    private static HostApplicationBuilder AddTelegram(this HostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddTelegram(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
 
@@ -78,11 +80,18 @@ public static class StudyBotServices
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
-        services.AddHostedService<PollingService>();
+        if (builder.Configuration.GetValue<TelegramMode?>($"{TelegramOptions.Section}:{nameof(TelegramOptions.Mode)}") == TelegramMode.Webhook)
+        {
+            services.AddHostedService<WebhookRegistration>();
+        }
+        else
+        {
+            services.AddHostedService<PollingService>();
+        }
         return builder;
     }
 
-    private static HostApplicationBuilder AddFeatures(this HostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddFeatures(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<Texts>();
@@ -119,7 +128,20 @@ public static class StudyBotServices
         return builder;
     }
 
-    private static HostApplicationBuilder AddSchedule(this HostApplicationBuilder builder)
+    // Kestrel serves the webhook, /healthz and /metrics; SPEC's default address when none is set.
+    private static IHostApplicationBuilder AddWebHost(this IHostApplicationBuilder builder)
+    {
+        if (builder is WebApplicationBuilder web && string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            web.WebHost.UseUrls("http://0.0.0.0:8080");
+        }
+
+        builder.Services.AddSingleton<WebhookEndpoint>();
+        builder.Services.AddSingleton<HealthCheck>();
+        return builder;
+    }
+
+    private static IHostApplicationBuilder AddSchedule(this IHostApplicationBuilder builder)
     {
         var interval = TimeSpan.FromSeconds(builder.Configuration.GetValue<int?>($"{BotOptions.Section}:{nameof(BotOptions.SweepIntervalSeconds)}") ?? 20);
         // The in-memory store: all durable state is in our own tables. Quartz keeps schedulers in a

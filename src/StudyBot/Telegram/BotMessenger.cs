@@ -65,6 +65,18 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
 
     private async Task<SendOutcome> WithRetriesAsync(long chatId, SendPriority priority, Func<CancellationToken, Task<long>> send, CancellationToken cancellationToken, bool countsAgainstLimits = true)
     {
+        var outcome = await TrySendAsync(chatId, priority, send, countsAgainstLimits, cancellationToken);
+        BotMetrics.MessagesSent.WithLabels(outcome.Status switch
+        {
+            SendStatus.Sent => "sent",
+            SendStatus.Unreachable => "unreachable",
+            _ => "failed",
+        }).Inc();
+        return outcome;
+    }
+
+    private async Task<SendOutcome> TrySendAsync(long chatId, SendPriority priority, Func<CancellationToken, Task<long>> send, bool countsAgainstLimits, CancellationToken cancellationToken)
+    {
         var maxTransientAttempts = priority == SendPriority.Interactive ? 3 : 5;
         var transientFailures = 0;
         var rateLimited = 0;

@@ -82,6 +82,9 @@ public sealed partial class PollingService(
             {
                 var me = await client.GetMe(stoppingToken);
                 identity.Username = me.Username;
+
+                // A webhook left set (by a webhook-mode run) makes getUpdates answer 409; pending updates stay.
+                await client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: stoppingToken);
                 LogConnected(me.Username ?? "?");
                 return;
             }

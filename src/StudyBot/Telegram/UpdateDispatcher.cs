@@ -82,6 +82,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             {
                 await handler.HandleAsync(update, stopping.Token);
                 await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
+                BotMetrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,7 @@ public sealed class TestWorld : IAsyncDisposable
 
     public IHost BuildBot()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = directory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Testing" });
         var settings = new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = Api.Token,
@@ -63,6 +64,7 @@ public sealed class TestWorld : IAsyncDisposable
             ["Telegram:EnforceLimits"] = "false",
             ["Database:ConnectionString"] = $"Data Source={DatabasePath}",
             ["Bot:AdminIds:0"] = "900",
+            ["urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in Settings)
         {
@@ -76,7 +78,9 @@ public sealed class TestWorld : IAsyncDisposable
         builder.Logging.AddProvider(Logs);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        return builder.Build();
+        var app = builder.Build();
+        app.MapStudyBot();
+        return app;
     }
 
     public async Task<IHost> StartBotAsync()
@@ -91,6 +95,9 @@ public sealed class TestWorld : IAsyncDisposable
     {
         await Bot.StopAsync();
     }
+
+    // Where the running bot's Kestrel listens (webhook, /healthz, /metrics).
+    public string BotUrl => ((WebApplication)Bot).Urls.First();
 
     public T Get<T>() where T : notnull => Bot.Services.GetRequiredService<T>();
 

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Prometheus;
+using StudyBot.Configuration;
+using StudyBot.Telegram;
+
+namespace StudyBot.Hosting;
+
+public static class StudyBotEndpoints
+{
+    public static WebApplication MapStudyBot(this WebApplication app)
+    {
+        app.MapGet("/healthz", async (HealthCheck health, CancellationToken cancellationToken) =>
+            await health.CheckAsync(cancellationToken) is { } problem
+                ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok"));
+
+        BotMetrics.Register(app.Services);
+        app.MapMetrics("/metrics");
+
+        // Read from configuration, not options: mapping happens before the settings are validated,
+        // and an invalid setting must surface as the one-line start-up error, not here.
+        var section = app.Configuration.GetSection(TelegramOptions.Section);
+        if (section.GetValue<TelegramMode?>(nameof(TelegramOptions.Mode)) == TelegramMode.Webhook
+            && Uri.TryCreate(section[nameof(TelegramOptions.WebhookUrl)], UriKind.Absolute, out var hook))
+        {
+            app.MapPost(hook.AbsolutePath, (Func<HttpContext, Task<IResult>>)(context => context.RequestServices.GetRequiredService<WebhookEndpoint>().HandleAsync(context)));
+        }
+
+        return app;
+    }
+}
