@@ -55,9 +55,9 @@ internal sealed class TelegramOptionsValidator : IValidateOptions<TelegramOption
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
-        string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? ValidateOptionsResult.Fail("Database:ConnectionString is empty")
-            : ValidateOptionsResult.Success;
+        string.IsNullOrWhiteSpace(options.ConnectionString) ? ValidateOptionsResult.Fail("Database:ConnectionString is empty")
+        : options.Provider != DatabaseProvider.Sqlite ? ValidateOptionsResult.Fail($"Database:Provider: {options.Provider} is not available in this build; use Sqlite")
+        : ValidateOptionsResult.Success;
 }
 
 internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>

@@ -16,6 +16,8 @@ public sealed class ConfigurationTests
     [InlineData("Bot:TimeZone", "Mars/Base", "Bot:TimeZone: 'Mars/Base' is not an IANA time zone")]
     [InlineData("Bot:DeliveryTime", "25:99", "Bot:DeliveryTime")]
     [InlineData("Bot:Language", "fr", "Bot:Language")]
+    [InlineData("Database:Provider", "Postgres", "Database:Provider: Postgres is not available in this build")]
+    [InlineData("Telegram:Mode", "Webhook", "Telegram:WebhookUrl must be a public https address")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
     {
         await using var world = await TestWorld.CreateAsync();
