@@ -1,0 +1,49 @@
+namespace StudyBot.Reflections;
+
+// The draft of a learner's study summary, as data: one section per theme, each quotation of the
+// theme followed by the learner's reflections on it in date order, then the reflections that say
+// what the learner will do. SummaryMarkdown and SummaryDocx render it; neither decides content.
+internal sealed record SummaryDocument(
+    SummaryTexts Texts,
+    DateOnly First,
+    DateOnly Last,
+    IReadOnlyList<SummaryTheme> Themes,
+    IReadOnlyList<SummaryReflection> NextSteps)
+{
+    public string PeriodLine => string.Format(System.Globalization.CultureInfo.InvariantCulture, Texts.Period, Date(First), Date(Last));
+
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static SummaryDocument? Build(IEnumerable<ReflectionEntry> entries, SummaryTexts texts)
+    {
+        var ordered = entries.OrderBy(e => e.LocalDate).ThenBy(e => e.CreatedUtc).ThenBy(e => e.Id).ToList();
+        if (ordered.Count == 0)
+        {
+            return null;
+        }
+
+        // GroupBy keeps the order of first appearance, so themes and quotations come in the order met.
+        var themes = ordered
+            .GroupBy(e => e.Theme.Trim(), StringComparer.Ordinal)
+            .Select(theme => new SummaryTheme(
+                theme.Key,
+                theme
+                    .GroupBy(e => (Quote: e.Quote.Trim(), Source: e.Source.Trim()))
+                    .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(ToReflection).ToList()))
+                    .ToList()))
+            .ToList();
+        var nextSteps = ordered.Where(e => IntentionPrompt.IsIntention(e.Prompt)).Select(ToReflection).ToList();
+        return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
+    }
+
+    private static SummaryReflection ToReflection(ReflectionEntry entry) => new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim());
+}
+
+internal sealed record SummaryTheme(string Name, IReadOnlyList<SummaryQuotation> Quotations);
+
+internal sealed record SummaryQuotation(string Quote, string Source, IReadOnlyList<SummaryReflection> Reflections);
+
+internal sealed record SummaryReflection(DateOnly Date, string Text, string Prompt);
+
+// The document's own words, in the learner's language; Period has {0} and {1} for the first and last date.
+internal sealed record SummaryTexts(string Language, string Title, string Period, string SourcePrefix, string NextSteps, string NoNextSteps);

@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace StudyBot.Reflections;
+
+// The summary as Markdown: readable as plain text, and rendered nicely where Markdown is shown.
+internal static class SummaryMarkdown
+{
+    public static string Render(SummaryDocument document)
+    {
+        var builder = new StringBuilder();
+        builder.Append("# ").Append(Inline(document.Texts.Title)).Append("\n\n");
+        builder.Append(Inline(document.PeriodLine)).Append("\n\n");
+        foreach (var theme in document.Themes)
+        {
+            builder.Append("## ").Append(Inline(theme.Name)).Append("\n\n");
+            foreach (var quotation in theme.Quotations)
+            {
+                foreach (var line in Lines(quotation.Quote))
+                {
+                    builder.Append("> ").Append(Inline(line)).Append('\n');
+                }
+
+                builder.Append(">\n> ").Append(Inline(document.Texts.SourcePrefix + quotation.Source)).Append("\n\n");
+                foreach (var reflection in quotation.Reflections)
+                {
+                    builder.Append("**").Append(SummaryDocument.Date(reflection.Date)).Append("**\n\n");
+                    AppendParagraphs(builder, reflection.Text);
+                }
+            }
+        }
+
+        builder.Append("## ").Append(Inline(document.Texts.NextSteps)).Append("\n\n");
+        if (document.NextSteps.Count == 0)
+        {
+            builder.Append(Inline(document.Texts.NoNextSteps)).Append('\n');
+        }
+
+        foreach (var step in document.NextSteps)
+        {
+            var lines = Lines(step.Text);
+            builder.Append("- **").Append(SummaryDocument.Date(step.Date)).Append("** ").Append(Inline(lines[0])).Append('\n');
+            foreach (var line in lines.Skip(1))
+            {
+                // Indented continuation lines stay inside the list item.
+                builder.Append("  ").Append(Inline(line)).Append('\n');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void AppendParagraphs(StringBuilder builder, string text)
+    {
+        foreach (var line in Lines(text))
+        {
+            builder.Append(Inline(line)).Append("\n\n");
+        }
+    }
+
+    // Blank lines inside a reflection carry no meaning in Markdown; every other line is its own paragraph.
+    private static List<string> Lines(string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        return lines.Count == 0 ? [""] : lines;
+    }
+
+    // A learner's '*', '_' or a leading '#' is text, not formatting: escape what Markdown would act on.
+    internal static string Inline(string text)
+    {
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        var escaped = builder.ToString();
+        if (escaped.Length > 0 && escaped[0] is '#' or '+' or '-' or '=')
+        {
+            return "\\" + escaped;
+        }
+
+        // "1. text" would become a numbered list: escape the dot ("1\. text"), since a digit cannot be escaped.
+        return OrderedMarkerEnd(escaped) is { } end ? escaped.Insert(end, "\\") : escaped;
+    }
+
+    private static int? OrderedMarkerEnd(string text)
+    {
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        return digits > 0 && digits < text.Length && text[digits] is '.' or ')' ? digits : null;
+    }
+}
