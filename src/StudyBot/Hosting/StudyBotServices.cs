@@ -104,6 +104,7 @@ public static class StudyBotServices
         services.AddSingleton<LearnerSchedule>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ReflectionStore>();
+        services.AddSingleton<StreakReader>();
         services.AddSingleton<ReflectionReceiver>();
         services.AddSingleton<HistoryCommand>();
         services.AddSingleton<BroadcastStore>();
@@ -115,6 +116,7 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand, StartCommand>();
         services.AddSingleton<IBotCommand, TodayCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
+        services.AddSingleton<IBotCommand, ExportCommand>();
         services.AddSingleton<IBotCommand, TimeCommand>();
         services.AddSingleton<IBotCommand, TimeZoneCommand>();
         services.AddSingleton<IBotCommand, LanguageCommand>();

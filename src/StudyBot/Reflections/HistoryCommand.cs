@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram;
 using Telegram.Bot.Types;
@@ -8,7 +9,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace StudyBot.Reflections;
 
 // /history shows page 1; the Older/Newer buttons ("h:<page>") edit the same message in place.
-public sealed class HistoryCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
+public sealed class HistoryCommand(ReflectionStore reflections, LearnerStore learners, StreakReader streaks, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
 {
     public const int PageSize = 5;
     private const int QuoteLimit = 120;
@@ -20,7 +21,7 @@ public sealed class HistoryCommand(ReflectionStore reflections, BotMessenger mes
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var (text, keyboard) = await RenderAsync(context.ChatId, 1, context.Language, cancellationToken);
+        var (text, keyboard) = await RenderAsync(context.ChatId, context.Learner, 1, context.Language, cancellationToken);
         await context.ReplyAsync(text, cancellationToken, keyboard);
     }
 
@@ -32,11 +33,12 @@ public sealed class HistoryCommand(ReflectionStore reflections, BotMessenger mes
             return;
         }
 
-        var (text, keyboard) = await RenderAsync(message.Chat.Id, page, language, cancellationToken);
+        var learner = await learners.GetAsync(message.Chat.Id, cancellationToken);
+        var (text, keyboard) = await RenderAsync(message.Chat.Id, learner, page, language, cancellationToken);
         await messenger.EditTextAsync(message.Chat.Id, message.Id, text, keyboard, cancellationToken);
     }
 
-    private async Task<(string Text, InlineKeyboardMarkup? Keyboard)> RenderAsync(long chatId, int page, string language, CancellationToken cancellationToken)
+    private async Task<(string Text, InlineKeyboardMarkup? Keyboard)> RenderAsync(long chatId, Learner? learner, int page, string language, CancellationToken cancellationToken)
     {
         var total = await reflections.CountAsync(chatId, cancellationToken);
         if (total == 0)
@@ -48,7 +50,8 @@ public sealed class HistoryCommand(ReflectionStore reflections, BotMessenger mes
         page = Math.Clamp(page, 1, pages);
         var entries = await reflections.PageAsync(chatId, (page - 1) * PageSize, PageSize, cancellationToken);
 
-        var builder = new StringBuilder(texts.Get(language, "HistoryHeader", total, page, pages));
+        var streak = await streaks.DescribeAsync(chatId, learner?.Zone ?? TimeZoneInfo.Utc, language, cancellationToken);
+        var builder = new StringBuilder(texts.Get(language, "HistoryHeader", total, page, pages, streak));
         foreach (var entry in entries)
         {
             builder.Append("\n\n")

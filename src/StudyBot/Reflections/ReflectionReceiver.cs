@@ -8,7 +8,7 @@ using Telegram.Bot.Types;
 namespace StudyBot.Reflections;
 
 // Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
-public sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, BotMessenger messenger, Texts texts)
+public sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, BotMessenger messenger, Texts texts)
 {
     public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ public sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStor
         var length = new StringInfo(text).LengthInTextElements;
         var confirmation = result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
-            : texts.Get(language, "ReflectionSaved", length);
+            : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
         await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: message.Id);
     }
 }

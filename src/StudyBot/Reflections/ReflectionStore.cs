@@ -51,6 +51,35 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             """;
         return (await connection.QueryAsync<ReflectionEntry>(new CommandDefinition(sql, new { ChatId = chatId, Skip = skip, Take = take }, cancellationToken: cancellationToken))).AsList();
     }
+
+    // Everything the learner wrote, for their study summary; the document orders and groups it.
+    public async Task<IReadOnlyList<ReflectionEntry>> ListAllAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
+                   d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            WHERE r.chat_id = @ChatId
+            ORDER BY d.local_date, r.created_utc, r.id
+            """;
+        return (await connection.QueryAsync<ReflectionEntry>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    // The local dates of the learner's deliveries that have at least one reflection (one row a day).
+    public async Task<IReadOnlyList<DateOnly>> AnsweredDatesAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT DISTINCT d.local_date
+            FROM deliveries d
+            JOIN reflections r ON r.delivery_id = d.id
+            WHERE d.chat_id = @ChatId
+            ORDER BY d.local_date DESC
+            """;
+        return (await connection.QueryAsync<DateOnly>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken))).AsList();
+    }
 }
 
 public enum SaveResult

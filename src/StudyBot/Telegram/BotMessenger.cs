@@ -35,6 +35,15 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
         }, cancellationToken);
     }
 
+    public Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, byte[] content, string? caption, CancellationToken cancellationToken) =>
+        WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
+        {
+            // A new stream per attempt: a retried upload must start again from the first byte.
+            await using var stream = new MemoryStream(content, writable: false);
+            var sent = await client.SendDocument(chatId: chatId, document: InputFile.FromStream(stream, fileName), caption: caption, cancellationToken: ct);
+            return sent.Id;
+        }, cancellationToken);
+
     public Task<SendOutcome> EditTextAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? keyboard, CancellationToken cancellationToken) =>
         WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
         {

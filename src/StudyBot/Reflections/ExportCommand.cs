@@ -1,0 +1,46 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using StudyBot.Localization;
+using StudyBot.Telegram;
+
+namespace StudyBot.Reflections;
+
+// /export: the draft of the learner's study summary, sent as a Word document and as Markdown.
+// Both are built in memory from one SummaryDocument, so the two files always say the same.
+public sealed partial class ExportCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
+{
+    public string Name => "export";
+    public CommandAudience Audience => CommandAudience.Learner;
+
+    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var language = context.Language;
+        var name = context.Learner?.DisplayName is { Length: > 0 } stored ? stored : context.DisplayName;
+        var summaryTexts = new SummaryTexts(
+            language,
+            texts.Get(language, "ExportTitle", name),
+            texts.Get(language, "ExportPeriod"),
+            texts.Get(language, "ExportSourcePrefix"),
+            texts.Get(language, "ExportNextSteps"),
+            texts.Get(language, "ExportNoNextSteps"));
+        var entries = await reflections.ListAllAsync(context.ChatId, cancellationToken);
+        if (SummaryDocument.Build(entries, summaryTexts) is not { } document)
+        {
+            await context.ReplyAsync(texts.Get(language, "ExportEmpty"), cancellationToken);
+            return;
+        }
+
+        var fileName = "study-summary-" + SummaryDocument.Date(document.Last);
+        var caption = texts.Get(language, "ExportCaption", entries.Count, document.Themes.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
+        var docx = await messenger.SendDocumentAsync(context.ChatId, fileName + ".docx", SummaryDocx.Render(document), caption, cancellationToken);
+        var markdown = await messenger.SendDocumentAsync(context.ChatId, fileName + ".md", Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), null, cancellationToken);
+        LogExported(context.ChatId, entries.Count);
+        if (docx.Status == SendStatus.Failed || markdown.Status == SendStatus.Failed)
+        {
+            await context.ReplyAsync(texts.Get(language, "Error"), cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} exported {Count} reflections")]
+    private partial void LogExported(long chatId, int count);
+}
