@@ -12,6 +12,7 @@ using StudyBot.Configuration;
 using StudyBot.Content;
 using StudyBot.Data;
 using StudyBot.Delivery;
+using StudyBot.Digests;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Reflections;
@@ -105,6 +106,8 @@ public static class StudyBotServices
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ReflectionStore>();
         services.AddSingleton<StreakReader>();
+        services.AddSingleton<DigestStore>();
+        services.AddSingleton<DigestSweep>();
         services.AddSingleton<ReflectionReceiver>();
         services.AddSingleton<HistoryCommand>();
         services.AddSingleton<BroadcastStore>();
@@ -117,6 +120,7 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand, TodayCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<IBotCommand, ExportCommand>();
+        services.AddSingleton<IBotCommand, DigestCommand>();
         services.AddSingleton<IBotCommand, TimeCommand>();
         services.AddSingleton<IBotCommand, TimeZoneCommand>();
         services.AddSingleton<IBotCommand, LanguageCommand>();
@@ -154,6 +158,9 @@ public static class StudyBotServices
             q.ScheduleJob<DeliverySweepJob>(
                 t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
                 j => j.WithIdentity(DeliverySweepJob.Key));
+            q.ScheduleJob<DigestSweepJob>(
+                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
+                j => j.WithIdentity(DigestSweepJob.Key));
             q.ScheduleJob<InboxPruneJob>(
                 t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()),
                 j => j.WithIdentity(InboxPruneJob.Key));

@@ -41,12 +41,14 @@ public sealed class LearnerStore(Database database, TimeProvider time)
         return inserted == 1;
     }
 
+    // next_digest_utc = NULL: the digest sweep plans the weekly digest again, since a new time zone
+    // moves the learner's Sunday evening (the digests table keeps it from going out twice).
     public async Task SaveSettingsAsync(Learner learner, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE learners
             SET language = @Language, time_zone = @TimeZone, delivery_time = @DeliveryTime, status = @Status,
-                next_delivery_utc = @NextDeliveryUtc, updated_utc = @UpdatedUtc
+                next_delivery_utc = @NextDeliveryUtc, next_digest_utc = NULL, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
         var parameters = new

@@ -20,6 +20,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
         public const string Prompt = "prompt";
         public const string Broadcast = "broadcast";
         public const string Reminder = "reminder";
+        public const string Digest = "digest";
     }
 
     public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.Delivery;
+using StudyBot.Digests;
 using StudyBot.FakeBotApi;
 using StudyBot.Hosting;
 
@@ -101,10 +102,12 @@ public sealed class TestWorld : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Bot.Services.GetRequiredService<T>();
 
-    // One pass of the schedule, then wait until the outbox has sent (or given up on) what it claimed.
+    // One pass of the schedule (deliveries, then weekly digests), then wait until the outbox has sent
+    // (or given up on) what it claimed. Returns the deliveries claimed.
     public async Task<int> SweepAsync()
     {
         var claimed = await Get<DeliverySweep>().RunOnceAsync(CancellationToken.None);
+        await Get<DigestSweep>().RunOnceAsync(CancellationToken.None);
         await OutboxDrainedAsync();
         return claimed;
     }

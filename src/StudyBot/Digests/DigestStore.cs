@@ -1,0 +1,133 @@
+using Dapper;
+using StudyBot.Data;
+using StudyBot.Learners;
+using StudyBot.Telegram;
+
+namespace StudyBot.Digests;
+
+public sealed class DigestStore(Database database, TimeProvider time)
+{
+    public async Task<bool?> IsEnabledAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT digest_enabled FROM learners WHERE chat_id = @ChatId";
+        return await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+    }
+
+    // Turning it on plans it afresh at the next sweep.
+    public Task SetEnabledAsync(long chatId, bool enabled, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE learners SET digest_enabled = @Enabled, next_digest_utc = NULL, updated_utc = @UpdatedUtc
+            WHERE chat_id = @ChatId
+            """;
+        var parameters = new { ChatId = chatId, Enabled = enabled, UpdatedUtc = time.GetUtcNow().UtcDateTime };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    // Subscribed learners (a paused one still had the week's first days) whose digest is due or unplanned.
+    public async Task<IReadOnlyList<DigestLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT chat_id AS ChatId, language AS Language, time_zone AS TimeZone, next_digest_utc AS NextDigestUtc
+            FROM learners
+            WHERE digest_enabled = 1 AND status IN (@Active, @Paused)
+              AND (next_digest_utc IS NULL OR next_digest_utc <= @Now)
+            ORDER BY next_digest_utc
+            LIMIT @Limit
+            """;
+        var parameters = new { Now = nowUtc, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, Limit = limit };
+        return (await connection.QueryAsync<DigestLearner>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+    }
+
+    // The week's prompts that reached the learner, how many of them have a reflection, and the longest one.
+    public async Task<WeekStats> WeekStatsAsync(long chatId, DateOnly weekStart, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT
+                (SELECT COUNT(*) FROM deliveries d
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL) AS Delivered,
+                (SELECT COUNT(*) FROM deliveries d
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)) AS Answered,
+                (SELECT r.text FROM reflections r JOIN deliveries d ON d.id = r.delivery_id
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL
+                 ORDER BY LENGTH(r.text) DESC, r.id
+                 LIMIT 1) AS Longest
+            """;
+        var parameters = new { ChatId = chatId, WeekStart = weekStart, WeekEnd = weekStart.AddDays(6) };
+        return await connection.QuerySingleAsync<WeekStats>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    // One transaction per batch: each digest row, its outbox message and the learner's next look commit
+    // together. The digest row is claimed first; only the winner enqueues, so a week is reported once.
+    public Task<int> ApplyAsync(IReadOnlyList<DigestWork> batch, DateTime nowUtc, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var enqueued = 0;
+            foreach (var work in batch)
+            {
+                if (work.Report is { } report)
+                {
+                    // Not for a learner deleted (or switched off) since the batch was read.
+                    const string claim = """
+                        INSERT INTO digests (chat_id, week_start, delivered, answered, created_utc)
+                        SELECT @ChatId, @WeekStart, @Delivered, @Answered, @CreatedUtc
+                        WHERE EXISTS (SELECT 1 FROM learners WHERE chat_id = @ChatId AND digest_enabled = 1)
+                        ON CONFLICT (chat_id, week_start) DO NOTHING
+                        RETURNING id
+                        """;
+                    var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(claim, new
+                    {
+                        work.Learner.ChatId,
+                        report.WeekStart,
+                        report.Stats.Delivered,
+                        report.Stats.Answered,
+                        CreatedUtc = nowUtc,
+                    }, transaction, cancellationToken: cancellationToken));
+                    if (id is not null)
+                    {
+                        var message = new OutboxMessage { ChatId = work.Learner.ChatId, Kind = OutboxStore.Kind.Digest, Priority = 1, Text = report.Text };
+                        await OutboxStore.EnqueueAsync(connection, transaction, message, nowUtc, cancellationToken);
+                        enqueued++;
+                    }
+                }
+
+                // Only if nobody changed the learner meanwhile: a settings change set NULL to plan again.
+                const string reschedule = """
+                    UPDATE learners SET next_digest_utc = @Next
+                    WHERE chat_id = @ChatId
+                      AND (next_digest_utc = @Expected OR (next_digest_utc IS NULL AND @Expected IS NULL))
+                    """;
+                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
+                {
+                    Next = work.NextUtc,
+                    work.Learner.ChatId,
+                    Expected = work.Learner.NextDigestUtc,
+                }, transaction, cancellationToken: cancellationToken));
+            }
+
+            return enqueued;
+        }, cancellationToken);
+}
+
+public sealed class DigestLearner
+{
+    public long ChatId { get; set; }
+    public string Language { get; set; } = "";
+    public string TimeZone { get; set; } = "";
+    public DateTime? NextDigestUtc { get; set; }
+}
+
+public sealed class WeekStats
+{
+    public long Delivered { get; set; }
+    public long Answered { get; set; }
+    public string? Longest { get; set; }
+}
+
+public sealed record DigestReport(DateOnly WeekStart, WeekStats Stats, string Text);
+
+public sealed record DigestWork(DigestLearner Learner, DateTime NextUtc, DigestReport? Report);
