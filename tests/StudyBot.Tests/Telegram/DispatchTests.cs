@@ -51,7 +51,7 @@ public sealed class DispatchTests
 
         world.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero));
 
-        var prompt = await learner.NextAsync(1);
+        var prompt = await world.Api.WaitForNthMessageAsync(42, 2, TimeSpan.FromSeconds(30));
         Assert.Contains("思考", prompt.Text);
     }
 }
