@@ -18,9 +18,12 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     // The claim and its outbox row commit together, so a claimed delivery is always on its way.
     private static async Task<long?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        // Only for a learner who still exists: a sweep batch read just before /deletedata must not
+        // bring the deleted learner's rows back.
         const string sql = """
             INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc)
-            VALUES (@ChatId, @LocalDate, @Theme, @Quote, @Source, @Prompt, @ClaimedUtc)
+            SELECT @ChatId, @LocalDate, @Theme, @Quote, @Source, @Prompt, @ClaimedUtc
+            WHERE EXISTS (SELECT 1 FROM learners WHERE chat_id = @ChatId)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;

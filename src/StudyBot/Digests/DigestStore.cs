@@ -41,19 +41,21 @@ public sealed class DigestStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<DigestLearner>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
     }
 
-    // The week's prompts that reached the learner, how many of them have a reflection, and the longest one.
+    // The week's prompts delivered to the learner, how many of them have a reflection, and the longest
+    // one. "Delivered" is claimed and not failed, as for answering: a send Telegram confirmed a moment
+    // ago may not be recorded yet.
     public async Task<WeekStats> WeekStatsAsync(long chatId, DateOnly weekStart, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT
                 (SELECT COUNT(*) FROM deliveries d
-                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL) AS Delivered,
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.failure IS NULL) AS Delivered,
                 (SELECT COUNT(*) FROM deliveries d
-                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.failure IS NULL
                    AND EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)) AS Answered,
                 (SELECT r.text FROM reflections r JOIN deliveries d ON d.id = r.delivery_id
-                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.sent_utc IS NOT NULL
+                 WHERE d.chat_id = @ChatId AND d.local_date BETWEEN @WeekStart AND @WeekEnd AND d.failure IS NULL
                  ORDER BY LENGTH(r.text) DESC, r.id
                  LIMIT 1) AS Longest
             """;

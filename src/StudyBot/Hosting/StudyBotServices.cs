@@ -114,6 +114,7 @@ public static class StudyBotServices
         services.AddSingleton<BroadcastProgress>();
         services.AddSingleton<BroadcastCommand>();
         services.AddSingleton<MembershipHandler>();
+        services.AddSingleton<DeleteDataCommand>();
 
         // The order here is the order of /help and of the command menu.
         services.AddSingleton<IBotCommand, StartCommand>();
@@ -127,10 +128,12 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand, PauseCommand>();
         services.AddSingleton<IBotCommand, ResumeCommand>();
         services.AddSingleton<IBotCommand, StopCommand>();
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<DeleteDataCommand>());
         services.AddSingleton<IBotCommand, HelpCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
         return builder;
     }
 
@@ -158,9 +161,6 @@ public static class StudyBotServices
             q.ScheduleJob<DeliverySweepJob>(
                 t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
                 j => j.WithIdentity(DeliverySweepJob.Key));
-            q.ScheduleJob<DigestSweepJob>(
-                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
-                j => j.WithIdentity(DigestSweepJob.Key));
             q.ScheduleJob<InboxPruneJob>(
                 t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()),
                 j => j.WithIdentity(InboxPruneJob.Key));

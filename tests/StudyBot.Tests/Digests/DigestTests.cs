@@ -1,3 +1,4 @@
+using StudyBot.FakeBotApi;
 using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Digests;
@@ -160,5 +161,29 @@ public sealed class DigestTests
 
         Assert.DoesNotContain(world.Api.SentTo(2).Skip(londonBefore), m => m.Text.StartsWith("本周", StringComparison.Ordinal));
         Assert.Equal(0, await world.Db.CountAsync("digests", "chat_id = 2"));
+    }
+
+    [Fact]
+    public async Task The_scheduled_job_sends_the_digest_without_being_called()
+    {
+        await using var world = await TestWorld.StartAsync(MondayMorning, s => s["Bot:SweepIntervalSeconds"] = "1");
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/today");
+
+        // Quartz runs on the same (fake) clock: after a jump it reschedules a misfired trigger on that
+        // clock, so the clock keeps moving a second at a time, as a real one would.
+        world.Clock.SetUtcNow(SundayEvening(13));
+        SentMessage? digest = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (digest is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            world.Clock.Advance(TimeSpan.FromSeconds(1));
+            digest = world.Api.SentTo(42).FirstOrDefault(m => m.Text.StartsWith("本周（2026-12-07 至 2026-12-13）", StringComparison.Ordinal));
+        }
+
+        Assert.NotNull(digest);
+        Assert.Contains("/digest off", digest.Text);
     }
 }
