@@ -17,6 +17,7 @@ namespace StudyBot.Admin;
 public sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
     BroadcastProgress progress,
+    AuditLog audit,
     OutboxSender outbox,
     BotMessenger messenger,
     Texts texts,
@@ -40,6 +41,7 @@ public sealed partial class BroadcastCommand(
         var id = await broadcasts.CreateDraftAsync(context.ChatId, context.Message.From?.Id ?? 0, context.Language, text, entitiesJson, cancellationToken);
         var recipients = await broadcasts.CountActiveLearnersAsync(cancellationToken);
         LogDrafted(context.Message.From?.Id ?? 0, id);
+        await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
 
         await context.ReplyAsync(texts.Get(context.Language, "BroadcastPreview", id, recipients), cancellationToken);
         var keyboard = new InlineKeyboardMarkup(
@@ -67,6 +69,11 @@ public sealed partial class BroadcastCommand(
         if (parts[1] == "no")
         {
             var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
+            if (cancelled)
+            {
+                await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastCancel, $"#{id}", cancellationToken);
+            }
+
             await messenger.AnswerButtonAsync(query.Id, cancellationToken);
             await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, cancelled ? "BroadcastCancelled" : "BroadcastAlreadyHandled", id), cancellationToken);
             return;
@@ -81,6 +88,7 @@ public sealed partial class BroadcastCommand(
         }
 
         LogConfirmed(query.From.Id, id, total.Value);
+        await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastConfirm, $"#{id}, {total.Value} recipients", cancellationToken);
         var status = await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value), cancellationToken);
         if (status.MessageId is { } statusMessageId)
         {

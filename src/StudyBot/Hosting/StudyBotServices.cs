@@ -113,6 +113,7 @@ public static class StudyBotServices
         services.AddSingleton<BroadcastStore>();
         services.AddSingleton<BroadcastProgress>();
         services.AddSingleton<BroadcastCommand>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
 
