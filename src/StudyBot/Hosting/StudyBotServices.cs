@@ -114,6 +114,8 @@ public static class StudyBotServices
         services.AddSingleton<BroadcastProgress>();
         services.AddSingleton<BroadcastCommand>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<StatsStore>();
+        services.AddSingleton<StatsChart>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
 
@@ -132,6 +134,7 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<DeleteDataCommand>());
         services.AddSingleton<IBotCommand, HelpCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<BroadcastCommand>());
+        services.AddSingleton<IBotCommand, StatsCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());

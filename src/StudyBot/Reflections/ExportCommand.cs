@@ -32,8 +32,8 @@ public sealed partial class ExportCommand(ReflectionStore reflections, BotMessen
 
         var fileName = "study-summary-" + SummaryDocument.Date(document.Last);
         var caption = texts.Get(language, "ExportCaption", entries.Count, document.Themes.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
-        var docx = await messenger.SendDocumentAsync(context.ChatId, fileName + ".docx", SummaryDocx.Render(document), caption, cancellationToken);
-        var markdown = await messenger.SendDocumentAsync(context.ChatId, fileName + ".md", Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), null, cancellationToken);
+        var docx = await messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document), fileName + ".docx", caption, cancellationToken);
+        var markdown = await messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), fileName + ".md", null, cancellationToken);
         LogExported(context.ChatId, entries.Count);
         if (docx.Status == SendStatus.Failed || markdown.Status == SendStatus.Failed)
         {

@@ -35,12 +35,20 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
         }, cancellationToken);
     }
 
-    public Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, byte[] content, string? caption, CancellationToken cancellationToken) =>
+    // Files are rebuilt from the bytes on every attempt: a stream half-read by a failed upload cannot be sent again.
+    public Task<SendOutcome> SendPhotoAsync(long chatId, byte[] png, string fileName, string caption, CancellationToken cancellationToken) =>
         WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
         {
-            // A new stream per attempt: a retried upload must start again from the first byte.
-            await using var stream = new MemoryStream(content, writable: false);
-            var sent = await client.SendDocument(chatId: chatId, document: InputFile.FromStream(stream, fileName), caption: caption, cancellationToken: ct);
+            using var content = new MemoryStream(png, writable: false);
+            var sent = await client.SendPhoto(chatId: chatId, photo: InputFile.FromStream(content, fileName), caption: caption, cancellationToken: ct);
+            return sent.Id;
+        }, cancellationToken);
+
+    public Task<SendOutcome> SendDocumentAsync(long chatId, byte[] document, string fileName, string? caption, CancellationToken cancellationToken) =>
+        WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
+        {
+            using var content = new MemoryStream(document, writable: false);
+            var sent = await client.SendDocument(chatId: chatId, document: InputFile.FromStream(content, fileName), caption: caption, cancellationToken: ct);
             return sent.Id;
         }, cancellationToken);
 
