@@ -14,6 +14,10 @@ public sealed class BotOptions
     // Language -> pack name that is active for that language (Bot:Packs:zh-CN).
     public Dictionary<string, string> Packs { get; set; } = [];
 
+    // HH:MM in each learner's own time zone: those who got the day's prompt and have not answered
+    // are nudged then. Unset (the default) means no automatic reminder; /remind still works.
+    public string? ReminderTime { get; set; }
+
     public int SweepIntervalSeconds { get; set; } = 20;
 
     // Updates of different chats handled at once; one chat's updates stay in order.
@@ -22,4 +26,6 @@ public sealed class BotOptions
     public bool IsAdmin(long userId) => AdminIds.Contains(userId);
 
     public TimeOnly DefaultDeliveryTime => TimeOfDay.Parse(DeliveryTime);
+
+    public TimeOnly? ReminderTimeOfDay => string.IsNullOrWhiteSpace(ReminderTime) ? null : TimeOfDay.Parse(ReminderTime);
 }

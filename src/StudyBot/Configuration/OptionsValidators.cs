@@ -75,6 +75,11 @@ internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
             errors.Add($"Bot:DeliveryTime: '{options.DeliveryTime}' is not a time of day as HH:MM");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.ReminderTime) && !TimeOfDay.TryParse(options.ReminderTime, out _))
+        {
+            errors.Add($"Bot:ReminderTime: '{options.ReminderTime}' is not a time of day as HH:MM (leave it unset for no automatic reminder)");
+        }
+
         if (!Languages.IsSupported(options.Language))
         {
             errors.Add($"Bot:Language: '{options.Language}' is not one of {string.Join(", ", Languages.Supported)}");

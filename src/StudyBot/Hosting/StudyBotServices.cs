@@ -116,6 +116,8 @@ public static class StudyBotServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StatsStore>();
         services.AddSingleton<StatsChart>();
+        services.AddSingleton<ReminderStore>();
+        services.AddSingleton<Reminders>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
 
@@ -135,6 +137,7 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand, HelpCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<IBotCommand, StatsCommand>();
+        services.AddSingleton<IBotCommand, RemindCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());

@@ -18,6 +18,7 @@ public sealed class ConfigurationTests
     [InlineData("Bot:Language", "fr", "Bot:Language")]
     [InlineData("Database:Provider", "Postgres", "Database:Provider: Postgres is not available in this build")]
     [InlineData("Telegram:Mode", "Webhook", "Telegram:WebhookUrl must be a public https address")]
+    [InlineData("Bot:ReminderTime", "8pm", "Bot:ReminderTime: '8pm' is not a time of day as HH:MM")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
     {
         await using var world = await TestWorld.CreateAsync();
