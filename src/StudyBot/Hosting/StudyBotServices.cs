@@ -118,6 +118,7 @@ public static class StudyBotServices
         services.AddSingleton<StatsChart>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<Reminders>();
+        services.AddSingleton<ExportAllStore>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
 
@@ -138,6 +139,7 @@ public static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<IBotCommand, StatsCommand>();
         services.AddSingleton<IBotCommand, RemindCommand>();
+        services.AddSingleton<IBotCommand, ExportAllCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
