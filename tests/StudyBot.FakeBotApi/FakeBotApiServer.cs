@@ -28,6 +28,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     private readonly object gate = new();
     private readonly List<Update> pending = [];
     private readonly List<SentMessage> sent = [];
+    private readonly List<CommandMenuCall> commandMenus = [];
     private readonly ConcurrentDictionary<long, int> lastMessageIdByChat = new();
     private readonly List<Fault> faults = [];
     private readonly HashSet<long> blockedChats = [];
@@ -258,6 +259,18 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             lock (gate)
             {
                 return [.. sent];
+            }
+        }
+    }
+
+    // Every accepted setMyCommands request, in order.
+    public IReadOnlyList<CommandMenuCall> CommandMenus
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. commandMenus];
             }
         }
     }
@@ -626,7 +639,11 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             case "getUpdates":
                 await GetUpdatesAsync(context, request);
                 return;
-            case "deleteWebhook" or "setMyCommands" or "answerCallbackQuery" or "setWebhook":
+            case "setMyCommands":
+                RecordCommandMenu(request);
+                await WriteResultAsync(context, true);
+                return;
+            case "deleteWebhook" or "answerCallbackQuery" or "setWebhook":
                 await WriteResultAsync(context, true);
                 return;
             case "sendMessage" or "sendDocument" or "sendPhoto" or "copyMessage":
@@ -788,6 +805,21 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         }
 
         await WriteResultAsync(context, message);
+    }
+
+    private void RecordCommandMenu(Request request)
+    {
+        var scope = request.Json("scope");
+        var commands = request.Json("commands")?.AsArray()
+            .Select(c => (c!["command"]!.GetValue<string>(), c["description"]!.GetValue<string>()))
+            .ToList() ?? [];
+        var chatId = scope?["chat_id"] is { } chat ? long.Parse(chat.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+        var call = new CommandMenuCall(scope?["type"]?.GetValue<string>() ?? "default", chatId, request.String("language_code"), commands);
+        lock (gate)
+        {
+            commandMenus.Add(call);
+            Signal(ref sentChanged);
+        }
     }
 
     private async Task EditAsync(HttpContext context, Request request)

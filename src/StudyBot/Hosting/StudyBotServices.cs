@@ -89,6 +89,7 @@ public static class StudyBotServices
         {
             services.AddHostedService<PollingService>();
         }
+        services.AddHostedService<CommandMenu>();
         return builder;
     }
 
