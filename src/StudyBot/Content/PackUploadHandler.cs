@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StudyBot.Admin;
 using StudyBot.Delivery;
 using StudyBot.Telegram;
 using Telegram.Bot;
@@ -10,6 +11,7 @@ namespace StudyBot.Content;
 public sealed partial class PackUploadHandler(
     ITelegramBotClient client,
     PackImporter importer,
+    AuditLog audit,
     BotMessenger messenger,
     TimeProvider time,
     ILogger<PackUploadHandler> logger)
@@ -33,6 +35,10 @@ public sealed partial class PackUploadHandler(
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, Learners.TimeZones.Get(timeZone));
         var outcome = await importer.ImportAsync(document.FileName ?? "pack", bytes, message.Caption, language, today, cancellationToken);
         LogImport(message.From?.Id ?? 0, document.FileName ?? "?", outcome.Summary is not null);
+        var details = outcome.Summary is { } summary
+            ? $"{document.FileName}: pack {summary.PackName}, {summary.ItemsAdded} added, {summary.ItemsReplaced} replaced"
+            : $"{document.FileName}: refused";
+        await audit.WriteAsync(message.From?.Id ?? 0, AuditLog.Actions.Import, details, cancellationToken);
         await messenger.SendTextAsync(message.Chat.Id, outcome.Message, cancellationToken, replyToMessageId: message.Id);
     }
 

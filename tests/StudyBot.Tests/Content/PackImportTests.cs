@@ -52,6 +52,7 @@ public sealed class PackImportTests
         var reply = await SendPackAsync(world, fileName, content, caption);
 
         Assert.Contains($"“{pack}”：新增 {items} 条，替换 0 条", reply);
+        Assert.Equal(1, await world.Db.CountAsync("audit", "action = 'import' AND user_id = 900 AND details LIKE @Like", new { Like = $"{fileName}: pack {pack}%" }));
         Assert.Equal(before + items, await ItemCountAsync(world));
         Assert.Equal(items, await world.Db.ScalarAsync<long>("SELECT COUNT(*) FROM content_items i JOIN packs p ON p.id = i.pack_id WHERE p.name = @Pack", new { Pack = pack }));
     }
