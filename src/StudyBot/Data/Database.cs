@@ -89,19 +89,28 @@ public sealed class Database : IAsyncDisposable
                 // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken up front.
                 await using var transaction = await connection.BeginTransactionAsync();
                 var succeeded = new List<IWrite>(batch.Count);
-                foreach (var write in batch)
+                if (batch.Count == 1)
                 {
-                    await connection.ExecuteAsync("SAVEPOINT unit", transaction: transaction);
-                    try
+                    // Alone in its transaction: a failure rolls the transaction back, no savepoint needed.
+                    await batch[0].RunAsync(connection, transaction);
+                    succeeded.Add(batch[0]);
+                }
+                else
+                {
+                    foreach (var write in batch)
                     {
-                        await write.RunAsync(connection, transaction);
-                        await connection.ExecuteAsync("RELEASE unit", transaction: transaction);
-                        succeeded.Add(write);
-                    }
-                    catch (Exception e)
-                    {
-                        await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
-                        write.Fail(e);
+                        await connection.ExecuteAsync("SAVEPOINT unit", transaction: transaction);
+                        try
+                        {
+                            await write.RunAsync(connection, transaction);
+                            await connection.ExecuteAsync("RELEASE unit", transaction: transaction);
+                            succeeded.Add(write);
+                        }
+                        catch (Exception e)
+                        {
+                            await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
+                            write.Fail(e);
+                        }
                     }
                 }
 
