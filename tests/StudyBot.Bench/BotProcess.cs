@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace StudyBot.Bench;
+
+internal sealed record BotSettings(string ApiBaseUrl, string DatabasePath, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
+
+// The built bot (src/StudyBot/bin/Release/net10.0/StudyBot.dll) as a child process, configured
+// only through its environment, with its peak memory (VmHWM) sampled while it runs.
+internal sealed class BotProcess : IAsyncDisposable
+{
+    private const int KeptLogLines = 40;
+
+    // Bots still running, killed if the bench itself is stopped (Ctrl+C) so none is left behind.
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> firstLogLines = new();
+    private readonly CancellationTokenSource stopSampling = new();
+    private readonly Task sampler;
+    private long peakMemoryKb;
+    private int logLines;
+    private int problemLines;
+
+    static BotProcess()
+    {
+        Console.CancelKeyPress += (_, _) => KillAll();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+    }
+
+    private BotProcess(Process process)
+    {
+        this.process = process;
+        Running[process.Id] = process;
+        process.OutputDataReceived += (_, e) => OnLogLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLogLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        sampler = Task.Run(SampleMemoryAsync);
+    }
+
+    public CpuSample SampleCpu()
+    {
+        process.Refresh();
+        return CpuSample.Take(process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime);
+    }
+
+    public long PeakMemoryBytes
+    {
+        get
+        {
+            SampleMemory();
+            return Interlocked.Read(ref peakMemoryKb) * 1024;
+        }
+    }
+
+    // Lines the bot wrote (it runs at Warning level, so each is a warning, an error or a stack line).
+    public int LogLines => Volatile.Read(ref logLines);
+    public int ProblemLines => Volatile.Read(ref problemLines);
+    public IEnumerable<string> FirstLogLines => firstLogLines;
+
+    public static string BuiltBotPath => Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "StudyBot.dll");
+
+    public static BotProcess Start(BotSettings settings, string workingDirectory)
+    {
+        var dll = BuiltBotPath;
+        if (!File.Exists(dll))
+        {
+            throw new BenchFailure($"The bot is not built: {dll} is missing. Run `dotnet build -c Release src/StudyBot` from {RepositoryRoot.Path} first.");
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+
+        // Nothing from the bench's own environment may configure the bot behind its back.
+        foreach (var key in start.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        var environment = start.Environment;
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["Telegram__BotToken"] = FakeTelegram.Token;
+        environment["Telegram__ApiBaseUrl"] = settings.ApiBaseUrl;
+        environment["Telegram__EnforceLimits"] = settings.EnforceLimits ? "true" : "false";
+        environment["Telegram__MaxMessagesPerSecond"] = settings.MaxMessagesPerSecond.ToString(CultureInfo.InvariantCulture);
+        environment["Telegram__PollTimeoutSeconds"] = "5";
+        environment["Database__ConnectionString"] = $"Data Source={settings.DatabasePath}";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        if (settings.AdminId is { } admin)
+        {
+            environment["Bot__AdminIds__0"] = admin.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var process = Process.Start(start) ?? throw new BenchFailure("Could not start `dotnet` for the bot");
+        return new BotProcess(process);
+    }
+
+    // Starts the bot and returns once it polls, that is once its migrations ran and it is listening.
+    public static async Task<BotProcess> StartPollingAsync(FakeTelegram fake, BotSettings settings, string workingDirectory)
+    {
+        var polled = fake.NextPoll;
+        var bot = Start(settings, workingDirectory);
+        await bot.WaitAsync(polled, TimeSpan.FromSeconds(60), "the bot's first getUpdates");
+        return bot;
+    }
+
+    // Waits for `task`, failing loudly on timeout or when the bot exits meanwhile.
+    public async Task WaitAsync(Task task, TimeSpan timeout, string what)
+    {
+        if (!await TryWaitAsync(task, timeout, what))
+        {
+            throw new BenchFailure($"Timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
+        }
+    }
+
+    /// <returns>false on timeout, so the caller can report what did arrive; throws when the bot exits.</returns>
+    public async Task<bool> TryWaitAsync(Task task, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!task.IsCompleted)
+        {
+            ThrowIfExited(what);
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            await Task.WhenAny(task, Task.Delay(100));
+        }
+
+        await task;
+        return true;
+    }
+
+    public void ThrowIfExited(string what)
+    {
+        if (process.HasExited)
+        {
+            throw new BenchFailure($"The bot exited (code {process.ExitCode}) while the bench waited for {what}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SampleMemory();
+        await stopSampling.CancelAsync();
+        await sampler;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        Running.TryRemove(process.Id, out _);
+        process.Dispose();
+        stopSampling.Dispose();
+    }
+
+    private static void KillAll()
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        }
+    }
+
+    private void OnLogLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref logLines) <= KeptLogLines)
+        {
+            firstLogLines.Enqueue(line);
+        }
+
+        if (line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref problemLines);
+        }
+    }
+
+    private async Task SampleMemoryAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopSampling.Token))
+            {
+                SampleMemory();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped by DisposeAsync.
+        }
+    }
+
+    // VmHWM is the kernel's own high-water mark of resident memory, so no peak between samples is lost.
+    private void SampleMemory()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    var kb = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+                    if (kb > Interlocked.Read(ref peakMemoryKb))
+                    {
+                        Interlocked.Exchange(ref peakMemoryKb, kb);
+                    }
+
+                    return;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process has exited.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // The process has exited and its pid is gone.
+        }
+    }
+}
+
+// CPU used so far by the bot, by this bench process (the fake included) and by the whole machine.
+internal readonly record struct CpuSample(TimeSpan Bot, TimeSpan Bench, TimeSpan Machine, long At)
+{
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on Linux
+
+    public static CpuSample Take(TimeSpan bot) => new(bot, Environment.CpuUsage.TotalTime, MachineBusy(), Stopwatch.GetTimestamp());
+
+    // Busy time of all cores from /proc/stat: user, nice, system, irq, softirq and steal.
+    private static TimeSpan MachineBusy()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var busy = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(busy / TicksPerSecond);
+    }
+}
+
+// The repository root is the directory holding Bot.sln, found upwards from where the bench runs.
+internal static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(System.IO.Path.Combine(directory.FullName, "Bot.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new BenchFailure("Cannot find the repository root (a directory with Bot.sln) above the current directory or the bench's binaries");
+    }
+}
+
+// A run that cannot give figures: the bot failed, exited or timed out.
+internal sealed class BenchFailure(string message) : Exception(message);

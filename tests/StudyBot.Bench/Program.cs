@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using StudyBot.Bench;
+
+const string Usage = """
+    StudyBot benchmarks: the built bot (src/StudyBot/bin/Release) as a child process against a fake
+    Telegram Bot API hosted here on 127.0.0.1.
+
+      dotnet build -c Release src/StudyBot && dotnet run -c Release --project tests/StudyBot.Bench -- <scenario> [options]
+
+    scenarios:
+      replies   [--learners 1000] [--delay-ms 0]       /start, /today and 10 reflections per learner
+      broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
+      sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
+      fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
+      all       replies; replies --delay-ms 50; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+List<(string Name, Func<Task<Report>> Run)> plan;
+try
+{
+    var options = Options.Parse(args.Skip(1));
+    // Options are read here, not inside the lambdas, so a wrong one stops the bench before it starts.
+    plan = args[0] switch
+    {
+        "replies" => [Replies(options.Int("learners", 1000), options.Int("delay-ms", 0, min: 0))],
+        "broadcast" => [Broadcast(options.Int("learners", options.Limits() ? 3000 : 20_000), options.Limits())],
+        "sweep" => [Sweep(options.Int("learners", 1_000_000))],
+        "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
+        "all" => [Replies(1000, 0), Replies(1000, 50), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
+        _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
+    };
+    options.ThrowIfUnused();
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"{e.Message}\n\n{Usage}");
+    return 64;
+}
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+if (args[0] != "fake")
+{
+    var bot = BotProcess.BuiltBotPath;
+    if (!File.Exists(bot))
+    {
+        Console.Error.WriteLine($"The bot is not built: {bot} is missing.\nRun `dotnet build -c Release src/StudyBot` from {RepositoryRoot.Path} first.");
+        return 1;
+    }
+
+    Console.WriteLine($"bot: {bot} (built {File.GetLastWriteTime(bot):yyyy-MM-dd HH:mm:ss})");
+}
+
+var reports = new List<Report>();
+foreach (var (name, run) in plan)
+{
+    Console.WriteLine();
+    Console.WriteLine($"-- {name} ({DateTime.Now:HH:mm:ss})");
+    Report report;
+    try
+    {
+        report = await run();
+    }
+    catch (BenchFailure e)
+    {
+        report = new Report(name);
+        report.Fail(e.Message);
+    }
+
+    report.Print();
+    reports.Add(report);
+}
+
+if (reports.Count > 1)
+{
+    Console.WriteLine();
+    Console.WriteLine("== summary");
+    foreach (var report in reports)
+    {
+        var verdict = report.Failed ? "FAILED" : report.MissedTarget ? "targets missed" : "ok";
+        Console.WriteLine($"  {verdict,-15} {report.Title}");
+    }
+}
+
+// 0: every check passed and every target was met; 1: a check failed; 2: only targets were missed.
+return reports.Any(r => r.Failed) ? 1 : reports.Any(r => r.MissedTarget) ? 2 : 0;
+
+static (string, Func<Task<Report>>) Replies(int learners, int delayMs) =>
+    ($"replies --learners {learners} --delay-ms {delayMs}", () => RepliesScenario.RunAsync(learners, delayMs));
+
+static (string, Func<Task<Report>>) Broadcast(int learners, bool limits) =>
+    ($"broadcast --learners {learners} --limits {(limits ? "on" : "off")}", () => BroadcastScenario.RunAsync(learners, limits));
+
+static (string, Func<Task<Report>>) Sweep(int learners) =>
+    ($"sweep --learners {learners}", () => SweepScenario.RunAsync(learners));
+
+static (string, Func<Task<Report>>) Fake(int seconds, int connections) =>
+    ($"fake --seconds {seconds} --connections {connections}", () => FakeThroughput.RunAsync(seconds, connections));
+
+// --name value pairs; every one given must be used by the scenario chosen.
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> used = new(StringComparer.Ordinal);
+
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var options = new Options();
+        using var items = args.GetEnumerator();
+        while (items.MoveNext())
+        {
+            var name = items.Current;
+            if (!name.StartsWith("--", StringComparison.Ordinal) || !items.MoveNext())
+            {
+                throw new ArgumentException($"expected --name value, got '{name}'");
+            }
+
+            options.values[name[2..]] = items.Current;
+        }
+
+        return options;
+    }
+
+    public int Int(string name, int fallback, int min = 1)
+    {
+        used.Add(name);
+        if (!values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min
+            ? value
+            : throw new ArgumentException($"--{name}: '{text}' is not a whole number >= {min}");
+    }
+
+    public bool Limits()
+    {
+        used.Add("limits");
+        return values.GetValueOrDefault("limits", "on") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"--limits: '{other}' is neither on nor off"),
+        };
+    }
+
+    public void ThrowIfUnused()
+    {
+        if (values.Keys.FirstOrDefault(k => !used.Contains(k)) is { } unused)
+        {
+            throw new ArgumentException($"--{unused} does not apply to this scenario");
+        }
+    }
+}
