@@ -17,8 +17,11 @@ public static class StudyBotEndpoints
                 ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ok"));
 
-        BotMetrics.Register(app.Services);
-        app.MapMetrics("/metrics");
+        app.MapGet("/metrics", async (HttpContext context, BotMetrics metrics) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
 
         // Read from configuration, not options: mapping happens before the settings are validated,
         // and an invalid setting must surface as the one-line start-up error, not here.

@@ -157,6 +157,7 @@ public static class StudyBotServices
 
         builder.Services.AddSingleton<WebhookEndpoint>();
         builder.Services.AddSingleton<HealthCheck>();
+        builder.Services.AddSingleton<BotMetrics>();
         return builder;
     }
 

@@ -5,6 +5,14 @@ namespace StudyBot.Reflections;
 
 public sealed class ReflectionStore(Database database, TimeProvider time)
 {
+    // A reflection with the date and the item of the prompt it answers.
+    private const string EntrySelect = """
+        SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
+               d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
+        FROM reflections r
+        JOIN deliveries d ON d.id = r.delivery_id
+        """;
+
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
     public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
     {
@@ -40,11 +48,8 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     public async Task<IReadOnlyList<ReflectionEntry>> PageAsync(long chatId, int skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
-                   d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
-            FROM reflections r
-            JOIN deliveries d ON d.id = r.delivery_id
+        const string sql = $"""
+            {EntrySelect}
             WHERE r.chat_id = @ChatId
             ORDER BY r.created_utc DESC, r.id DESC
             LIMIT @Take OFFSET @Skip
@@ -56,11 +61,8 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     public async Task<IReadOnlyList<ReflectionEntry>> ListAllAsync(long chatId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
-                   d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
-            FROM reflections r
-            JOIN deliveries d ON d.id = r.delivery_id
+        const string sql = $"""
+            {EntrySelect}
             WHERE r.chat_id = @ChatId
             ORDER BY d.local_date, r.created_utc, r.id
             """;

@@ -11,7 +11,7 @@ namespace StudyBot.Telegram;
 // Every message the bot sends goes through here: it waits its turn at the SendGate, honours 429s,
 // retries what may succeed later and maps Telegram's answers to outcomes in one place.
 // Texts are sent without a parse mode: learners' and organizers' words may contain '<' or '*'.
-public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gate, IOptions<TelegramOptions> options, ILogger<BotMessenger> logger)
+public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gate, BotMetrics metrics, IOptions<TelegramOptions> options, ILogger<BotMessenger> logger)
 {
     private const int MaxRateLimitedRetries = 10;
 
@@ -83,7 +83,7 @@ public sealed partial class BotMessenger(ITelegramBotClient client, SendGate gat
     private async Task<SendOutcome> WithRetriesAsync(long chatId, SendPriority priority, Func<CancellationToken, Task<long>> send, CancellationToken cancellationToken, bool countsAgainstLimits = true)
     {
         var outcome = await TrySendAsync(chatId, priority, send, countsAgainstLimits, cancellationToken);
-        BotMetrics.MessagesSent.WithLabels(outcome.Status switch
+        metrics.MessagesSent.WithLabels(outcome.Status switch
         {
             SendStatus.Sent => "sent",
             SendStatus.Unreachable => "unreachable",

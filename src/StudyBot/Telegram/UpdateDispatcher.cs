@@ -14,11 +14,13 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     private readonly Task[] readers;
     private readonly UpdateHandler handler;
     private readonly UpdateInbox inbox;
+    private readonly BotMetrics metrics;
     private readonly ILogger<UpdateDispatcher> logger;
     private readonly CancellationTokenSource stopping = new();
 
-    public UpdateDispatcher(UpdateHandler handler, UpdateInbox inbox, IOptions<BotOptions> options, ILogger<UpdateDispatcher> logger)
+    public UpdateDispatcher(UpdateHandler handler, UpdateInbox inbox, BotMetrics metrics, IOptions<BotOptions> options, ILogger<UpdateDispatcher> logger)
     {
+        this.metrics = metrics;
         this.handler = handler;
         this.inbox = inbox;
         this.logger = logger;
@@ -82,7 +84,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             {
                 await handler.HandleAsync(update, stopping.Token);
                 await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
-                BotMetrics.UpdatesHandled.Inc();
+                metrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -60,8 +60,7 @@ public sealed class BroadcastCrashTests
 
     private static Process StartBotProcess(TestWorld world)
     {
-        var bot = AppContext.BaseDirectory.Replace(
-            Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        var bot = TestWorld.BuiltBotPath;
         var start = new ProcessStartInfo("dotnet", [bot])
         {
             RedirectStandardOutput = true,

@@ -146,8 +146,7 @@ public sealed class PackImportTests
 
     private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(TestWorld world, params string[] args)
     {
-        var bot = AppContext.BaseDirectory.Replace(
-            Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        var bot = TestWorld.BuiltBotPath;
         var start = new ProcessStartInfo("dotnet", [bot, .. args])
         {
             RedirectStandardOutput = true,

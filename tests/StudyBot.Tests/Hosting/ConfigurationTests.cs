@@ -33,9 +33,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task The_program_without_a_token_prints_one_line_naming_the_key_and_exits_with_an_error()
     {
-        // The bot's own output folder (its runtimeconfig and dependencies), built alongside the tests.
-        var bot = AppContext.BaseDirectory.Replace(
-            Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        var bot = TestWorld.BuiltBotPath;
         Assert.True(File.Exists(bot), bot);
         var start = new ProcessStartInfo("dotnet", [bot])
         {

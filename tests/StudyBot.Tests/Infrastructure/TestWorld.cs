@@ -97,6 +97,11 @@ public sealed class TestWorld : IAsyncDisposable
         await Bot.StopAsync();
     }
 
+    // The bot's own build output (its runtimeconfig and dependencies), built alongside the tests,
+    // for tests that run it as a separate process.
+    public static string BuiltBotPath => AppContext.BaseDirectory.Replace(
+        Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+
     // Where the running bot's Kestrel listens (webhook, /healthz, /metrics).
     public string BotUrl => ((WebApplication)Bot).Urls.First();
 
