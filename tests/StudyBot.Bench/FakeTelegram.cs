@@ -33,7 +33,7 @@ internal readonly record struct BotMessage(BotAction Action, long ChatId, int Me
 // and whatever the scenario wants to know it learns through Observer, called on the request's thread.
 internal sealed class FakeTelegram : IAsyncDisposable
 {
-    public const string Token = "123456789:AAbench_token_for_loopback_only_xx";
+    public const string Token = "4242:bench-token-loopback-only";
     private const long BotUserId = 123456789;
 
     private static readonly byte[] OkPrefix = "{\"ok\":true,\"result\":"u8.ToArray();

@@ -20,7 +20,7 @@ namespace StudyBot.FakeBotApi;
 // through the real Telegram.Bot client; tests play the users through the methods below.
 public sealed class FakeBotApiServer : IAsyncDisposable
 {
-    public const string DefaultToken = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl";
+    public const string DefaultToken = "4242:fake-token-for-tests-only";
     public const string BotUsername = "StudyTestBot";
     public const long BotUserId = 123456789;
 
