@@ -100,13 +100,6 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             }
         }, cancellationToken);
     }
-
-    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')";
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, cancellationToken: cancellationToken));
-    }
 }
 
 public sealed class OutboxMessage
