@@ -3,7 +3,6 @@ using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
-using StudyBot.Localization;
 using LanguageTag = DocumentFormat.OpenXml.Wordprocessing.Languages;
 
 namespace StudyBot.Reflections;

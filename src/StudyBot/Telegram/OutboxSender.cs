@@ -41,6 +41,11 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         if (released > 0)
         {
             LogResumed(released);
+
+            // The last process died while sending: its final requests may have reached Telegram an
+            // instant ago and still count in Telegram's one-second windows (globally and for the chat
+            // of the request that is now repeated). Real time, like SendGate: it is Telegram's clock.
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         var queue = Channel.CreateBounded<OutboxMessage>(Concurrency);
