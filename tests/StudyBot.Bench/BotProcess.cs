@@ -55,6 +55,9 @@ internal sealed class BotProcess : IAsyncDisposable
         }
     }
 
+    // VmHWM once the bot polled for the first time: its footprint before any load.
+    public long? StartupPeakBytes { get; private set; }
+
     // Lines the bot wrote (it runs at Warning level, so each is a warning, an error or a stack line).
     public int LogLines => Volatile.Read(ref logLines);
     public int ProblemLines => Volatile.Read(ref problemLines);
@@ -109,6 +112,7 @@ internal sealed class BotProcess : IAsyncDisposable
         var polled = fake.NextPoll;
         var bot = Start(settings, workingDirectory);
         await bot.WaitAsync(polled, TimeSpan.FromSeconds(60), "the bot's first getUpdates");
+        bot.StartupPeakBytes = bot.PeakMemoryBytes;
         return bot;
     }
 

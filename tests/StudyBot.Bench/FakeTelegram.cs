@@ -100,10 +100,6 @@ internal sealed class FakeTelegram : IAsyncDisposable
             o.Listen(IPAddress.Loopback, 0);
             o.AddServerHeader = false;
         });
-
-        // Requests are handled on the socket's own thread instead of hopping to the thread pool:
-        // fewer wake-ups per request on cores shared with the bot. Safe, as no handler blocks.
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("BENCH_NO_INLINE") is null); // TEMP
         var app = builder.Build();
         var fake = new FakeTelegram(app, delay, enforceLimits);
 
@@ -115,9 +111,9 @@ internal sealed class FakeTelegram : IAsyncDisposable
         return fake;
     }
 
-    // Compiles the request paths, and gives the tiered JIT time to optimize them, before any bot is
-    // measured: otherwise the fake's JIT work competes with the bot for the cores during the run.
-    // Limits start afterwards, so these requests count against nothing.
+    // Compiles every request path before any bot is measured (the bench runs without tiered
+    // compilation, so this is the only JIT work they need): otherwise compiling would compete with
+    // the bot for the cores during the run. Limits start afterwards, so these count against nothing.
     private async Task WarmUpAsync()
     {
         (string Method, string Body)[] calls =
@@ -130,7 +126,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
             ("getUpdates", """{"offset":0,"limit":100,"timeout":0}"""),
         ];
         using var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        for (var round = 0; round < 60; round++)
+        for (var round = 0; round < 3; round++)
         {
             foreach (var (method, body) in calls)
             {
@@ -139,7 +135,6 @@ internal sealed class FakeTelegram : IAsyncDisposable
             }
         }
 
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
         limits = enforceLimits ? new SendLimits() : null;
         Interlocked.Exchange(ref requests, 0);
     }
