@@ -6,6 +6,11 @@ namespace StudyBot.Admin;
 
 public sealed class BroadcastStore(Database database, TimeProvider time)
 {
+    private const string Columns = """
+        SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
+        FROM broadcasts
+        """;
+
     public static class Status
     {
         public const string Draft = "draft";
@@ -36,10 +41,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     public async Task<Broadcast?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
-            FROM broadcasts WHERE id = @Id
-            """;
+        const string sql = $"{Columns} WHERE id = @Id";
         return await connection.QuerySingleOrDefaultAsync<Broadcast>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
     }
 
@@ -95,10 +97,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     public async Task<IReadOnlyList<Broadcast>> ListSendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
-            FROM broadcasts WHERE status = 'sending'
-            """;
+        const string sql = $"{Columns} WHERE status = 'sending'";
         return (await connection.QueryAsync<Broadcast>(new CommandDefinition(sql, cancellationToken: cancellationToken))).AsList();
     }
 

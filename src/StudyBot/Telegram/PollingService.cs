@@ -28,11 +28,7 @@ public sealed partial class PollingService(
     {
         await LearnIdentityAsync(stoppingToken);
 
-        // Updates stored before a crash but never handled go first, in their original order.
-        foreach (var update in await inbox.ListUnhandledAsync(stoppingToken))
-        {
-            await dispatcher.EnqueueAsync(update, stoppingToken);
-        }
+        await dispatcher.ReplayUnhandledAsync(stoppingToken);
 
         int? offset = null;
         var failures = 0;

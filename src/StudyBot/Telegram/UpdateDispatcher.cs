@@ -34,6 +34,16 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         }
     }
 
+    // Updates stored before a crash but never handled go first, in their original order.
+    // Both transports call this before they take new updates.
+    public async Task ReplayUnhandledAsync(CancellationToken cancellationToken)
+    {
+        foreach (var update in await inbox.ListUnhandledAsync(cancellationToken))
+        {
+            await EnqueueAsync(update, cancellationToken);
+        }
+    }
+
     public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken)
     {
         var chat = UpdateInbox.ChatOf(update);

@@ -8,10 +8,9 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.Telegram;
 
 // Webhook mode: tells Telegram where to post, with the secret, retrying with backoff while the
-// Bot API cannot be reached; the endpoint serves meanwhile. Updates stored before a crash go first.
+// Bot API cannot be reached; the endpoint serves meanwhile.
 public sealed partial class WebhookRegistration(
     ITelegramBotClient client,
-    UpdateInbox inbox,
     UpdateDispatcher dispatcher,
     BotIdentity identity,
     IOptions<TelegramOptions> options,
@@ -19,10 +18,7 @@ public sealed partial class WebhookRegistration(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var update in await inbox.ListUnhandledAsync(stoppingToken))
-        {
-            await dispatcher.EnqueueAsync(update, stoppingToken);
-        }
+        await dispatcher.ReplayUnhandledAsync(stoppingToken);
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
