@@ -56,7 +56,9 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
         string.IsNullOrWhiteSpace(options.ConnectionString) ? ValidateOptionsResult.Fail("Database:ConnectionString is empty")
-        : options.Provider != DatabaseProvider.Sqlite ? ValidateOptionsResult.Fail($"Database:Provider: {options.Provider} is not available in this build; use Sqlite")
+        : !Enum.IsDefined(options.Provider) ? ValidateOptionsResult.Fail($"Database:Provider: '{options.Provider}' is neither Sqlite nor Postgres")
+        : options.Provider == DatabaseProvider.Postgres && options.ConnectionString.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
+            ? ValidateOptionsResult.Fail("Database:ConnectionString: Provider is Postgres but the connection string is SQLite's (Data Source=...); give Host=...;Database=...;Username=...")
         : ValidateOptionsResult.Success;
 }
 

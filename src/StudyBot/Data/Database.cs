@@ -3,42 +3,74 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using StudyBot.Configuration;
 
 namespace StudyBot.Data;
 
-// The one way to reach the database. Reads open a pooled connection each (WAL lets them run beside
-// a write). Writes are queued to one writer that commits whatever is waiting in one transaction
-// (group commit): SQLite allows one writer at a time anyway, so instead of many connections
-// contending for the lock and each paying for its own sync to disk, a burst of a thousand
-// reflections costs a handful of commits. Each unit of work runs in its own savepoint, so one
-// failing never undoes another.
+// The one way to reach the database. Reads open a pooled connection each.
+// On SQLite (WAL lets reads run beside a write) writes are queued to one writer that commits
+// whatever is waiting in one transaction (group commit): SQLite allows one writer at a time
+// anyway, so instead of many connections contending for the lock and each paying for its own sync
+// to disk, a burst of a thousand reflections costs a handful of commits. Each unit of work runs in
+// its own savepoint, so one failing never undoes another.
+// On PostgreSQL, which takes many writers, each write is its own transaction on a pooled connection.
 public sealed class Database : IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
+    // Two transactions that deadlock or fail to serialize are rolled back whole; running the unit
+    // again is safe, since nothing of it was committed.
+    private const int PostgresAttempts = 3;
+
     private readonly string connectionString;
+    private readonly NpgsqlDataSource? postgres;
     private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> writer;
 
     public Database(IOptions<DatabaseOptions> options)
     {
-        var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString)
+        Provider = options.Value.Provider;
+        if (Provider == DatabaseProvider.Postgres)
         {
-            Pooling = true,
-            DefaultTimeout = 30,
-        };
-        EnsureDirectoryExists(builder.DataSource);
-        connectionString = builder.ToString();
-        DataSource = builder.DataSource;
+            // Instants are timestamptz and read back as UTC whatever the server's zone; UTC for the
+            // session as well, so a literal in an operator's ad hoc query means what it says.
+            var builder = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Timezone = "UTC" };
+            connectionString = builder.ToString();
+            DataSource = $"{builder.Host}/{builder.Database}";
+            postgres = NpgsqlDataSource.Create(connectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString)
+            {
+                Pooling = true,
+                DefaultTimeout = 30,
+            };
+            EnsureDirectoryExists(builder.DataSource);
+            connectionString = builder.ToString();
+            DataSource = builder.DataSource;
+        }
+
+        Dialect = SqlDialect.For(Provider);
         writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
         UtcDateTimeHandler.Register();
     }
 
+    public DatabaseProvider Provider { get; }
+
+    public SqlDialect Dialect { get; }
+
+    // For logs and health: the file, or host/database. Never the password.
     public string DataSource { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (postgres is not null)
+        {
+            return await postgres.OpenConnectionAsync(cancellationToken);
+        }
+
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
@@ -48,11 +80,39 @@ public sealed class Database : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (postgres is not null)
+        {
+            return WritePostgresAsync(postgres, work, cancellationToken);
+        }
+
         var write = new Write<T>(work);
         ObjectDisposedException.ThrowIf(!writes.Writer.TryWrite(write), this);
 
         _ = writer.Value;
         return write.Result.Task;
+    }
+
+    // Work that instances sharing one PostgreSQL must take turns at (migrations, loading the shipped
+    // packs): a session advisory lock, released with the connection even if the process dies.
+    // On SQLite one process owns the file.
+    public async Task RunExclusivelyAsync(long lockKey, Func<Task> work, CancellationToken cancellationToken)
+    {
+        if (postgres is null)
+        {
+            await work();
+            return;
+        }
+
+        await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Key)", new { Key = lockKey }, cancellationToken: cancellationToken));
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@Key)", new { Key = lockKey }, cancellationToken: CancellationToken.None));
+        }
     }
 
     public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
@@ -68,6 +128,30 @@ public sealed class Database : IAsyncDisposable
         if (writer.IsValueCreated)
         {
             await writer.Value;
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private static async Task<T> WritePostgresAsync<T>(NpgsqlDataSource source, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await source.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < PostgresAttempts)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
         }
     }
 

@@ -2,35 +2,49 @@ using System.Globalization;
 using System.Reflection;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using StudyBot.Configuration;
 
 namespace StudyBot.Data;
 
-// A forward-only runner of the numbered .sql files embedded under Data/Migrations.
+// A forward-only runner of the numbered .sql files embedded under Data/Migrations/<provider>.
 // Chosen over DbUp: about fifty lines, no extra package, and it records each version in the
 // same transaction as its script, so a crash mid-migration leaves nothing half-applied.
+// Instances sharing one PostgreSQL call it under Database.RunExclusivelyAsync, so two never migrate at once.
 public sealed partial class MigrationRunner(Database database, TimeProvider time, ILogger<MigrationRunner> logger)
 {
-    private const string ResourcePrefix = "StudyBot.Data.Migrations.";
-
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        string createJournal;
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            createJournal = """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT NOT NULL PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_utc TIMESTAMPTZ NOT NULL
+                );
+                """;
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+            createJournal = """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER NOT NULL PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_utc TEXT NOT NULL
+                );
+                """;
+        }
 
-        const string createJournal = """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER NOT NULL PRIMARY KEY,
-                name TEXT NOT NULL,
-                applied_utc TEXT NOT NULL
-            );
-            """;
         await connection.ExecuteAsync(new CommandDefinition(createJournal, cancellationToken: cancellationToken));
 
         const string selectApplied = "SELECT version FROM schema_migrations";
         var applied = (await connection.QueryAsync<long>(new CommandDefinition(selectApplied, cancellationToken: cancellationToken))).ToHashSet();
 
         var count = 0;
-        foreach (var migration in Discover().Where(m => !applied.Contains(m.Version)))
+        foreach (var migration in Discover(database.Provider).Where(m => !applied.Contains(m.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
@@ -49,14 +63,15 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
         return count;
     }
 
-    private static IEnumerable<Migration> Discover()
+    private static IEnumerable<Migration> Discover(DatabaseProvider provider)
     {
+        var prefix = $"StudyBot.Data.Migrations.{provider}.";
         var assembly = Assembly.GetExecutingAssembly();
         return assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
             .Select(name =>
             {
-                var fileName = name[ResourcePrefix.Length..];
+                var fileName = name[prefix.Length..];
                 var number = fileName[..fileName.IndexOf('_', StringComparison.Ordinal)];
                 using var stream = assembly.GetManifestResourceStream(name)!;
                 using var reader = new StreamReader(stream);

@@ -104,8 +104,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT MAX(local_date) FROM deliveries WHERE chat_id = @ChatId";
-        var value = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
-        return value is null ? null : DateOnly.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        return await connection.ExecuteScalarAsync<DateOnly?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
             UPDATE learners SET digest_enabled = @Enabled, next_digest_utc = NULL, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
-        var parameters = new { ChatId = chatId, Enabled = enabled, UpdatedUtc = time.GetUtcNow().UtcDateTime };
+        var parameters = new { ChatId = chatId, Enabled = enabled ? 1 : 0, UpdatedUtc = time.GetUtcNow().UtcDateTime };
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 

@@ -6,9 +6,15 @@ using StudyBot.Data;
 namespace StudyBot.Hosting;
 
 // Runs before the other hosted services start: the schema must exist before anything reads it.
-public sealed partial class StartupTasks(MigrationRunner migrations, ContentStore content, PackValidator validator, ILogger<StartupTasks> logger) : IHostedService
+// Instances sharing one PostgreSQL take turns, so two never migrate or load the same pack at once.
+public sealed partial class StartupTasks(Database database, MigrationRunner migrations, ContentStore content, PackValidator validator, ILogger<StartupTasks> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private const long StartupLockKey = 0x5354_5544_5942_0001; // "STUDYB" + 1
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
+
+    private async Task MigrateAndLoadPacksAsync(CancellationToken cancellationToken)
     {
         await migrations.ApplyPendingAsync(cancellationToken);
 

@@ -76,18 +76,12 @@ public sealed class LearnerStore(Database database, TimeProvider time)
 
     // Every row about the learner, from every table with a chat_id column, in one write. The tables
     // are read from the schema inside the same transaction, so a table a later migration adds is
-    // covered without editing this (SQLite's catalog; PostgreSQL would read information_schema.columns).
+    // covered without editing this.
     // Children before parents: reflections point at deliveries. Returns the number of rows deleted.
     public Task<int> DeleteEverythingAsync(long chatId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            const string tablesWithChatId = """
-                SELECT m.name
-                FROM sqlite_master m
-                JOIN pragma_table_info(m.name) c ON c.name = 'chat_id'
-                WHERE m.type = 'table'
-                """;
-            var tables = await connection.QueryAsync<string>(new CommandDefinition(tablesWithChatId, transaction: transaction, cancellationToken: cancellationToken));
+            var tables = await connection.QueryAsync<string>(new CommandDefinition(database.Dialect.TablesWithChatId, transaction: transaction, cancellationToken: cancellationToken));
             var deleted = 0;
             foreach (var table in tables.OrderBy(t => t switch { "learners" => 2, "deliveries" => 1, _ => 0 }).ThenBy(t => t, StringComparer.Ordinal))
             {

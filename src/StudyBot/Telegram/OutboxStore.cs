@@ -46,15 +46,9 @@ public sealed class OutboxStore(Database database, TimeProvider time)
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
-        const string sql = """
-            UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit)
-            RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
-                      delivery_id AS DeliveryId, broadcast_id AS BroadcastId
-            """;
         var parameters = new { Now = time.GetUtcNow().UtcDateTime, Limit = limit };
         var rows = await database.WriteAsync(async (connection, transaction) =>
-            (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))).AsList(),
+            (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(database.Dialect.ClaimOutbox, parameters, transaction, cancellationToken: cancellationToken))).AsList(),
             cancellationToken);
         return rows.OrderBy(r => r.Priority).ThenBy(r => r.Id).ToList();
     }

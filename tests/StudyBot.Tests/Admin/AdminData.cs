@@ -1,3 +1,4 @@
+using System.Globalization;
 using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Admin;
@@ -14,14 +15,18 @@ internal static class AdminData
             """,
             new { ChatId = chatId, Name = name, Language = language, Zone = zone, Status = status });
 
-    public static Task<long> AddDeliveryAsync(this TestDatabase db, long chatId, string localDate, bool sent = true, string theme = "主题", string quote = "学而时习之", string prompt = "今天学到了什么？") =>
-        db.ScalarAsync<long>(
+    public static Task<long> AddDeliveryAsync(this TestDatabase db, long chatId, string localDate, bool sent = true, string theme = "主题", string quote = "学而时习之", string prompt = "今天学到了什么？")
+    {
+        var date = DateOnly.ParseExact(localDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var claimedUtc = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        return db.ScalarAsync<long>(
             """
             INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc, sent_utc, message_id)
-            VALUES (@ChatId, @LocalDate, @Theme, @Quote, '《论语》', @Prompt, @LocalDate || ' 00:00:00', CASE WHEN @Sent THEN @LocalDate || ' 00:00:01' END, NULL)
+            VALUES (@ChatId, @LocalDate, @Theme, @Quote, '《论语》', @Prompt, @ClaimedUtc, @SentUtc, NULL)
             RETURNING id
             """,
-            new { ChatId = chatId, LocalDate = localDate, Theme = theme, Quote = quote, Prompt = prompt, Sent = sent });
+            new { ChatId = chatId, LocalDate = date, Theme = theme, Quote = quote, Prompt = prompt, ClaimedUtc = claimedUtc, SentUtc = sent ? claimedUtc.AddSeconds(1) : (DateTime?)null });
+    }
 
     public static Task AddReflectionAsync(this TestDatabase db, long chatId, long deliveryId, string text = "感想") =>
         db.ExecuteAsync(

@@ -29,7 +29,7 @@ public sealed class AuditTests
         await world.Api.WaitForMessageAsync(Admin, m => m.Method == "sendPhoto");
         await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("audit") == 7, "the audit has every action");
 
-        var rows = await world.Db.QueryAsync<(long UserId, string AtUtc, string Action, string? Details)>("SELECT user_id, at_utc, action, details FROM audit ORDER BY id");
+        var rows = await world.Db.QueryAsync<(long UserId, string AtUtc, string Action, string? Details)>($"SELECT user_id, {TestDatabase.AsText("at_utc")}, action, details FROM audit ORDER BY id");
         Assert.Equal(
             new (string, string?)[]
             {

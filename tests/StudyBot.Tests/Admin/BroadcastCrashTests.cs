@@ -63,13 +63,13 @@ public sealed class BroadcastCrashTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(world.DatabasePath)!,
+            WorkingDirectory = world.Folder,
         };
         start.Environment["Telegram__BotToken"] = world.Api.Token;
         start.Environment["Telegram__ApiBaseUrl"] = world.Api.BaseUrl;
         start.Environment["Telegram__PollTimeoutSeconds"] = "2";
         start.Environment["Telegram__EnforceLimits"] = "true";
-        start.Environment["Database__ConnectionString"] = $"Data Source={world.DatabasePath}";
+        world.UseDatabase(start);
         start.Environment["Bot__AdminIds__0"] = Admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;

@@ -128,7 +128,7 @@ public sealed class PackImportTests
     public async Task Operators_import_from_the_command_line_with_the_same_checks()
     {
         await using var world = await TestWorld.CreateAsync();
-        var folder = Path.GetDirectoryName(world.DatabasePath)!;
+        var folder = world.Folder;
         await File.WriteAllTextAsync(Path.Combine(folder, "spring.yaml"), GoodYaml);
         await File.WriteAllTextAsync(Path.Combine(folder, "bad.csv"), "theme,quote,source,prompt\nA,,S,P\n");
 
@@ -151,9 +151,9 @@ public sealed class PackImportTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(world.DatabasePath)!,
+            WorkingDirectory = world.Folder,
         };
-        start.Environment["Database__ConnectionString"] = $"Data Source={world.DatabasePath}";
+        world.UseDatabase(start);
         start.Environment["Telegram__BotToken"] = "";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;

@@ -37,7 +37,7 @@ public sealed class DailyDeliveryTests
         await newYork.NextAsync(3);
 
         Assert.Equal(3, await world.Db.CountAsync("deliveries", "sent_utc IS NOT NULL"));
-        Assert.Equal(new[] { "2026-12-07", "2026-12-08" }, await world.Db.QueryAsync<string>("SELECT local_date FROM deliveries WHERE chat_id = 2 ORDER BY local_date"));
+        Assert.Equal(new[] { "2026-12-07", "2026-12-08" }, await world.Db.QueryAsync<string>($"SELECT {TestDatabase.AsText("local_date")} FROM deliveries WHERE chat_id = 2 ORDER BY local_date"));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class DailyDeliveryTests
 
         var today = await learner.SendAsync("/today");
         Assert.Contains("—— ", today.Text);
-        Assert.Equal("2026-12-07", await world.Db.ScalarAsync<string>("SELECT local_date FROM deliveries"));
+        Assert.Equal("2026-12-07", await world.Db.ScalarAsync<string>($"SELECT {TestDatabase.AsText("local_date")} FROM deliveries"));
 
         await world.AdvanceToAsync(Utc(12, 7, 0, 0));
         await world.AdvanceToAsync(Utc(12, 7, 5, 0));
@@ -142,7 +142,7 @@ public sealed class DailyDeliveryTests
 
         var prompt = await learner.NextAsync(1);
         Assert.Contains("思考", prompt.Text);
-        Assert.Equal("2026-12-07", await world.Db.ScalarAsync<string>("SELECT local_date FROM deliveries"));
+        Assert.Equal("2026-12-07", await world.Db.ScalarAsync<string>($"SELECT {TestDatabase.AsText("local_date")} FROM deliveries"));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class DailyDeliveryTests
         await world.SweepAsync();
 
         await learner.NextAsync(1);
-        Assert.Equal(new[] { "2026-12-08" }, await world.Db.QueryAsync<string>("SELECT local_date FROM deliveries"));
+        Assert.Equal(new[] { "2026-12-08" }, await world.Db.QueryAsync<string>($"SELECT {TestDatabase.AsText("local_date")} FROM deliveries"));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class DailyDeliveryTests
         await world.AdvanceToAsync(Utc(3, 8, 12, 0));
         await learner.NextAsync(3);
 
-        Assert.Equal(new[] { "2026-03-07", "2026-03-08" }, await world.Db.QueryAsync<string>("SELECT local_date FROM deliveries ORDER BY local_date"));
+        Assert.Equal(new[] { "2026-03-07", "2026-03-08" }, await world.Db.QueryAsync<string>($"SELECT {TestDatabase.AsText("local_date")} FROM deliveries ORDER BY local_date"));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class DigestTests
             + "/digest off stops these weekly digests.",
             digest.Text);
         Assert.Equal(("digest", 1L), (await world.Db.QueryAsync<(string, long)>("SELECT kind, priority FROM outbox WHERE kind = 'digest'")).Single());
-        Assert.Equal(("2026-12-07", 7L, 3L), (await world.Db.QueryAsync<(string, long, long)>("SELECT week_start, delivered, answered FROM digests WHERE chat_id = 42")).Single());
+        Assert.Equal(("2026-12-07", 7L, 3L), (await world.Db.QueryAsync<(string, long, long)>($"SELECT {TestDatabase.AsText("week_start")}, delivered, answered FROM digests WHERE chat_id = 42")).Single());
 
         // Later sweeps that evening send nothing more.
         await world.AdvanceToAsync(SundayEvening(13, minute: 30));

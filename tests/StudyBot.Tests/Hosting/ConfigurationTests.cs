@@ -16,7 +16,7 @@ public sealed class ConfigurationTests
     [InlineData("Bot:TimeZone", "Mars/Base", "Bot:TimeZone: 'Mars/Base' is not an IANA time zone")]
     [InlineData("Bot:DeliveryTime", "25:99", "Bot:DeliveryTime")]
     [InlineData("Bot:Language", "fr", "Bot:Language")]
-    [InlineData("Database:Provider", "Postgres", "Database:Provider: Postgres is not available in this build")]
+    [InlineData("Database:ConnectionString", "", "Database:ConnectionString is empty")]
     [InlineData("Telegram:Mode", "Webhook", "Telegram:WebhookUrl must be a public https address")]
     [InlineData("Bot:ReminderTime", "8pm", "Bot:ReminderTime: '8pm' is not a time of day as HH:MM")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
@@ -28,6 +28,19 @@ public sealed class ConfigurationTests
         var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(expected, string.Join("; ", error.Failures));
+    }
+
+    [Fact]
+    public async Task Postgres_with_a_SQLite_connection_string_stops_start_up_naming_the_keys()
+    {
+        await using var world = await TestWorld.CreateAsync();
+        world.Settings["Database:Provider"] = "Postgres";
+        world.Settings["Database:ConnectionString"] = "Data Source=data/studybot.db";
+        using var host = world.BuildBot();
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Database:ConnectionString: Provider is Postgres but the connection string is SQLite's", string.Join("; ", error.Failures));
     }
 
     [Fact]

@@ -1,33 +1,43 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace StudyBot.Tests.Infrastructure;
 
 // Direct reads of the bot's database, so tests check what was stored, not only what was said.
-public sealed class TestDatabase(string path)
+public sealed class TestDatabase(string connectionString)
 {
+    static TestDatabase() => StudyBot.Data.UtcDateTimeHandler.Register();
+
+    // Text of a date or instant column that reads the same on both engines ('2026-12-07',
+    // '2026-12-07 21:30:00'): SQLite stores that text, PostgreSQL prints a date or timestamptz so.
+    public static string AsText(string column, int length = 19) => $"substr(CAST({column} AS TEXT), 1, {length})";
+
+    private DbConnection Connect() => TestWorld.OnPostgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
+
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = Connect();
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = Connect();
         return (await connection.QueryAsync<T>(sql, parameters)).AsList();
     }
 
     public async Task<int> ExecuteAsync(string sql, object? parameters = null)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = Connect();
         return await connection.ExecuteAsync(sql, parameters);
     }
 
     // Active learners without a scheduled delivery, written directly: for tests about bulk sending.
     public async Task SeedLearnersAsync(IEnumerable<long> chatIds, string status = "active")
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = Connect();
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(

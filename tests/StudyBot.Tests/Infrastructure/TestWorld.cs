@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Data.Sqlite;
@@ -12,8 +13,10 @@ using StudyBot.Hosting;
 
 namespace StudyBot.Tests.Infrastructure;
 
-// One fake Telegram, one SQLite file in a temp folder and one fake clock; bots started on them
-// are real hosts talking HTTP to the fake. Restart tests start a second bot on the same file.
+// One fake Telegram, one database and one fake clock; bots started on them are real hosts talking
+// HTTP to the fake. Restart tests start a second bot on the same database. The database is a SQLite
+// file in a temp folder, or a fresh PostgreSQL database when the suite is built for PostgreSQL
+// (the StudyBot.Tests.Postgres project compiles these same tests with POSTGRES defined).
 public sealed class TestWorld : IAsyncDisposable
 {
     // Monday 2026-12-07 02:00 UTC = 10:00 in Asia/Shanghai, the default zone.
@@ -22,17 +25,28 @@ public sealed class TestWorld : IAsyncDisposable
     private readonly string directory;
     private readonly List<IHost> hosts = [];
 
-    private TestWorld(FakeBotApiServer api, string directory, DateTimeOffset start)
+    private TestWorld(FakeBotApiServer api, string directory, DateTimeOffset start, string connectionString)
     {
         Api = api;
         this.directory = directory;
         Clock = new FakeTimeProvider(start);
-        DatabasePath = Path.Combine(directory, "studybot.db");
+        ConnectionString = connectionString;
     }
+
+#if POSTGRES
+    public const string Provider = "Postgres";
+#else
+    public const string Provider = "Sqlite";
+#endif
+
+    public static bool OnPostgres => Provider == "Postgres";
 
     public FakeBotApiServer Api { get; }
     public FakeTimeProvider Clock { get; }
-    public string DatabasePath { get; }
+
+    // The temp folder of this world: SQLite's file, files a test writes, a bot process's working directory.
+    public string Folder => directory;
+    public string ConnectionString { get; }
     public IHost Bot => hosts[^1];
     public CapturedLogs Logs { get; } = new();
     public Dictionary<string, string?> Settings { get; } = [];
@@ -41,7 +55,8 @@ public sealed class TestWorld : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "studybot-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        return new TestWorld(await FakeBotApiServer.StartAsync(), directory, start ?? DefaultStart);
+        var connectionString = OnPostgres ? await PostgresServer.CreateDatabaseAsync() : $"Data Source={Path.Combine(directory, "studybot.db")}";
+        return new TestWorld(await FakeBotApiServer.StartAsync(), directory, start ?? DefaultStart, connectionString);
     }
 
     public static async Task<TestWorld> StartAsync(DateTimeOffset? start = null, Action<Dictionary<string, string?>>? settings = null)
@@ -63,7 +78,8 @@ public sealed class TestWorld : IAsyncDisposable
 
             // The fake enforces no limits unless a test switches them on; those tests set this too.
             ["Telegram:EnforceLimits"] = "false",
-            ["Database:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = Provider,
+            ["Database:ConnectionString"] = ConnectionString,
             ["Bot:AdminIds:0"] = "900",
             ["urls"] = "http://127.0.0.1:0",
         };
@@ -100,7 +116,7 @@ public sealed class TestWorld : IAsyncDisposable
     // The bot's own build output (its runtimeconfig and dependencies), built alongside the tests,
     // for tests that run it as a separate process.
     public static string BuiltBotPath => AppContext.BaseDirectory.Replace(
-        Path.Combine("tests", "StudyBot.Tests", "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
+        Path.Combine("tests", typeof(TestWorld).Assembly.GetName().Name!, "bin"), Path.Combine("src", "StudyBot", "bin"), StringComparison.Ordinal) + "StudyBot.dll";
 
     // Where the running bot's Kestrel listens (webhook, /healthz, /metrics).
     public string BotUrl => ((WebApplication)Bot).Urls.First();
@@ -141,7 +157,14 @@ public sealed class TestWorld : IAsyncDisposable
         }
     }
 
-    public TestDatabase Db => new(DatabasePath);
+    public TestDatabase Db => new(ConnectionString);
+
+    // For a bot run as its own process on this world's database.
+    public void UseDatabase(ProcessStartInfo start)
+    {
+        start.Environment["Database__Provider"] = Provider;
+        start.Environment["Database__ConnectionString"] = ConnectionString;
+    }
 
     public TestLearner Learner(long chatId) => new(this, chatId);
 
@@ -169,6 +192,11 @@ public sealed class TestWorld : IAsyncDisposable
 
         await Api.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (OnPostgres)
+        {
+            await PostgresServer.DropDatabaseAsync(ConnectionString);
+        }
+
         try
         {
             Directory.Delete(directory, recursive: true);

@@ -12,7 +12,9 @@ public sealed class DeleteDataTests
 
     // Every table that has a chat_id column, read from the schema: a table added later is checked too.
     private static Task<IReadOnlyList<string>> TablesWithChatIdAsync(TestWorld world) =>
-        world.Db.QueryAsync<string>("SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'chat_id' WHERE m.type = 'table' ORDER BY m.name");
+        world.Db.QueryAsync<string>(TestWorld.OnPostgres
+            ? "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'chat_id' ORDER BY table_name"
+            : "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'chat_id' WHERE m.type = 'table' ORDER BY m.name");
 
     private static async Task<Dictionary<string, long>> RowsOfAsync(TestWorld world, long chatId)
     {

@@ -13,7 +13,7 @@ public sealed class MembershipTests
 
         world.Api.UserBlocksBot(42);
         await TestWorld.EventuallyAsync(async () => await world.Db.ScalarAsync<string>("SELECT status FROM learners") == "blocked", "the learner is blocked");
-        Assert.Null(await world.Db.ScalarAsync<string?>("SELECT next_delivery_utc FROM learners"));
+        Assert.Null(await world.Db.ScalarAsync<string?>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners"));
 
         await world.AdvanceToAsync(new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(0, await world.Db.CountAsync("deliveries"));

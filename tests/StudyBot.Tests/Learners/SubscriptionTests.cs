@@ -26,13 +26,13 @@ public sealed class SubscriptionTests
         await using var world = await TestWorld.StartAsync();
         var learner = world.Learner(42);
         await learner.SendAsync("/start");
-        var before = await world.Db.ScalarAsync<string>("SELECT next_delivery_utc FROM learners WHERE chat_id = 42");
+        var before = await world.Db.ScalarAsync<string>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners WHERE chat_id = 42");
 
         var reply = await learner.SendAsync("/start");
 
         Assert.Contains("没有任何改动", reply.Text);
         Assert.Equal(1, await world.Db.CountAsync("learners"));
-        Assert.Equal(before, await world.Db.ScalarAsync<string>("SELECT next_delivery_utc FROM learners WHERE chat_id = 42"));
+        Assert.Equal(before, await world.Db.ScalarAsync<string>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners WHERE chat_id = 42"));
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class SubscriptionTests
         var stopped = await learner.SendAsync("/stop");
         Assert.Contains("/start", stopped.Text);
         Assert.Equal("stopped", await world.Db.ScalarAsync<string>("SELECT status FROM learners WHERE chat_id = 42"));
-        Assert.Null(await world.Db.ScalarAsync<string?>("SELECT next_delivery_utc FROM learners WHERE chat_id = 42"));
+        Assert.Null(await world.Db.ScalarAsync<string?>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners WHERE chat_id = 42"));
 
         var again = await learner.SendAsync("/start");
         Assert.Contains("07:15", again.Text);
         Assert.Equal("active", await world.Db.ScalarAsync<string>("SELECT status FROM learners WHERE chat_id = 42"));
-        Assert.NotNull(await world.Db.ScalarAsync<string?>("SELECT next_delivery_utc FROM learners WHERE chat_id = 42"));
+        Assert.NotNull(await world.Db.ScalarAsync<string?>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners WHERE chat_id = 42"));
     }
 
     [Fact]
@@ -90,13 +90,13 @@ public sealed class SubscriptionTests
         await using var world = await TestWorld.StartAsync();
         var learner = world.Learner(42);
         await learner.SendAsync("/start");
-        var before = await world.Db.QueryAsync<(string, string)>("SELECT delivery_time, next_delivery_utc FROM learners");
+        var before = await world.Db.QueryAsync<(string, string)>($"SELECT delivery_time, {TestDatabase.AsText("next_delivery_utc")} FROM learners");
 
         var reply = await learner.SendAsync(command);
 
         Assert.Contains("HH:MM", reply.Text);
         Assert.DoesNotContain('\n', reply.Text);
-        Assert.Equal(before, await world.Db.QueryAsync<(string, string)>("SELECT delivery_time, next_delivery_utc FROM learners"));
+        Assert.Equal(before, await world.Db.QueryAsync<(string, string)>($"SELECT delivery_time, {TestDatabase.AsText("next_delivery_utc")} FROM learners"));
     }
 
     [Theory]
@@ -144,7 +144,7 @@ public sealed class SubscriptionTests
         var zone = await learner.SendAsync("/timezone Europe/London");
         Assert.Contains("2026-12-07 21:30", zone.Text);
         Assert.Equal("Europe/London", await world.Db.ScalarAsync<string>("SELECT time_zone FROM learners"));
-        Assert.Equal("2026-12-07 21:30:00", await world.Db.ScalarAsync<string>("SELECT next_delivery_utc FROM learners"));
+        Assert.Equal("2026-12-07 21:30:00", await world.Db.ScalarAsync<string>($"SELECT {TestDatabase.AsText("next_delivery_utc")} FROM learners"));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class ReflectionTests
         await learner.SendAsync("A late answer to the first prompt", replyTo: first.MessageId);
 
         var rows = await world.Db.QueryAsync<(string Text, string LocalDate)>(
-            "SELECT r.text, d.local_date FROM reflections r JOIN deliveries d ON d.id = r.delivery_id ORDER BY r.id");
+            $"SELECT r.text, {TestDatabase.AsText("d.local_date")} FROM reflections r JOIN deliveries d ON d.id = r.delivery_id ORDER BY r.id");
         Assert.Equal(("An answer to the newest prompt", "2026-12-08"), rows[0]);
         Assert.Equal(("A late answer to the first prompt", "2026-12-07"), rows[1]);
         Assert.NotEqual(first.MessageId, second.MessageId);

@@ -1,0 +1,53 @@
+using StudyBot.Configuration;
+
+namespace StudyBot.Data;
+
+// The few statements SQLite and PostgreSQL cannot share. Everything else is one SQL for both.
+public sealed class SqlDialect
+{
+    private SqlDialect()
+    {
+    }
+
+    // Claims the next outbox rows for sending. PostgreSQL skips rows another instance has locked
+    // rather than waiting for them; SQLite has one writer, so there is nothing to skip.
+    public required string ClaimOutbox { get; init; }
+
+    // The tables a learner's rows live in (every table with a chat_id column), read from the catalog
+    // so a table a later migration adds is covered without editing the code that deletes.
+    public required string TablesWithChatId { get; init; }
+
+    public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? Postgres : Sqlite;
+
+    private static readonly SqlDialect Sqlite = new()
+    {
+        ClaimOutbox = """
+            UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit)
+            RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
+                      delivery_id AS DeliveryId, broadcast_id AS BroadcastId
+            """,
+        TablesWithChatId = """
+            SELECT m.name
+            FROM sqlite_master m
+            JOIN pragma_table_info(m.name) c ON c.name = 'chat_id'
+            WHERE m.type = 'table'
+            """,
+    };
+
+    private static readonly SqlDialect Postgres = new()
+    {
+        ClaimOutbox = """
+            UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit FOR UPDATE SKIP LOCKED)
+            RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
+                      delivery_id AS DeliveryId, broadcast_id AS BroadcastId
+            """,
+        TablesWithChatId = """
+            SELECT c.table_name
+            FROM information_schema.columns c
+            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_schema = current_schema() AND c.column_name = 'chat_id' AND t.table_type = 'BASE TABLE'
+            """,
+    };
+}
