@@ -76,6 +76,20 @@ public sealed class Database : IAsyncDisposable
         return connection;
     }
 
+    // A PostgreSQL connection of its own, never pooled: session state (an advisory lock) ends with it,
+    // and with the process if it dies.
+    public async Task<DbConnection> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        if (postgres is null)
+        {
+            throw new InvalidOperationException("Sessions are a PostgreSQL feature");
+        }
+
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
     // Runs `work` inside a write transaction and returns once that transaction is committed.
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

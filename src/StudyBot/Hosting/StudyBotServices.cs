@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
 using StudyBot.Admin;
 using StudyBot.Configuration;
@@ -79,11 +80,17 @@ public static class StudyBotServices
         services.AddSingleton<UpdateHandler>();
         services.AddSingleton<UpdateDispatcher>();
         services.AddSingleton<OutboxStore>();
+
+        // Before the services that only the leader runs: hosted services stop in reverse order, so
+        // this instance keeps the lead until its last in-flight send is answered.
+        services.AddSingleton<Leadership>();
+        services.AddHostedService(sp => sp.GetRequiredService<Leadership>());
         services.AddSingleton<OutboxSender>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         if (builder.Configuration.GetValue<TelegramMode?>($"{TelegramOptions.Section}:{nameof(TelegramOptions.Mode)}") == TelegramMode.Webhook)
         {
             services.AddHostedService<WebhookRegistration>();
+            services.AddHostedService<InboxFollower>();
         }
         else
         {
@@ -164,19 +171,62 @@ public static class StudyBotServices
     private static IHostApplicationBuilder AddSchedule(this IHostApplicationBuilder builder)
     {
         var interval = TimeSpan.FromSeconds(builder.Configuration.GetValue<int?>($"{BotOptions.Section}:{nameof(BotOptions.SweepIntervalSeconds)}") ?? 20);
-        // The in-memory store: all durable state is in our own tables. Quartz keeps schedulers in a
-        // process-wide registry by name, so each host gets its own name.
-        var properties = new Dictionary<string, string?> { ["quartz.scheduler.instanceName"] = $"StudyBot-{Guid.NewGuid():N}" };
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var clustered = database.Provider == DatabaseProvider.Postgres;
+
+        // SQLite: the in-memory store, all durable state is in our own tables; Quartz keeps schedulers
+        // in a process-wide registry by name, so each host gets its own name. PostgreSQL: the
+        // clustered store (schema from migration 0005), one scheduler name per database, so every
+        // instance on it joins one cluster and a job runs on one instance at a time.
+        var properties = new Dictionary<string, string?>
+        {
+            ["quartz.scheduler.instanceName"] = clustered ? $"StudyBot-{DatabaseName(database.ConnectionString)}" : $"StudyBot-{Guid.NewGuid():N}",
+
+            // The clustered store looks for missed sweeps this often (milliseconds); the default
+            // minute would leave learners waiting that long after a restart.
+            ["quartz.jobStore.misfireThreshold"] = "5000",
+        };
         builder.Services.AddQuartz(properties, q =>
         {
+            if (clustered)
+            {
+                q.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(database.ConnectionString);
+                    store.UseSystemTextJsonSerializer();
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(5);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                    });
+                });
+            }
+
+            // Stable trigger keys: a persistent store keeps triggers, and a start must replace them, not
+            // add copies. A sweep missed while no instance ran (or the clock jumped) runs at once.
             q.ScheduleJob<DeliverySweepJob>(
-                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
+                t => t.WithIdentity($"{DeliverySweepJob.Key.Name}-trigger").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 j => j.WithIdentity(DeliverySweepJob.Key));
             q.ScheduleJob<InboxPruneJob>(
-                t => t.StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()),
+                t => t.WithIdentity($"{InboxPruneJob.Key.Name}-trigger").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 j => j.WithIdentity(InboxPruneJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    // A malformed connection string is reported by the options validator, naming the key.
+    private static string DatabaseName(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString).Database ?? "postgres";
+        }
+        catch (ArgumentException)
+        {
+            return "postgres";
+        }
     }
 }

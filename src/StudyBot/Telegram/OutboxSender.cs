@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Admin;
+using StudyBot.Hosting;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -11,8 +12,9 @@ namespace StudyBot.Telegram;
 // Sends the outbox: claims a few rows at a time, sends each through BotMessenger at bulk priority,
 // and records every outcome as soon as Telegram answers. At most Concurrency requests are in
 // flight, so a crash can repeat at most that many messages; claimed rows that never went out are
-// sent after the restart.
-public sealed partial class OutboxSender(OutboxStore store, BotMessenger messenger, BroadcastProgress broadcastProgress, ILogger<OutboxSender> logger) : BackgroundService
+// sent after the restart. With several instances only the leader sends, and a new leader takes up
+// the rows the last one left claimed, exactly as after a restart.
+public sealed partial class OutboxSender(OutboxStore store, BotMessenger messenger, BroadcastProgress broadcastProgress, Leadership leadership, ILogger<OutboxSender> logger) : BackgroundService
 {
     public const int Concurrency = 16;
 
@@ -36,6 +38,36 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationToken term;
+            try
+            {
+                term = await leadership.WaitUntilLeadingAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
+            try
+            {
+                await SendWhileLeadingAsync(leading.Token);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                LogSendingFailed(e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task SendWhileLeadingAsync(CancellationToken stoppingToken)
     {
         var released = await store.ReleaseClaimedAsync(stoppingToken);
         if (released > 0)
@@ -196,6 +228,9 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} outbox messages left claimed by the last run")]
     private partial void LogResumed(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending the outbox failed; starting again shortly")]
+    private partial void LogSendingFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming outbox rows failed")]
     private partial void LogClaimFailed(Exception exception);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
+using StudyBot.Hosting;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types.Enums;
@@ -11,8 +12,10 @@ namespace StudyBot.Telegram;
 // Long polling with our own loop rather than ReceiveAsync: that one moves the offset before the
 // handler runs and handles one update at a time. Here a batch is stored in the inbox first, then
 // the offset moves (confirmed by the next getUpdates), then the batch is dispatched concurrently.
+// Telegram allows one poller per token: with several instances only the leader polls.
 public sealed partial class PollingService(
     ITelegramBotClient client,
+    Leadership leadership,
     UpdateInbox inbox,
     UpdateDispatcher dispatcher,
     BotIdentity identity,
@@ -25,6 +28,31 @@ public sealed partial class PollingService(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationToken term;
+            try
+            {
+                term = await leadership.WaitUntilLeadingAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
+            try
+            {
+                await PollAsync(leading.Token);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
     {
         await LearnIdentityAsync(stoppingToken);
 

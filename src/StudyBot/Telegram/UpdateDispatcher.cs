@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,14 @@ namespace StudyBot.Telegram;
 
 // Updates of different chats run concurrently; one chat's updates run strictly in order.
 // Each chat maps to one lane (a channel read by one loop), so ordering needs no locks.
+// An update is queued once however many times it is offered (by a transport and by a replay of
+// the inbox); one that failed waits in the inbox for the next start rather than being retried in a loop.
 public sealed partial class UpdateDispatcher : IAsyncDisposable
 {
+    // Update id -> handled. Handled ids are kept until the next replay begins: a replay that read the
+    // inbox just before an update was marked handled must still find it here.
+    private readonly ConcurrentDictionary<long, bool> offered = new();
+    private readonly SemaphoreSlim replaying = new(1, 1);
     private readonly Channel<Update>[] lanes;
     private readonly Task[] readers;
     private readonly UpdateHandler handler;
@@ -36,16 +43,39 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
 
     // Updates stored before a crash but never handled go first, in their original order.
     // Both transports call this before they take new updates.
+    // The leader of several instances also calls it to take up updates another instance stored.
     public async Task ReplayUnhandledAsync(CancellationToken cancellationToken)
     {
-        foreach (var update in await inbox.ListUnhandledAsync(cancellationToken))
+        await replaying.WaitAsync(cancellationToken);
+        try
         {
-            await EnqueueAsync(update, cancellationToken);
+            // No replay is reading now, so every id marked handled so far is out of the inbox for good.
+            foreach (var (id, handled) in offered)
+            {
+                if (handled)
+                {
+                    offered.TryRemove(id, out _);
+                }
+            }
+
+            foreach (var update in await inbox.ListUnhandledAsync(cancellationToken))
+            {
+                await EnqueueAsync(update, cancellationToken);
+            }
+        }
+        finally
+        {
+            replaying.Release();
         }
     }
 
     public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken)
     {
+        if (!offered.TryAdd(update.Id, false))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         var chat = UpdateInbox.ChatOf(update);
         var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
         return lane.Writer.WriteAsync(update, cancellationToken);
@@ -79,6 +109,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         await stopping.CancelAsync();
         await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.Dispose();
+        replaying.Dispose();
     }
 
     private async Task ReadLaneAsync(Channel<Update> lane)
@@ -94,6 +125,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             {
                 await handler.HandleAsync(update, stopping.Token);
                 await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
+                offered[update.Id] = true;
                 metrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

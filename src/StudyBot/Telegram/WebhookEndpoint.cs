@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
+using StudyBot.Hosting;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -13,7 +14,8 @@ namespace StudyBot.Telegram;
 // POST from Telegram: secret first (constant-time), then a bounded body, then the update is
 // stored in the inbox before the 200 goes back, so a crash after answering loses nothing.
 // Telegram posts again until it gets a 2xx; the inbox's update_id key makes that a no-op.
-public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher dispatcher, IOptions<TelegramOptions> options, ILogger<WebhookEndpoint> logger)
+// An instance that does not lead only stores: the leader handles it (InboxFollower).
+public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher dispatcher, Leadership leadership, IOptions<TelegramOptions> options, ILogger<WebhookEndpoint> logger)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -59,9 +61,13 @@ public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher 
             return Results.BadRequest();
         }
 
-        foreach (var fresh in await inbox.StoreAsync([update], context.RequestAborted))
+        var stored = await inbox.StoreAsync([update], context.RequestAborted);
+        if (leadership.Elected)
         {
-            await dispatcher.EnqueueAsync(fresh, context.RequestAborted);
+            foreach (var fresh in stored)
+            {
+                await dispatcher.EnqueueAsync(fresh, context.RequestAborted);
+            }
         }
 
         return Results.Ok();

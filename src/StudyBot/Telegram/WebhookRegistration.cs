@@ -8,18 +8,16 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.Telegram;
 
 // Webhook mode: tells Telegram where to post, with the secret, retrying with backoff while the
-// Bot API cannot be reached; the endpoint serves meanwhile.
+// Bot API cannot be reached; the endpoint serves meanwhile. Updates left unhandled by the last run
+// are taken up by InboxFollower.
 public sealed partial class WebhookRegistration(
     ITelegramBotClient client,
-    UpdateDispatcher dispatcher,
     BotIdentity identity,
     IOptions<TelegramOptions> options,
     ILogger<WebhookRegistration> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await dispatcher.ReplayUnhandledAsync(stoppingToken);
-
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -47,12 +45,6 @@ public sealed partial class WebhookRegistration(
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await dispatcher.DrainAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook registered with Telegram")]

@@ -24,7 +24,8 @@ public sealed class BroadcastCrashTests
             try
             {
                 world.Api.UserSends(Admin, "/broadcast 周五的讲座改到周六上午九点。");
-                var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(30));
+                // A process started beside a busy test run can take a while to come up.
+                var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(90));
                 world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
 
                 // Kill it hard in the middle of sending: no shutdown code runs.

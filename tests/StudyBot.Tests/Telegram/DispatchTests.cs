@@ -49,9 +49,14 @@ public sealed class DispatchTests
         var learner = world.Learner(42);
         await learner.SendAsync("/start");
 
-        world.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero));
-
-        var prompt = await world.Api.WaitForNthMessageAsync(42, 2, TimeSpan.FromSeconds(30));
+        // Second by second up to the learner's 08:00 (00:00 UTC), as a real clock moves: Quartz reads
+        // the host's clock too, and a clustered store takes a day-long jump for a crashed node.
+        world.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 23, 59, 57, TimeSpan.Zero));
+        var prompt = await world.Api.WaitUntilAsync(() =>
+        {
+            world.Clock.Advance(TimeSpan.FromSeconds(1));
+            return world.Api.SentTo(42).Skip(1).FirstOrDefault();
+        }, TimeSpan.FromSeconds(30));
         Assert.Contains("思考", prompt.Text);
     }
 }

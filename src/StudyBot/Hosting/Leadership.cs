@@ -1,0 +1,96 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StudyBot.Configuration;
+using StudyBot.Data;
+
+namespace StudyBot.Hosting;
+
+// Several instances on one PostgreSQL elect one leader with a session advisory lock. Only the
+// leader polls Telegram (Telegram answers a second poller with 409), handles updates and sends
+// the outbox, so Telegram's limits hold for all instances together through one SendGate. The
+// others serve webhook posts into the shared inbox and stand by; when the leader dies its
+// database session ends, the lock is free, and the next instance to ask takes over.
+// On SQLite one process owns the file and leads from the start.
+public sealed partial class Leadership(Database database, ILogger<Leadership> logger) : BackgroundService
+{
+    public const long LockKey = 0x5354_5544_5942_0002; // "STUDYB" + 2
+
+    // How often a standby asks for the lock, and how often the leader checks its session is alive.
+    public static readonly TimeSpan AskInterval = TimeSpan.FromSeconds(2);
+
+    private volatile TaskCompletionSource<CancellationToken> term = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool Elected => database.Provider != DatabaseProvider.Postgres || term.Task.IsCompletedSuccessfully;
+
+    // Completes when this instance leads. The token it gives is cancelled when it stops leading.
+    public async Task<CancellationToken> WaitUntilLeadingAsync(CancellationToken stoppingToken)
+    {
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            return CancellationToken.None;
+        }
+
+        return await term.Task.WaitAsync(stoppingToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var session = await database.OpenSessionAsync(stoppingToken);
+                while (!await session.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey }, cancellationToken: stoppingToken)))
+                {
+                    await Task.Delay(AskInterval, stoppingToken);
+                }
+
+                using var leading = new CancellationTokenSource();
+                LogLeading();
+                term.TrySetResult(leading.Token);
+                try
+                {
+                    // A session that broke may already have lost the lock to another instance: stop at once.
+                    while (true)
+                    {
+                        await Task.Delay(AskInterval, stoppingToken);
+                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        timeout.CancelAfter(AskInterval);
+                        await session.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: timeout.Token));
+                    }
+                }
+                finally
+                {
+                    // Callers asking from now on wait for the next term; the ones in this term are told it ended.
+                    term = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await leading.CancelAsync();
+                    LogSteppedDown();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogSessionFailed(e);
+                await Task.Delay(AskInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance now leads: it polls, handles updates and sends")]
+    private partial void LogLeading();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance no longer leads")]
+    private partial void LogSteppedDown();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The leadership session failed; asking again shortly")]
+    private partial void LogSessionFailed(Exception exception);
+}
