@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StudyBot.FakeBotApi;
 using StudyBot.Tests.Infrastructure;
 
@@ -19,23 +18,17 @@ public sealed class BroadcastCrashTests
         await world.StopBotAsync();
         world.Api.Limits = new FakeLimits();
 
-        using (var bot = StartBotProcess(world))
+        using (var bot = new BotProcess(world, "bot"))
         {
-            try
-            {
-                world.Api.UserSends(Admin, "/broadcast 周五的讲座改到周六上午九点。");
-                // A process started beside a busy test run can take a while to come up.
-                var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(90));
-                world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+            world.Api.UserSends(Admin, "/broadcast 周五的讲座改到周六上午九点。");
 
-                // Kill it hard in the middle of sending: no shutdown code runs.
-                await world.Api.WaitUntilAsync(() => world.Api.SentCountByChat().Count(c => c.Key <= Recipients) >= 60 ? "" : null, TimeSpan.FromSeconds(60));
-            }
-            finally
-            {
-                bot.Kill(entireProcessTree: true);
-                await bot.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
+            // A process started beside a busy test run can take a while to come up.
+            var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(90));
+            world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+
+            // Kill it hard in the middle of sending: no shutdown code runs.
+            await world.Api.WaitUntilAsync(() => world.Api.SentCountByChat().Count(c => c.Key <= Recipients) >= 60 ? "" : null, TimeSpan.FromSeconds(60));
+            bot.Kill();
         }
 
         var beforeRestart = world.Api.SentCountByChat().Count(c => c.Key <= Recipients);
@@ -55,29 +48,5 @@ public sealed class BroadcastCrashTests
         Assert.InRange(twice, 0, StudyBot.Telegram.OutboxSender.Concurrency);
         Assert.Equal(0, world.Api.GlobalLimitHits + world.Api.ChatLimitHits);
         Assert.Contains($"送达 {Recipients}，已屏蔽 0，失败 0（共 {Recipients}）", report.Text);
-    }
-
-    private static Process StartBotProcess(TestWorld world)
-    {
-        var bot = TestWorld.BuiltBotPath;
-        var start = new ProcessStartInfo("dotnet", [bot])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = world.Folder,
-        };
-        start.Environment["Telegram__BotToken"] = world.Api.Token;
-        start.Environment["Telegram__ApiBaseUrl"] = world.Api.BaseUrl;
-        start.Environment["Telegram__PollTimeoutSeconds"] = "2";
-        start.Environment["Telegram__EnforceLimits"] = "true";
-        world.UseDatabase(start);
-        start.Environment["Bot__AdminIds__0"] = Admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }

@@ -39,6 +39,8 @@ public sealed class TestWorld : IAsyncDisposable
     public const string Provider = "Sqlite";
 #endif
 
+    public const long AdminId = 900;
+
     public static bool OnPostgres => Provider == "Postgres";
 
     public FakeBotApiServer Api { get; }
@@ -80,7 +82,7 @@ public sealed class TestWorld : IAsyncDisposable
             ["Telegram:EnforceLimits"] = "false",
             ["Database:Provider"] = Provider,
             ["Database:ConnectionString"] = ConnectionString,
-            ["Bot:AdminIds:0"] = "900",
+            ["Bot:AdminIds:0"] = AdminId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in Settings)

@@ -35,7 +35,7 @@ public sealed class WebhookTests
         return await http.SendAsync(request);
     }
 
-    private static string UpdateJson(int updateId, long chatId, string text) =>
+    internal static string UpdateJson(int updateId, long chatId, string text) =>
         JsonSerializer.Serialize(
             new Update
             {
