@@ -97,6 +97,10 @@ internal sealed class BotProcess : IAsyncDisposable
         environment["Telegram__PollTimeoutSeconds"] = "5";
         environment["Database__ConnectionString"] = $"Data Source={settings.DatabasePath}";
         environment["Logging__LogLevel__Default"] = "Warning";
+
+        // The bot's own endpoints (webhook, /healthz, /metrics) are not measured: a free loopback port,
+        // so a bench never fails on a port another bot on this machine holds (its default is 0.0.0.0:8080).
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         if (settings.AdminId is { } admin)
         {
             environment["Bot__AdminIds__0"] = admin.ToString(CultureInfo.InvariantCulture);
