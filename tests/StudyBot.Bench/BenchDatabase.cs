@@ -1,37 +1,165 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace StudyBot.Bench;
 
-// A fresh temporary folder per run holding the bot's SQLite file; the bench reads it (and seeds it
-// while the bot is stopped) with its own unpooled connections, so nothing holds the file afterwards.
+// The bot's database for one run, and the bench's own way to seed and read it.
+// SQLite (the default): a fresh file in a temporary folder, read and seeded (while the bot is
+// stopped) with unpooled connections, so nothing holds the file afterwards.
+// PostgreSQL (UsePostgres): a fresh database `studybot_bench_<guid>` on the server named, dropped
+// at the end. Either way the run has a temporary folder, the bot's working directory.
 internal sealed class BenchDatabase : IDisposable
 {
     private const string InstantFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 
-    private BenchDatabase(string folder)
+    private static string? postgresAdmin;
+
+    private readonly NpgsqlDataSource? postgres;
+    private readonly string? postgresConnectionString;
+
+    private BenchDatabase(string folder, string? postgresConnectionString)
     {
         Folder = folder;
         FilePath = Path.Combine(folder, "bench.db");
+        this.postgresConnectionString = postgresConnectionString;
+        postgres = postgresConnectionString is null ? null : NpgsqlDataSource.Create(postgresConnectionString);
     }
 
+    // What every report names as the database it ran on.
+    public static string Engine { get; private set; } = "SQLite (Microsoft.Data.Sqlite), a fresh file per run";
+
     public string Folder { get; }
+
+    // SQLite only: the bot's database file.
     public string FilePath { get; }
 
-    public static BenchDatabase Create() => new(Directory.CreateTempSubdirectory("studybot-bench-").FullName);
+    // The bot's Database__* settings (environment variables) for this database.
+    public IReadOnlyDictionary<string, string> BotEnvironment => postgresConnectionString is null
+        ? new Dictionary<string, string> { ["Database__Provider"] = "Sqlite", ["Database__ConnectionString"] = $"Data Source={FilePath}" }
+        : new Dictionary<string, string> { ["Database__Provider"] = "Postgres", ["Database__ConnectionString"] = postgresConnectionString };
 
-    // The bot creates its schema at start-up; learners are written straight into it, in one
-    // transaction per `perTransaction` rows through one prepared statement (Dapper's per-row
+    // Runs every following scenario on PostgreSQL: checks the server answers and reads the settings
+    // that decide what a commit costs, so the report can say what durability its figures include.
+    // The bench sends its load to loopback only, so the server must be on this machine.
+    public static void UsePostgres(string adminConnectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString);
+        var host = builder.Host ?? "";
+        if (!(host.StartsWith('/') || host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address))))
+        {
+            throw new ArgumentException($"--postgres: Host '{host}' is not on this machine; the bench only loads loopback (127.0.0.1, localhost, ::1) or a Unix socket folder");
+        }
+
+        try
+        {
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Pooling = false }.ToString());
+            connection.Open();
+            var version = connection.ExecuteScalar<string>("SHOW server_version");
+            var synchronousCommit = connection.ExecuteScalar<string>("SHOW synchronous_commit");
+            var fsync = connection.ExecuteScalar<string>("SHOW fsync");
+            Engine = $"PostgreSQL {version} at {host}:{builder.Port}, synchronous_commit={synchronousCommit}, fsync={fsync}; a fresh database per run";
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            throw new BenchFailure($"Cannot reach PostgreSQL at {host}:{builder.Port} as {builder.Username}: {e.Message}");
+        }
+
+        postgresAdmin = adminConnectionString;
+    }
+
+    public static BenchDatabase Create()
+    {
+        var folder = Directory.CreateTempSubdirectory("studybot-bench-").FullName;
+        if (postgresAdmin is null)
+        {
+            return new BenchDatabase(folder, null);
+        }
+
+        var name = $"studybot_bench_{Guid.NewGuid():N}";
+        using (var admin = OpenAdmin())
+        {
+            admin.Execute($"CREATE DATABASE {name}");
+        }
+
+        return new BenchDatabase(folder, new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = name }.ToString());
+    }
+
+    // The bot creates its schema at start-up; learners are written straight into it.
+    /// <returns>Seconds the seeding took.</returns>
+    public double SeedLearners(int count, DateTime? nextDeliveryUtc, string deliveryTime = "08:00", int perTransaction = 50_000) =>
+        postgres is null ? SeedSqlite(count, nextDeliveryUtc, deliveryTime, perTransaction) : SeedPostgres(postgres, count, nextDeliveryUtc, deliveryTime);
+
+    // On SQLite a read-only connection: WAL lets it read while the bot writes.
+    public long Count(string sql)
+    {
+        using var connection = Open(readOnly: true);
+        return connection.ExecuteScalar<long>(sql);
+    }
+
+    // An instant column's value as UTC: SQLite stores ISO text, PostgreSQL timestamptz.
+    public DateTime? Instant(string sql)
+    {
+        using var connection = Open(readOnly: true);
+        return connection.ExecuteScalar(sql) switch
+        {
+            null or DBNull => null,
+            DateTime value => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+            string text => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+            var other => throw new BenchFailure($"Expected an instant from `{sql}`, got {other.GetType().Name}"),
+        };
+    }
+
+    public void Dispose()
+    {
+        if (postgres is not null)
+        {
+            var name = new NpgsqlConnectionStringBuilder(postgresConnectionString).Database;
+            postgres.Dispose();
+            try
+            {
+                using var admin = OpenAdmin();
+                admin.Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            }
+            catch (NpgsqlException e)
+            {
+                Console.WriteLine($"  (could not drop database {name}: {e.Message})");
+            }
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.WriteLine($"  (could not delete {Folder}: {e.Message})");
+        }
+    }
+
+    private static NpgsqlConnection OpenAdmin()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgresAdmin) { Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    // One transaction per `perTransaction` rows through one prepared statement (Dapper's per-row
     // execute would spend more time binding than SQLite spends inserting).
-    /// <returns>Seconds the inserts took.</returns>
-    public double SeedLearners(int count, DateTime? nextDeliveryUtc, string deliveryTime = "08:00", int perTransaction = 50_000)
+    private double SeedSqlite(int count, DateTime? nextDeliveryUtc, string deliveryTime, int perTransaction)
     {
         var started = Stopwatch.GetTimestamp();
         var now = DateTime.UtcNow.ToString(InstantFormat, CultureInfo.InvariantCulture);
         var next = nextDeliveryUtc?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-        using var connection = Open(readOnly: false);
+        using var connection = OpenSqlite(readOnly: false);
         for (var first = 1; first <= count; first += perTransaction)
         {
             using var transaction = connection.BeginTransaction();
@@ -60,33 +188,52 @@ internal sealed class BenchDatabase : IDisposable
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    // A read-only connection: WAL lets it read while the bot writes.
-    public long Count(string sql)
+    // Binary COPY: a million rows in seconds. Then VACUUM (ANALYZE), so the bot meets the table as a
+    // database that has lived a while would have it (statistics planned on, hint bits set) rather
+    // than paying for a fresh bulk load inside the measured window.
+    private static double SeedPostgres(NpgsqlDataSource postgres, int count, DateTime? nextDeliveryUtc, string deliveryTime)
     {
-        using var connection = Open(readOnly: true);
-        return connection.ExecuteScalar<long>(sql);
-    }
-
-    public T? Scalar<T>(string sql)
-    {
-        using var connection = Open(readOnly: true);
-        return connection.ExecuteScalar<T>(sql);
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
+        var started = Stopwatch.GetTimestamp();
+        var now = DateTime.UtcNow;
+        var next = nextDeliveryUtc is { } due ? DateTime.SpecifyKind(due, DateTimeKind.Utc) : (DateTime?)null;
+        using var connection = postgres.OpenConnection();
+        using (var copy = connection.BeginBinaryImport("""
+            COPY learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc) FROM STDIN (FORMAT BINARY)
+            """))
         {
-            Directory.Delete(Folder, recursive: true);
+            for (long id = 1; id <= count; id++)
+            {
+                copy.StartRow();
+                copy.Write(id, NpgsqlDbType.Bigint);
+                copy.Write($"Learner {id}", NpgsqlDbType.Text);
+                copy.Write("zh-CN", NpgsqlDbType.Text);
+                copy.Write("Asia/Shanghai", NpgsqlDbType.Text);
+                copy.Write(deliveryTime, NpgsqlDbType.Text);
+                copy.Write("active", NpgsqlDbType.Text);
+                if (next is { } value)
+                {
+                    copy.Write(value, NpgsqlDbType.TimestampTz);
+                }
+                else
+                {
+                    copy.WriteNull();
+                }
+
+                copy.Write(now, NpgsqlDbType.TimestampTz);
+                copy.Write(now, NpgsqlDbType.TimestampTz);
+            }
+
+            copy.Complete();
         }
-        catch (IOException e)
-        {
-            Console.WriteLine($"  (could not delete {Folder}: {e.Message})");
-        }
+
+        connection.Execute("VACUUM (ANALYZE) learners", commandTimeout: 300);
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private SqliteConnection Open(bool readOnly)
+    private System.Data.Common.DbConnection Open(bool readOnly) =>
+        postgres is null ? OpenSqlite(readOnly) : postgres.OpenConnection();
+
+    private SqliteConnection OpenSqlite(bool readOnly)
     {
         var builder = new SqliteConnectionStringBuilder
         {

@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace StudyBot.Bench;
 
-internal sealed record BotSettings(string ApiBaseUrl, string DatabasePath, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
+internal sealed record BotSettings(string ApiBaseUrl, BenchDatabase Database, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
 
 // The built bot (src/StudyBot/bin/Release/net10.0/StudyBot.dll) as a child process, configured
 // only through its environment, with its peak memory (VmHWM) sampled while it runs.
@@ -95,7 +95,11 @@ internal sealed class BotProcess : IAsyncDisposable
         environment["Telegram__EnforceLimits"] = settings.EnforceLimits ? "true" : "false";
         environment["Telegram__MaxMessagesPerSecond"] = settings.MaxMessagesPerSecond.ToString(CultureInfo.InvariantCulture);
         environment["Telegram__PollTimeoutSeconds"] = "5";
-        environment["Database__ConnectionString"] = $"Data Source={settings.DatabasePath}";
+        foreach (var (key, value) in settings.Database.BotEnvironment)
+        {
+            environment[key] = value;
+        }
+
         environment["Logging__LogLevel__Default"] = "Warning";
 
         // The bot's own endpoints (webhook, /healthz, /metrics) are not measured: a free loopback port,

@@ -29,7 +29,7 @@ internal static class BroadcastScenario
             }
         };
         using var database = BenchDatabase.Create();
-        var settings = new BotSettings(fake.BaseUrl, database.FilePath, limits, AdminId);
+        var settings = new BotSettings(fake.BaseUrl, database, limits, AdminId);
 
         // The schema is the bot's own: one start creates it, then learners are written while it is stopped.
         await using (await BotProcess.StartPollingAsync(fake, settings, database.Folder))

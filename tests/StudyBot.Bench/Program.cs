@@ -14,6 +14,12 @@ const string Usage = """
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
       all       replies; replies --delay-ms 50; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+
+    database (every scenario but fake): SQLite, a fresh file per run, unless
+      --postgres "<connection string>"   a PostgreSQL server on this machine that the bench may create
+                                         databases on (or STUDYBOT_BENCH_POSTGRES); each run gets a fresh
+                                         database studybot_bench_<guid>, dropped at the end. For example:
+                                         --postgres "Host=127.0.0.1;Port=55433;Username=postgres;Database=postgres"
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -23,9 +29,16 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 }
 
 List<(string Name, Func<Task<Report>> Run)> plan;
+string? postgres = null;
 try
 {
     var options = Options.Parse(args.Skip(1));
+    if (args[0] != "fake")
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("STUDYBOT_BENCH_POSTGRES");
+        postgres = options.Text("postgres") ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
+    }
+
     // Options are read here, not inside the lambdas, so a wrong one stops the bench before it starts.
     plan = args[0] switch
     {
@@ -37,11 +50,20 @@ try
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
     };
     options.ThrowIfUnused();
+    if (postgres is not null)
+    {
+        BenchDatabase.UsePostgres(postgres);
+    }
 }
 catch (ArgumentException e)
 {
     Console.Error.WriteLine($"{e.Message}\n\n{Usage}");
     return 64;
+}
+catch (BenchFailure e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
@@ -55,6 +77,7 @@ if (args[0] != "fake")
     }
 
     Console.WriteLine($"bot: {bot} (built {File.GetLastWriteTime(bot):yyyy-MM-dd HH:mm:ss})");
+    Console.WriteLine($"database: {BenchDatabase.Engine}");
 }
 
 var reports = new List<Report>();
@@ -66,6 +89,14 @@ foreach (var (name, run) in plan)
     try
     {
         report = await run();
+        if (args[0] != "fake")
+        {
+            report.Figure("database", BenchDatabase.Engine);
+            if (postgres is not null)
+            {
+                report.Note("On PostgreSQL the server's own CPU counts under 'other processes': it shares these cores with the bot.");
+            }
+        }
     }
     catch (BenchFailure e)
     {
@@ -125,6 +156,12 @@ internal sealed class Options
         }
 
         return options;
+    }
+
+    public string? Text(string name)
+    {
+        used.Add(name);
+        return values.GetValueOrDefault(name);
     }
 
     public int Int(string name, int fallback, int min = 1)

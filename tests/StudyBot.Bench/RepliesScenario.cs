@@ -18,7 +18,7 @@ internal static class RepliesScenario
         await using var fake = await FakeTelegram.StartAsync(TimeSpan.FromMilliseconds(delayMs), enforceLimits: false);
         fake.Observer = received.Add;
         using var database = BenchDatabase.Create();
-        await using var bot = await BotProcess.StartPollingAsync(fake, new BotSettings(fake.BaseUrl, database.FilePath, EnforceLimits: false), database.Folder);
+        await using var bot = await BotProcess.StartPollingAsync(fake, new BotSettings(fake.BaseUrl, database, EnforceLimits: false), database.Folder);
 
         // Round r holds every learner's r-th update, so one learner's updates stay in order.
         var updates = new List<Update>(expected);

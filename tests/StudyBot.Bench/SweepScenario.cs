@@ -21,7 +21,7 @@ internal static class SweepScenario
         await using var fake = await FakeTelegram.StartAsync(TimeSpan.Zero, enforceLimits: true);
         fake.Observer = message => Interlocked.Increment(ref sent);
         using var database = BenchDatabase.Create();
-        var settings = new BotSettings(fake.BaseUrl, database.FilePath, EnforceLimits: true);
+        var settings = new BotSettings(fake.BaseUrl, database, EnforceLimits: true);
 
         await using (await BotProcess.StartPollingAsync(fake, settings, database.Folder))
         {
@@ -80,8 +80,8 @@ internal static class SweepScenario
 
         var cpuAfter = bot.SampleCpu();
         var outboxRows = database.Count("SELECT COUNT(*) FROM outbox");
-        var firstClaim = ParseInstant(database.Scalar<string>("SELECT MIN(claimed_utc) FROM deliveries"));
-        var lastClaim = ParseInstant(database.Scalar<string>("SELECT MAX(claimed_utc) FROM deliveries"));
+        var firstClaim = database.Instant("SELECT MIN(claimed_utc) FROM deliveries");
+        var lastClaim = database.Instant("SELECT MAX(claimed_utc) FROM deliveries");
 
         if (stopped is not null)
         {
@@ -130,7 +130,4 @@ internal static class SweepScenario
 
         return (due, local.ToString("HH:mm", CultureInfo.InvariantCulture));
     }
-
-    private static DateTime? ParseInstant(string? text) =>
-        text is null ? null : DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }
