@@ -9,8 +9,11 @@ namespace StudyBot.Content;
 
 public sealed class ContentStore(Database database, TimeProvider time, IOptions<BotOptions> botOptions)
 {
-    // The active pack of a language is read at most once per import, not once per learner.
-    private readonly ConcurrentDictionary<string, ActivePack?> activeByLanguage = new(StringComparer.Ordinal);
+    // The active pack of a language is read once per import here, not once per learner, and again
+    // after a while: a pack may also be imported by another instance or by `StudyBot import`.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+
+    private readonly ConcurrentDictionary<string, CachedPack> activeByLanguage = new(StringComparer.Ordinal);
 
     public async Task<ImportSummary> ImportAsync(ContentPack pack, CancellationToken cancellationToken)
     {
@@ -71,9 +74,9 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
 
     private async Task<ActivePack?> ActivePackAsync(string language, CancellationToken cancellationToken)
     {
-        if (activeByLanguage.TryGetValue(language, out var cached))
+        if (activeByLanguage.TryGetValue(language, out var cached) && Environment.TickCount64 - cached.ReadAtMs < CacheFor.TotalMilliseconds)
         {
-            return cached;
+            return cached.Pack;
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -104,11 +107,13 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
             active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate)).ToList());
         }
 
-        activeByLanguage[language] = active;
+        activeByLanguage[language] = new CachedPack(active, Environment.TickCount64);
         return active;
     }
 
     private sealed record ActivePack(DateOnly Start, IReadOnlyList<ContentItem> Items);
+
+    private sealed record CachedPack(ActivePack? Pack, long ReadAtMs);
 
     private sealed class PackRow
     {

@@ -19,6 +19,13 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
     // How often a standby asks for the lock, and how often the leader checks its session is alive.
     public static readonly TimeSpan AskInterval = TimeSpan.FromSeconds(2);
 
+    // A leader whose check does not come back in this time stops leading...
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    // ...well before the server ends a session that has been silent this long (a machine that lost
+    // power or its network sends nothing, not even a close), which frees the lock for a standby.
+    private const string SilentSessionEnds = "10s";
+
     private volatile TaskCompletionSource<CancellationToken> term = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool Elected => database.Provider != DatabaseProvider.Postgres || term.Task.IsCompletedSuccessfully;
@@ -46,6 +53,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
             try
             {
                 await using var session = await database.OpenSessionAsync(stoppingToken);
+                await EndSessionWhenSilentAsync(session, stoppingToken);
                 while (!await session.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey }, cancellationToken: stoppingToken)))
                 {
                     await Task.Delay(AskInterval, stoppingToken);
@@ -61,7 +69,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
                     {
                         await Task.Delay(AskInterval, stoppingToken);
                         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                        timeout.CancelAfter(AskInterval);
+                        timeout.CancelAfter(CheckTimeout);
                         await session.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: timeout.Token));
                     }
                 }
@@ -82,6 +90,21 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
                 LogSessionFailed(e);
                 await Task.Delay(AskInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    // idle_session_timeout needs PostgreSQL 14; before that, the kernel's TCP keepalives (set short
+    // here) are what notices a vanished client.
+    private static async Task EndSessionWhenSilentAsync(System.Data.Common.DbConnection session, CancellationToken cancellationToken)
+    {
+        const string keepalives = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3";
+        await session.ExecuteAsync(new CommandDefinition(keepalives, cancellationToken: cancellationToken));
+        try
+        {
+            await session.ExecuteAsync(new CommandDefinition($"SET idle_session_timeout = '{SilentSessionEnds}'", cancellationToken: cancellationToken));
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedObject)
+        {
         }
     }
 

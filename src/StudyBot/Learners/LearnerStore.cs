@@ -77,13 +77,15 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     // Every row about the learner, from every table with a chat_id column, in one write. The tables
     // are read from the schema inside the same transaction, so a table a later migration adds is
     // covered without editing this.
-    // Children before parents: reflections point at deliveries. Returns the number of rows deleted.
+    // The learner first: on PostgreSQL that row lock makes a concurrent sweep wait, and each later
+    // statement then sees what it committed. Then children before parents: reflections point at
+    // deliveries. Returns the number of rows deleted.
     public Task<int> DeleteEverythingAsync(long chatId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var tables = await connection.QueryAsync<string>(new CommandDefinition(database.Dialect.TablesWithChatId, transaction: transaction, cancellationToken: cancellationToken));
             var deleted = 0;
-            foreach (var table in tables.OrderBy(t => t switch { "learners" => 2, "deliveries" => 1, _ => 0 }).ThenBy(t => t, StringComparer.Ordinal))
+            foreach (var table in tables.OrderBy(t => t switch { "learners" => 0, "deliveries" => 2, _ => 1 }).ThenBy(t => t, StringComparer.Ordinal))
             {
                 // The name comes from the schema, not from a user; quoted as an identifier all the same.
                 var delete = $"DELETE FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE chat_id = @ChatId";

@@ -54,7 +54,7 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
             try
             {
-                await SendWhileLeadingAsync(leading.Token);
+                await SendWhileLeadingAsync(leading.Token, term);
             }
             catch (OperationCanceledException) when (leading.IsCancellationRequested)
             {
@@ -67,7 +67,7 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         }
     }
 
-    private async Task SendWhileLeadingAsync(CancellationToken stoppingToken)
+    private async Task SendWhileLeadingAsync(CancellationToken stoppingToken, CancellationToken term)
     {
         var released = await store.ReleaseClaimedAsync(stoppingToken);
         if (released > 0)
@@ -84,8 +84,11 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         var results = Channel.CreateUnbounded<OutboxResult>();
 
         // Workers finish the rows already handed to them when the host stops; only the host's
-        // shutdown timeout cuts them off, so a clean stop leaves no request half-answered.
-        var workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, results.Writer, drainDeadline.Token), CancellationToken.None)).ToArray();
+        // shutdown timeout cuts them off, so a clean stop leaves no request half-answered. An
+        // instance that stops leading stops at once instead: the new leader sends what is left, and
+        // two instances must never send side by side.
+        using var workersStop = CancellationTokenSource.CreateLinkedTokenSource(drainDeadline.Token, term);
+        var workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, results.Writer, workersStop.Token), CancellationToken.None)).ToArray();
         var recorder = Task.Run(() => RecordAsync(results.Reader), CancellationToken.None);
 
         try

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
+using StudyBot.Hosting;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Telegram;
@@ -13,20 +14,22 @@ namespace StudyBot.Telegram;
 // the inbox); one that failed waits in the inbox for the next start rather than being retried in a loop.
 public sealed partial class UpdateDispatcher : IAsyncDisposable
 {
-    // Update id -> handled. Handled ids are kept until the next replay begins: a replay that read the
-    // inbox just before an update was marked handled must still find it here.
+    // Update id -> handled. An id handled while a replay runs is kept until the next replay begins:
+    // that replay may have read the inbox just before the update was marked handled.
     private readonly ConcurrentDictionary<long, bool> offered = new();
     private readonly SemaphoreSlim replaying = new(1, 1);
     private readonly Channel<Update>[] lanes;
     private readonly Task[] readers;
     private readonly UpdateHandler handler;
     private readonly UpdateInbox inbox;
+    private readonly Leadership leadership;
     private readonly BotMetrics metrics;
     private readonly ILogger<UpdateDispatcher> logger;
     private readonly CancellationTokenSource stopping = new();
 
-    public UpdateDispatcher(UpdateHandler handler, UpdateInbox inbox, BotMetrics metrics, IOptions<BotOptions> options, ILogger<UpdateDispatcher> logger)
+    public UpdateDispatcher(UpdateHandler handler, UpdateInbox inbox, Leadership leadership, BotMetrics metrics, IOptions<BotOptions> options, ILogger<UpdateDispatcher> logger)
     {
+        this.leadership = leadership;
         this.metrics = metrics;
         this.handler = handler;
         this.inbox = inbox;
@@ -76,9 +79,35 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
+        return QueueAsync(update, cancellationToken);
+    }
+
+    private async ValueTask QueueAsync(Update update, CancellationToken cancellationToken)
+    {
         var chat = UpdateInbox.ChatOf(update);
         var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
-        return lane.Writer.WriteAsync(update, cancellationToken);
+        try
+        {
+            await lane.Writer.WriteAsync(update, cancellationToken);
+        }
+        catch
+        {
+            // Not queued after all: a later replay must be able to offer it again.
+            offered.TryRemove(update.Id, out _);
+            throw;
+        }
+    }
+
+    private void Forget(long updateId)
+    {
+        if (replaying.CurrentCount > 0)
+        {
+            offered.TryRemove(updateId, out _);
+        }
+        else
+        {
+            offered[updateId] = true;
+        }
     }
 
     // Lets the queued updates finish; what does not finish stays unhandled in the inbox for the next start.
@@ -121,11 +150,18 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
                 return;
             }
 
+            // An instance that no longer leads leaves the update in the inbox for the one that does.
+            if (!leadership.Elected)
+            {
+                offered.TryRemove(update.Id, out _);
+                continue;
+            }
+
             try
             {
                 await handler.HandleAsync(update, stopping.Token);
                 await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
-                offered[update.Id] = true;
+                Forget(update.Id);
                 metrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
