@@ -115,6 +115,37 @@ public sealed class ClusterTests(ITestOutputHelper output)
         return line is null ? 0 : (int)double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
+    [Fact]
+    public async Task A_leader_whose_database_session_is_cut_stops_leading_and_the_broadcast_still_reaches_everyone_once_within_the_limits()
+    {
+        const int recipients = 300;
+        await using var world = await TestWorld.CreateAsync();
+        world.Settings["Telegram:EnforceLimits"] = "true";
+        await world.StartBotAsync();
+        await world.Db.SeedLearnersAsync(Enumerable.Range(1, recipients).Select(i => (long)i));
+        world.Api.Limits = new FakeLimits();
+
+        world.Api.UserSends(Admin, "/broadcast " + Notice);
+        var preview = await world.Api.WaitForNthMessageAsync(Admin, 2, TimeSpan.FromSeconds(30));
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.Api.WaitUntilAsync(() => Copies(world, recipients).Count(n => n > 0) >= 60 ? "" : null, TimeSpan.FromSeconds(60));
+
+        // As if the server restarted or the network dropped the leader's session: its lock is gone.
+        Assert.Equal(1, await world.Db.ScalarAsync<long>("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"));
+
+        await world.Api.WaitUntilAsync(() => world.Api.SentTo(Admin).FirstOrDefault(m => m.Text.Contains("已完成", StringComparison.Ordinal)), TimeSpan.FromSeconds(90));
+        Assert.Contains(world.Logs.Lines, l => l.Contains("no longer leads", StringComparison.Ordinal));
+        Assert.Equal(2, world.Logs.Lines.Count(l => l.Contains("now leads", StringComparison.Ordinal)));
+
+        var copies = Copies(world, recipients);
+        Assert.All(copies, n => Assert.InRange(n, 1, 2));
+        Assert.InRange(copies.Count(n => n == 2), 0, OutboxSender.Concurrency);
+        Assert.Equal(0, world.Api.GlobalLimitHits + world.Api.ChatLimitHits);
+    }
+
+    private static List<int> Copies(TestWorld world, int recipients) =>
+        Enumerable.Range(1, recipients).Select(c => world.Api.SentTo(c).Count(m => m.Text.Contains(Notice, StringComparison.Ordinal))).ToList();
+
     private const string WebhookSecret = "cluster-secret_for-tests";
 
     private static async Task<HttpResponseMessage> PostAsync(string baseUrl, string body)

@@ -229,7 +229,7 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} outbox messages left claimed by the last run")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} outbox messages left claimed by the last run or the last leader")]
     private partial void LogResumed(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending the outbox failed; starting again shortly")]
