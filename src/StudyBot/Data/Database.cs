@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
@@ -17,9 +18,16 @@ public sealed class Database : IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
+    // Open read connections kept with their prepared statements (CachingSqliteConnection); more
+    // readers than this at once get a connection that closes when they are done.
+    private const int MaxIdleReaders = 8;
+
     private readonly string connectionString;
     private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> writer;
+    private readonly ConcurrentStack<CachingSqliteConnection> idleReaders = new();
+    private int idleCount;
+    private bool disposed;
 
     public Database(IOptions<DatabaseOptions> options)
     {
@@ -37,11 +45,31 @@ public sealed class Database : IAsyncDisposable
 
     public string DataSource { get; }
 
+    // Dispose the connection when done, as usual: it goes back to the idle list.
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (idleReaders.TryPop(out var idle))
+        {
+            Interlocked.Decrement(ref idleCount);
+            return idle;
+        }
+
+        var connection = new CachingSqliteConnection(connectionString, GiveBack);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    private bool GiveBack(CachingSqliteConnection connection)
+    {
+        if (Volatile.Read(ref disposed) || Interlocked.Increment(ref idleCount) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref idleCount);
+            return false;
+        }
+
+        idleReaders.Push(connection);
+        return true;
     }
 
     // Runs `work` inside a write transaction and returns once that transaction is committed.
@@ -69,12 +97,24 @@ public sealed class Database : IAsyncDisposable
         {
             await writer.Value;
         }
+
+        Volatile.Write(ref disposed, true);
+        while (idleReaders.TryPop(out var idle))
+        {
+            idle.CloseForGood();
+        }
     }
 
     private async Task WriteLoopAsync()
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new CachingSqliteConnection(connectionString);
         await connection.OpenAsync();
+
+        // Two statements run around every unit of a group: prepared once, not once per unit.
+        await using var savepoint = connection.CreateCommand();
+        savepoint.CommandText = "SAVEPOINT unit";
+        await using var release = connection.CreateCommand();
+        release.CommandText = "RELEASE unit";
         var batch = new List<IWrite>(MaxBatch);
         while (await writes.Reader.WaitToReadAsync())
         {
@@ -97,13 +137,14 @@ public sealed class Database : IAsyncDisposable
                 }
                 else
                 {
+                    savepoint.Transaction = release.Transaction = (SqliteTransaction)transaction;
                     foreach (var write in batch)
                     {
-                        await connection.ExecuteAsync("SAVEPOINT unit", transaction: transaction);
+                        await savepoint.ExecuteNonQueryAsync();
                         try
                         {
                             await write.RunAsync(connection, transaction);
-                            await connection.ExecuteAsync("RELEASE unit", transaction: transaction);
+                            await release.ExecuteNonQueryAsync();
                             succeeded.Add(write);
                         }
                         catch (Exception e)
