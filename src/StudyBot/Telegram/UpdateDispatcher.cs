@@ -10,8 +10,17 @@ namespace StudyBot.Telegram;
 // Each chat maps to one lane (a channel read by one loop), so ordering needs no locks.
 public sealed partial class UpdateDispatcher : IAsyncDisposable
 {
+    // The poller takes new updates only while fewer than this many are waiting or running: what
+    // Telegram still holds costs no memory here, and an update taken is answered within a few
+    // batches' time instead of behind everything fetched before it.
+    public const int MaxInFlight = 200;
+
     private readonly Channel<Update>[] lanes;
     private readonly Task[] readers;
+    private readonly Channel<long> handled = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task marker;
+    private readonly SemaphoreSlim room = new(0, 1);
+    private int inFlight;
     private readonly UpdateHandler handler;
     private readonly UpdateInbox inbox;
     private readonly BotMetrics metrics;
@@ -32,6 +41,24 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             var lane = lanes[i];
             readers[i] = Task.Run(() => ReadLaneAsync(lane));
         }
+
+        marker = Task.Run(MarkHandledAsync);
+    }
+
+    // How many updates the poller may take now; waits until at least half of MaxInFlight is free,
+    // so it asks for full batches rather than many small ones.
+    public async Task<int> WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var free = MaxInFlight - Volatile.Read(ref inFlight);
+            if (free >= MaxInFlight / 2)
+            {
+                return free;
+            }
+
+            await room.WaitAsync(cancellationToken);
+        }
     }
 
     // Updates stored before a crash but never handled go first, in their original order.
@@ -48,6 +75,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     {
         var chat = UpdateInbox.ChatOf(update);
         var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
+        Interlocked.Increment(ref inFlight);
         return lane.Writer.WriteAsync(update, cancellationToken);
     }
 
@@ -67,6 +95,9 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         {
             await stopping.CancelAsync();
         }
+
+        handled.Writer.TryComplete();
+        await marker.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask DisposeAsync()
@@ -78,7 +109,10 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
 
         await stopping.CancelAsync();
         await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        handled.Writer.TryComplete();
+        await marker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.Dispose();
+        room.Dispose();
     }
 
     private async Task ReadLaneAsync(Channel<Update> lane)
@@ -93,7 +127,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             try
             {
                 await handler.HandleAsync(update, stopping.Token);
-                await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
+                handled.Writer.TryWrite(update.Id);
                 metrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -106,6 +140,51 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
                 // reflection, and a database that was briefly unavailable must not lose it.
                 LogFailed(e, update.Id);
                 await ApologizeAsync(update);
+            }
+            finally
+            {
+                Finished();
+            }
+        }
+    }
+
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref inFlight) <= MaxInFlight / 2 && room.CurrentCount == 0)
+        {
+            try
+            {
+                room.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another update signalled at the same moment.
+            }
+        }
+    }
+
+    // Handled marks are written in groups: whatever finished while the last group was being
+    // committed goes into the next one. The mark only keeps an update from being replayed at the
+    // next start, so nothing waits for it; an update handled but not yet marked when the process
+    // dies is handled again (the stores' unique keys make that harmless).
+    private async Task MarkHandledAsync()
+    {
+        var batch = new List<long>(256);
+        while (await handled.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < 1024 && handled.Reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                await inbox.MarkHandledAsync(batch, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                LogMarkFailed(e, batch.Count);
             }
         }
     }
@@ -121,6 +200,9 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             LogApologyFailed(e, update.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark {Count} updates handled; they are handled again at the next start")]
+    private partial void LogMarkFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the user that update {UpdateId} failed")]
     private partial void LogApologyFailed(Exception exception, long updateId);
