@@ -16,7 +16,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
     // Claim before send: the unique (chat_id, local_date) makes "did I win?" the database's answer.
     // The claim and its outbox row commit together, so a claimed delivery is always on its way.
-    private static async Task<long?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken)
+    // With sendNow the outbox row is written already claimed: the caller sends it itself (a crash
+    // before the send is recorded leaves it claimed, and claimed rows are sent again at the next start).
+    private static async Task<OutboxMessage?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken, bool sendNow = false)
     {
         // Only for a learner who still exists: a sweep batch read just before /deletedata must not
         // bring the deleted learner's rows back.
@@ -38,23 +40,35 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ClaimedUtc = nowUtc,
         }, transaction, cancellationToken: cancellationToken));
 
-        if (id is { } deliveryId)
+        if (id is not { } deliveryId)
         {
-            var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.Prompt, Priority = priority, Text = text, DeliveryId = deliveryId };
+            return null;
+        }
+
+        var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.Prompt, Priority = priority, Text = text, DeliveryId = deliveryId };
+        if (sendNow)
+        {
+            message.Id = await OutboxStore.EnqueueClaimedAsync(connection, transaction, message, nowUtc, cancellationToken);
+        }
+        else
+        {
             await OutboxStore.EnqueueAsync(connection, transaction, message, nowUtc, cancellationToken);
         }
 
-        return id;
+        return message;
     }
 
     /// <returns>true when this call claimed the day (the learner asked with /today).</returns>
-    public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken) =>
+        await TryClaimForSendingAsync(chatId, localDate, item, text, cancellationToken) is not null;
+
+    /// <returns>The claimed outbox row to send now, or null when the day was claimed already.</returns>
+    public Task<OutboxMessage?> TryClaimForSendingAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var id = await database.WriteAsync(
-            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken),
+        return database.WriteAsync(
+            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken, sendNow: true),
             cancellationToken);
-        return id is not null;
     }
 
     // A delivery whose send failed for good goes back to the outbox when the learner asks again.
