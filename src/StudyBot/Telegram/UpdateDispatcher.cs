@@ -15,12 +15,18 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     // batches' time instead of behind everything fetched before it.
     public const int MaxInFlight = 200;
 
+    // Until this many updates were handled, one batch at a time: a fresh process compiles its code
+    // and opens its connections on its first updates, so a second batch taken meanwhile would only
+    // wait behind the first.
+    private const int ColdUpdates = 100;
+
     private readonly Channel<Update>[] lanes;
     private readonly Task[] readers;
     private readonly Channel<long> handled = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task marker;
     private readonly SemaphoreSlim room = new(0, 1);
     private int inFlight;
+    private int handledSinceStart;
     private readonly UpdateHandler handler;
     private readonly UpdateInbox inbox;
     private readonly BotMetrics metrics;
@@ -51,8 +57,9 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     {
         while (true)
         {
-            var free = MaxInFlight - Volatile.Read(ref inFlight);
-            if (free >= MaxInFlight / 2)
+            var limit = Volatile.Read(ref handledSinceStart) < ColdUpdates ? ColdUpdates : MaxInFlight;
+            var free = limit - Volatile.Read(ref inFlight);
+            if (free >= limit / 2)
             {
                 return free;
             }
@@ -150,6 +157,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
 
     private void Finished()
     {
+        Interlocked.Increment(ref handledSinceStart);
         if (Interlocked.Decrement(ref inFlight) <= MaxInFlight / 2 && room.CurrentCount == 0)
         {
             try
