@@ -131,7 +131,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await world.Api.WaitUntilAsync(() => Copies(world, recipients).Count(n => n > 0) >= 60 ? "" : null, TimeSpan.FromSeconds(60));
 
         // As if the server restarted or the network dropped the leader's session: its lock is gone.
-        Assert.Equal(1, await world.Db.ScalarAsync<long>("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"));
+        Assert.Equal(1, await world.Db.ScalarAsync<long>("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND pid <> pg_backend_pid()"));
 
         await world.Api.WaitUntilAsync(() => world.Api.SentTo(Admin).FirstOrDefault(m => m.Text.Contains("已完成", StringComparison.Ordinal)), TimeSpan.FromSeconds(90));
         Assert.Contains(world.Logs.Lines, l => l.Contains("no longer leads", StringComparison.Ordinal));

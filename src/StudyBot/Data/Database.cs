@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
@@ -23,10 +24,17 @@ public sealed class Database : IAsyncDisposable
     // again is safe, since nothing of it was committed.
     private const int PostgresAttempts = 3;
 
+    // Open SQLite read connections kept with their prepared statements (CachingSqliteConnection);
+    // more readers than this at once get a connection that closes when they are done.
+    private const int MaxIdleReaders = 8;
+
     private readonly string connectionString;
     private readonly NpgsqlDataSource? postgres;
     private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> writer;
+    private readonly ConcurrentStack<CachingSqliteConnection> idleReaders = new();
+    private int idleCount;
+    private bool disposed;
 
     public Database(IOptions<DatabaseOptions> options)
     {
@@ -64,6 +72,7 @@ public sealed class Database : IAsyncDisposable
     // For logs and health: the file, or host/database. Never the password.
     public string DataSource { get; }
 
+    // Dispose the connection when done, as usual: on SQLite it goes back to the idle list.
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (postgres is not null)
@@ -71,9 +80,28 @@ public sealed class Database : IAsyncDisposable
             return await postgres.OpenConnectionAsync(cancellationToken);
         }
 
-        var connection = new SqliteConnection(connectionString);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (idleReaders.TryPop(out var idle))
+        {
+            Interlocked.Decrement(ref idleCount);
+            return idle;
+        }
+
+        var connection = new CachingSqliteConnection(connectionString, GiveBack);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    private bool GiveBack(CachingSqliteConnection connection)
+    {
+        if (Volatile.Read(ref disposed) || Interlocked.Increment(ref idleCount) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref idleCount);
+            return false;
+        }
+
+        idleReaders.Push(connection);
+        return true;
     }
 
     // A PostgreSQL connection of its own, never pooled: session state (an advisory lock) ends with it,
@@ -144,6 +172,12 @@ public sealed class Database : IAsyncDisposable
             await writer.Value;
         }
 
+        Volatile.Write(ref disposed, true);
+        while (idleReaders.TryPop(out var idle))
+        {
+            idle.CloseForGood();
+        }
+
         if (postgres is not null)
         {
             await postgres.DisposeAsync();
@@ -171,8 +205,14 @@ public sealed class Database : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new CachingSqliteConnection(connectionString);
         await connection.OpenAsync();
+
+        // Two statements run around every unit of a group: prepared once, not once per unit.
+        await using var savepoint = connection.CreateCommand();
+        savepoint.CommandText = "SAVEPOINT unit";
+        await using var release = connection.CreateCommand();
+        release.CommandText = "RELEASE unit";
         var batch = new List<IWrite>(MaxBatch);
         while (await writes.Reader.WaitToReadAsync())
         {
@@ -195,13 +235,14 @@ public sealed class Database : IAsyncDisposable
                 }
                 else
                 {
+                    savepoint.Transaction = release.Transaction = (SqliteTransaction)transaction;
                     foreach (var write in batch)
                     {
-                        await connection.ExecuteAsync("SAVEPOINT unit", transaction: transaction);
+                        await savepoint.ExecuteNonQueryAsync();
                         try
                         {
                             await write.RunAsync(connection, transaction);
-                            await connection.ExecuteAsync("RELEASE unit", transaction: transaction);
+                            await release.ExecuteNonQueryAsync();
                             succeeded.Add(write);
                         }
                         catch (Exception e)

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Dapper;
 using StudyBot.Content;
 using StudyBot.Data;
@@ -16,7 +18,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
     // Claim before send: the unique (chat_id, local_date) makes "did I win?" the database's answer.
     // The claim and its outbox row commit together, so a claimed delivery is always on its way.
-    private static async Task<long?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken)
+    // With sendNow the outbox row is written already claimed: the caller sends it itself (a crash
+    // before the send is recorded leaves it claimed, and claimed rows are sent again at the next start).
+    private static async Task<OutboxMessage?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken, bool sendNow = false)
     {
         // Only for a learner who still exists: a sweep batch read just before /deletedata must not
         // bring the deleted learner's rows back.
@@ -38,23 +42,35 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ClaimedUtc = nowUtc,
         }, transaction, cancellationToken: cancellationToken));
 
-        if (id is { } deliveryId)
+        if (id is not { } deliveryId)
         {
-            var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.Prompt, Priority = priority, Text = text, DeliveryId = deliveryId };
+            return null;
+        }
+
+        var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.Prompt, Priority = priority, Text = text, DeliveryId = deliveryId };
+        if (sendNow)
+        {
+            message.Id = await OutboxStore.EnqueueClaimedAsync(connection, transaction, message, nowUtc, cancellationToken);
+        }
+        else
+        {
             await OutboxStore.EnqueueAsync(connection, transaction, message, nowUtc, cancellationToken);
         }
 
-        return id;
+        return message;
     }
 
     /// <returns>true when this call claimed the day (the learner asked with /today).</returns>
-    public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken) =>
+        await TryClaimForSendingAsync(chatId, localDate, item, text, cancellationToken) is not null;
+
+    /// <returns>The claimed outbox row to send now, or null when the day was claimed already.</returns>
+    public Task<OutboxMessage?> TryClaimForSendingAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var id = await database.WriteAsync(
-            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken),
+        return database.WriteAsync(
+            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken, sendNow: true),
             cancellationToken);
-        return id is not null;
     }
 
     // A delivery whose send failed for good goes back to the outbox when the learner asks again.
@@ -109,6 +125,21 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
     public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
     {
+        var due = new List<DueLearner>();
+        await foreach (var batch in StreamDueAsync(nowUtc, limit, limit, cancellationToken))
+        {
+            due.AddRange(batch);
+        }
+
+        return due;
+    }
+
+    // Up to `limit` due learners, earliest first, read as one query and handed out `batchSize` at a
+    // time while the query goes on: the caller writes one batch while the next is read. The read
+    // sees the database as it was when the query began, so a caller writes only what it was given
+    // and reads again after those writes to go on.
+    public async IAsyncEnumerable<List<DueLearner>> StreamDueAsync(DateTime nowUtc, int limit, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT l.chat_id AS ChatId, l.language AS Language, l.time_zone AS TimeZone, l.delivery_time AS DeliveryTime,
@@ -119,38 +150,106 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ORDER BY l.next_delivery_utc
             LIMIT @Limit
             """;
-        return (await connection.QueryAsync<DueLearner>(new CommandDefinition(sql, new { Now = nowUtc, Active = LearnerStatus.Active, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+        var batch = new List<DueLearner>(batchSize);
+        await foreach (var learner in connection.QueryUnbufferedAsync<DueLearner>(sql, new { Now = nowUtc, Active = LearnerStatus.Active, Limit = limit }).WithCancellation(cancellationToken))
+        {
+            batch.Add(learner);
+            if (batch.Count == batchSize)
+            {
+                yield return batch;
+                batch = new List<DueLearner>(batchSize);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
     }
 
-    // One transaction per batch: claims, their outbox rows and the learners' next times commit together.
+    // One transaction per batch: claims, their outbox rows and the learners' next times commit
+    // together. Set-based: one statement per group of learners with the same prompt (and one per
+    // group with the same next time), not three per learner.
     public Task<int> ApplyDuePlansAsync(IReadOnlyList<DueWork> plans, DateTime nowUtc, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var claimed = 0;
-            foreach (var work in plans)
+            var claims = plans
+                .Where(work => work.Plan.DeliverFor is not null && work.Item is not null)
+                .GroupBy(work => (Date: work.Plan.DeliverFor!.Value, Item: work.Item!, Text: work.Text!));
+            foreach (var group in claims)
             {
-                if (work.Plan.DeliverFor is { } date && work.Item is not null
-                    && await TryClaimAsync(connection, transaction, work.Learner.ChatId, date, work.Item, work.Text!, priority: 1, nowUtc, cancellationToken) is not null)
+                foreach (var chunk in group.Select(work => work.Learner.ChatId).Chunk(MaxIdsPerStatement))
                 {
-                    claimed++;
+                    claimed += await ClaimAllAsync(connection, transaction, chunk, group.Key.Date, group.Key.Item, group.Key.Text, nowUtc, cancellationToken);
                 }
-
-                // Only if nobody changed the learner meanwhile (a /time or /pause wins over the sweep).
-                const string reschedule = """
-                    UPDATE learners SET next_delivery_utc = @Next
-                    WHERE chat_id = @ChatId AND next_delivery_utc = @Expected AND status = @Active
-                    """;
-                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
-                {
-                    Next = work.Plan.NextDeliveryUtc,
-                    work.Learner.ChatId,
-                    Expected = work.Learner.NextDeliveryUtc,
-                    Active = LearnerStatus.Active,
-                }, transaction, cancellationToken: cancellationToken));
             }
+
+            // One learner at a time (one prepared statement): with a list of learners, SQLite would
+            // walk the next_delivery_utc index, where all of them have the same value, instead of
+            // looking each learner up. Only if nobody changed the learner meanwhile (a /time or
+            // /pause wins over the sweep).
+            const string reschedule = """
+                UPDATE learners SET next_delivery_utc = @Next
+                WHERE chat_id = @ChatId AND next_delivery_utc = @Expected AND status = @Active
+                """;
+            var rows = plans.Select(work => new
+            {
+                Next = work.Plan.NextDeliveryUtc,
+                work.Learner.ChatId,
+                Expected = work.Learner.NextDeliveryUtc,
+                Active = LearnerStatus.Active,
+            });
+            await connection.ExecuteAsync(new CommandDefinition(reschedule, rows, transaction, cancellationToken: cancellationToken));
 
             return claimed;
         }, cancellationToken);
+
+    private const int MaxIdsPerStatement = 500;
+
+    // The same claim as TryClaimAsync for many learners at once: a delivery for each learner who
+    // still exists and has none that day, then an outbox row for each delivery this made.
+    private static async Task<int> ClaimAllAsync(DbConnection connection, DbTransaction transaction, long[] chatIds, DateOnly localDate, ContentItem item, string text, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var claim = $"""
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc)
+            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @ClaimedUtc
+            FROM learners l
+            WHERE l.chat_id IN ({IdList(chatIds)})
+            ON CONFLICT (chat_id, local_date) DO NOTHING
+            RETURNING id
+            """;
+        var deliveryIds = (await connection.QueryAsync<long>(new CommandDefinition(claim, new
+        {
+            LocalDate = localDate,
+            item.Theme,
+            item.Quote,
+            item.Source,
+            item.Prompt,
+            ClaimedUtc = nowUtc,
+        }, transaction, flags: OneOff, cancellationToken: cancellationToken))).AsList();
+        if (deliveryIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var enqueue = $"""
+            INSERT INTO outbox (chat_id, kind, priority, text, delivery_id, status, created_utc)
+            SELECT d.chat_id, @Kind, 1, @Text, d.id, 'pending', @CreatedUtc
+            FROM deliveries d
+            WHERE d.id IN ({IdList(deliveryIds)})
+            ON CONFLICT DO NOTHING
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction, flags: OneOff, cancellationToken: cancellationToken));
+        return deliveryIds.Count;
+    }
+
+    // SQL with a literal id list never repeats: Dapper is told not to keep it in its cache.
+    private const CommandFlags OneOff = CommandFlags.Buffered | CommandFlags.NoCache;
+
+    // Ids from our own tables, written into the SQL as numbers: a list of hundreds of bound
+    // parameters costs SQLite a lookup by name for each, and both engines read a literal list.
+    private static string IdList(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 }
 
 public sealed record DueWork(DueLearner Learner, DuePlan Plan, ContentItem? Item, string? Text);

@@ -20,6 +20,7 @@ public sealed partial class DeliverySweep(
     ILogger<DeliverySweep> logger) : IDisposable
 {
     private const int BatchSize = 1000;
+    private const int ChunkSize = 10_000;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -30,38 +31,38 @@ public sealed partial class DeliverySweep(
             var claimed = 0;
             while (true)
             {
+                // One read of up to ChunkSize learners, planned and written BatchSize at a time: the
+                // writer commits one batch while this reads and plans the next, so the two use both
+                // cores. At most two batches wait for the writer, which bounds the memory held.
                 var now = time.GetUtcNow().UtcDateTime;
-                var due = await deliveries.ListDueAsync(now, BatchSize, cancellationToken);
-                if (due.Count == 0)
+                var writes = new Queue<Task<int>>();
+                var read = 0;
+                try
                 {
-                    break;
-                }
-
-                var work = new List<DueWork>(due.Count);
-                foreach (var learner in due)
-                {
-                    var plan = DeliverySchedule.PlanForDue(now, TimeOfDay.Parse(learner.DeliveryTime), TimeZones.Get(learner.TimeZone), learner.LastDeliveredDate);
-                    ContentItem? item = null;
-                    if (plan.DeliverFor is { } date)
+                    await foreach (var due in deliveries.StreamDueAsync(now, ChunkSize, BatchSize, cancellationToken))
                     {
-                        item = await content.ItemForAsync(learner.Language, date, cancellationToken);
-                        if (item is null)
+                        read += due.Count;
+                        writes.Enqueue(deliveries.ApplyDuePlansAsync(await PlanAsync(due, now, cancellationToken), now, cancellationToken));
+                        if (writes.Count > 2)
                         {
-                            LogNoContent(learner.ChatId, learner.Language);
+                            claimed += await WrittenAsync(writes.Dequeue());
                         }
                     }
 
-                    work.Add(new DueWork(learner, plan, item, item is null ? null : DeliveryText.Format(texts, learner.Language, item)));
+                    while (writes.Count > 0)
+                    {
+                        claimed += await WrittenAsync(writes.Dequeue());
+                    }
                 }
-
-                var batchClaims = await deliveries.ApplyDuePlansAsync(work, now, cancellationToken);
-                claimed += batchClaims;
-                if (batchClaims > 0)
+                catch
                 {
-                    outbox.Wake();
+                    // The pass stops here, as it did before batches overlapped; what was queued still
+                    // finishes (each batch is its own transaction) before the failure is reported.
+                    await ((Task)Task.WhenAll(writes)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
                 }
 
-                if (due.Count < BatchSize)
+                if (read < ChunkSize)
                 {
                     break;
                 }
@@ -74,6 +75,50 @@ public sealed partial class DeliverySweep(
         {
             oneAtATime.Release();
         }
+    }
+
+    private async Task<int> WrittenAsync(Task<int> write)
+    {
+        var claims = await write;
+        if (claims > 0)
+        {
+            outbox.Wake();
+        }
+
+        return claims;
+    }
+
+    // Learners due together mostly share a zone, a language and a local day: each of those is looked
+    // up and each prompt text formatted once per batch, not once per learner.
+    private async Task<List<DueWork>> PlanAsync(List<DueLearner> due, DateTime now, CancellationToken cancellationToken)
+    {
+        var work = new List<DueWork>(due.Count);
+        var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
+        var prompts = new Dictionary<(string Language, DateOnly Date), (ContentItem? Item, string? Text)>();
+        foreach (var learner in due)
+        {
+            if (!zones.TryGetValue(learner.TimeZone, out var zone))
+            {
+                zones[learner.TimeZone] = zone = TimeZones.Get(learner.TimeZone);
+            }
+
+            var plan = DeliverySchedule.PlanForDue(now, TimeOfDay.Parse(learner.DeliveryTime), zone, learner.LastDeliveredDate);
+            (ContentItem? Item, string? Text) prompt = (null, null);
+            if (plan.DeliverFor is { } date && !prompts.TryGetValue((learner.Language, date), out prompt))
+            {
+                var item = await content.ItemForAsync(learner.Language, date, cancellationToken);
+                prompts[(learner.Language, date)] = prompt = (item, item is null ? null : DeliveryText.Format(texts, learner.Language, item));
+            }
+
+            if (plan.DeliverFor is not null && prompt.Item is null)
+            {
+                LogNoContent(learner.ChatId, learner.Language);
+            }
+
+            work.Add(new DueWork(learner, plan, prompt.Item, prompt.Text));
+        }
+
+        return work;
     }
 
     public void Dispose() => oneAtATime.Dispose();

@@ -29,10 +29,18 @@ public sealed class TodayCommand(DeliveryStore deliveries, ContentStore content,
                 return;
             }
 
-            // Goes through the outbox ahead of bulk sends; losing the claim means the sweep claimed
-            // today a moment ago, and that delivery is already on its way.
-            await deliveries.TryClaimNowAsync(learner.ChatId, today, item, DeliveryText.Format(texts, learner.Language, item), cancellationToken);
-            outbox.Wake();
+            // Claimed with its outbox row and sent at once as a reply, not queued behind bulk sends;
+            // losing the claim means the sweep claimed today a moment ago, and that delivery is
+            // already on its way.
+            if (await deliveries.TryClaimForSendingAsync(learner.ChatId, today, item, DeliveryText.Format(texts, learner.Language, item), cancellationToken) is { } claimed)
+            {
+                await outbox.SendNowAsync(claimed, cancellationToken);
+            }
+            else
+            {
+                outbox.Wake();
+            }
+
             return;
         }
 

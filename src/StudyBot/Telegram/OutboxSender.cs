@@ -37,6 +37,16 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         }
     }
 
+    // Sends a row its caller claimed itself (EnqueueClaimedAsync) as a reply, ahead of bulk sends,
+    // and records the outcome like any other. The release of rows a crash left claimed is the first
+    // write this service queues at start-up, before any update is handled, so it never takes back a
+    // row being sent here.
+    public async Task SendNowAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        var outcome = await messenger.SendAsync(new OutgoingMessage(row.ChatId, row.Text), SendPriority.Interactive, cancellationToken);
+        await store.CompleteAsync([ResultOf(row, outcome)], CancellationToken.None);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -167,14 +177,19 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
                 continue;
             }
 
-            var status = outcome.Status switch
-            {
-                SendStatus.Sent => OutboxStore.Status.Sent,
-                SendStatus.Unreachable => OutboxStore.Status.Unreachable,
-                _ => OutboxStore.Status.Failed,
-            };
-            await results.WriteAsync(new OutboxResult(row.Id, row.ChatId, status, outcome.MessageId, outcome.Error, row.DeliveryId) { BroadcastId = row.BroadcastId }, CancellationToken.None);
+            await results.WriteAsync(ResultOf(row, outcome), CancellationToken.None);
         }
+    }
+
+    private static OutboxResult ResultOf(OutboxMessage row, SendOutcome outcome)
+    {
+        var status = outcome.Status switch
+        {
+            SendStatus.Sent => OutboxStore.Status.Sent,
+            SendStatus.Unreachable => OutboxStore.Status.Unreachable,
+            _ => OutboxStore.Status.Failed,
+        };
+        return new OutboxResult(row.Id, row.ChatId, status, outcome.MessageId, outcome.Error, row.DeliveryId) { BroadcastId = row.BroadcastId };
     }
 
     // Group commit: whatever finished while the last batch was being written goes in the next one.

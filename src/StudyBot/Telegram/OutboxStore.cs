@@ -43,6 +43,28 @@ public sealed class OutboxStore(Database database, TimeProvider time)
         }, transaction, cancellationToken: cancellationToken));
     }
 
+    // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop
+    // leaves it alone, and a crash before its outcome is recorded sends it again at the next start.
+    public static Task<long> EnqueueClaimedAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, delivery_id, broadcast_id, status, attempts, claimed_utc, created_utc)
+            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'claimed', 1, @CreatedUtc, @CreatedUtc)
+            RETURNING id
+            """;
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        {
+            message.ChatId,
+            message.Kind,
+            message.Priority,
+            message.Text,
+            message.Entities,
+            message.DeliveryId,
+            message.BroadcastId,
+            CreatedUtc = nowUtc,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {

@@ -13,6 +13,8 @@ namespace StudyBot.Telegram;
 // handler runs and handles one update at a time. Here a batch is stored in the inbox first, then
 // the offset moves (confirmed by the next getUpdates), then the batch is dispatched concurrently.
 // Telegram allows one poller per token: with several instances only the leader polls.
+// A new batch is asked for only when the dispatcher has room for it (UpdateDispatcher.MaxInFlight):
+// updates wait at Telegram, not in this process's memory.
 public sealed partial class PollingService(
     ITelegramBotClient client,
     Leadership leadership,
@@ -64,7 +66,8 @@ public sealed partial class PollingService(
         {
             try
             {
-                var updates = await client.GetUpdates(offset, limit: 100, timeout: options.Value.PollTimeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: stoppingToken);
+                var room = await dispatcher.WaitForRoomAsync(stoppingToken);
+                var updates = await client.GetUpdates(offset, limit: Math.Min(100, room), timeout: options.Value.PollTimeoutSeconds, allowedUpdates: AllowedUpdates, cancellationToken: stoppingToken);
                 failures = 0;
                 if (updates.Length == 0)
                 {

@@ -14,12 +14,28 @@ namespace StudyBot.Telegram;
 // the inbox); one that failed waits in the inbox for the next start rather than being retried in a loop.
 public sealed partial class UpdateDispatcher : IAsyncDisposable
 {
-    // Update id -> handled. An id handled while a replay runs is kept until the next replay begins:
-    // that replay may have read the inbox just before the update was marked handled.
+    // Update id -> handled. An id marked handled while a replay runs is kept until the next replay
+    // begins: that replay may have read the inbox just before the mark was written.
     private readonly ConcurrentDictionary<long, bool> offered = new();
     private readonly SemaphoreSlim replaying = new(1, 1);
+
+    // The poller takes new updates only while fewer than this many are waiting or running: what
+    // Telegram still holds costs no memory here, and an update taken is answered within a few
+    // batches' time instead of behind everything fetched before it.
+    public const int MaxInFlight = 200;
+
+    // Until this many updates were handled, one batch at a time: a fresh process compiles its code
+    // and opens its connections on its first updates, so a second batch taken meanwhile would only
+    // wait behind the first.
+    private const int ColdUpdates = 100;
+
     private readonly Channel<Update>[] lanes;
     private readonly Task[] readers;
+    private readonly Channel<long> handled = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task marker;
+    private readonly SemaphoreSlim room = new(0, 1);
+    private int inFlight;
+    private int handledSinceStart;
     private readonly UpdateHandler handler;
     private readonly UpdateInbox inbox;
     private readonly Leadership leadership;
@@ -42,20 +58,39 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             var lane = lanes[i];
             readers[i] = Task.Run(() => ReadLaneAsync(lane));
         }
+
+        marker = Task.Run(MarkHandledAsync);
+    }
+
+    // How many updates the poller may take now; waits until at least half of MaxInFlight is free,
+    // so it asks for full batches rather than many small ones.
+    public async Task<int> WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var limit = Volatile.Read(ref handledSinceStart) < ColdUpdates ? ColdUpdates : MaxInFlight;
+            var free = limit - Volatile.Read(ref inFlight);
+            if (free >= limit / 2)
+            {
+                return free;
+            }
+
+            await room.WaitAsync(cancellationToken);
+        }
     }
 
     // Updates stored before a crash but never handled go first, in their original order.
-    // Both transports call this before they take new updates.
-    // The leader of several instances also calls it to take up updates another instance stored.
+    // Both transports call this before they take new updates; the leader of several instances also
+    // calls it to take up updates another instance stored.
     public async Task ReplayUnhandledAsync(CancellationToken cancellationToken)
     {
         await replaying.WaitAsync(cancellationToken);
         try
         {
             // No replay is reading now, so every id marked handled so far is out of the inbox for good.
-            foreach (var (id, handled) in offered)
+            foreach (var (id, handledAlready) in offered)
             {
-                if (handled)
+                if (handledAlready)
                 {
                     offered.TryRemove(id, out _);
                 }
@@ -86,6 +121,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     {
         var chat = UpdateInbox.ChatOf(update);
         var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
+        Interlocked.Increment(ref inFlight);
         try
         {
             await lane.Writer.WriteAsync(update, cancellationToken);
@@ -93,6 +129,7 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         catch
         {
             // Not queued after all: a later replay must be able to offer it again.
+            Interlocked.Decrement(ref inFlight);
             offered.TryRemove(update.Id, out _);
             throw;
         }
@@ -126,6 +163,9 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         {
             await stopping.CancelAsync();
         }
+
+        handled.Writer.TryComplete();
+        await marker.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask DisposeAsync()
@@ -137,7 +177,10 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
 
         await stopping.CancelAsync();
         await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        handled.Writer.TryComplete();
+        await marker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.Dispose();
+        room.Dispose();
         replaying.Dispose();
     }
 
@@ -150,18 +193,17 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
                 return;
             }
 
-            // An instance that no longer leads leaves the update in the inbox for the one that does.
-            if (!leadership.Elected)
-            {
-                offered.TryRemove(update.Id, out _);
-                continue;
-            }
-
             try
             {
+                // An instance that no longer leads leaves the update in the inbox for the one that does.
+                if (!leadership.Elected)
+                {
+                    offered.TryRemove(update.Id, out _);
+                    continue;
+                }
+
                 await handler.HandleAsync(update, stopping.Token);
-                await inbox.MarkHandledAsync(update.Id, CancellationToken.None);
-                Forget(update.Id);
+                handled.Writer.TryWrite(update.Id);
                 metrics.UpdatesHandled.Inc();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -174,6 +216,56 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
                 // reflection, and a database that was briefly unavailable must not lose it.
                 LogFailed(e, update.Id);
                 await ApologizeAsync(update);
+            }
+            finally
+            {
+                Finished();
+            }
+        }
+    }
+
+    private void Finished()
+    {
+        Interlocked.Increment(ref handledSinceStart);
+        if (Interlocked.Decrement(ref inFlight) <= MaxInFlight / 2 && room.CurrentCount == 0)
+        {
+            try
+            {
+                room.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another update signalled at the same moment.
+            }
+        }
+    }
+
+    // Handled marks are written in groups: whatever finished while the last group was being
+    // committed goes into the next one. The mark only keeps an update from being replayed at the
+    // next start, so nothing waits for it; an update handled but not yet marked when the process
+    // dies is handled again (the stores' unique keys make that harmless).
+    private async Task MarkHandledAsync()
+    {
+        var batch = new List<long>(256);
+        while (await handled.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < 1024 && handled.Reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                await inbox.MarkHandledAsync(batch, CancellationToken.None);
+                foreach (var id in batch)
+                {
+                    Forget(id);
+                }
+            }
+            catch (Exception e)
+            {
+                LogMarkFailed(e, batch.Count);
             }
         }
     }
@@ -189,6 +281,9 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
             LogApologyFailed(e, update.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark {Count} updates handled; they are handled again at the next start")]
+    private partial void LogMarkFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the user that update {UpdateId} failed")]
     private partial void LogApologyFailed(Exception exception, long updateId);

@@ -41,11 +41,13 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
         }, cancellationToken);
     }
 
-    public Task MarkHandledAsync(long updateId, CancellationToken cancellationToken)
+    // One prepared statement for the whole group (Dapper runs it once per id).
+    public Task MarkHandledAsync(IReadOnlyList<long> updateIds, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc WHERE update_id = @UpdateId";
-        var parameters = new { UpdateId = updateId, HandledUtc = time.GetUtcNow().UtcDateTime };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now }).ToList();
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, rows, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Update>> ListUnhandledAsync(CancellationToken cancellationToken)
