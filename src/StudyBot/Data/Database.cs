@@ -15,7 +15,8 @@ namespace StudyBot.Data;
 // anyway, so instead of many connections contending for the lock and each paying for its own sync
 // to disk, a burst of a thousand reflections costs a handful of commits. Each unit of work runs in
 // its own savepoint, so one failing never undoes another.
-// On PostgreSQL, which takes many writers, each write is its own transaction on a pooled connection.
+// PostgreSQL takes many writers, but one per instance committing in groups still pays one WAL flush
+// per group instead of one per write, and keeps the instance's own writes from deadlocking each other.
 public sealed class Database : IAsyncDisposable
 {
     private const int MaxBatch = 512;
@@ -122,11 +123,6 @@ public sealed class Database : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (postgres is not null)
-        {
-            return WritePostgresAsync(postgres, work, cancellationToken);
-        }
-
         var write = new Write<T>(work);
         ObjectDisposedException.ThrowIf(!writes.Writer.TryWrite(write), this);
 
@@ -184,87 +180,130 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    private static async Task<T> WritePostgresAsync<T>(NpgsqlDataSource source, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task WriteLoopAsync()
     {
-        for (var attempt = 1; ; attempt++)
+        DbConnection? connection = null;
+        DbCommand? savepoint = null;
+        DbCommand? release = null;
+        var batch = new List<IWrite>(MaxBatch);
+        try
         {
-            await using var connection = await source.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            try
+            while (await writes.Reader.WaitToReadAsync())
             {
-                var result = await work(connection, transaction);
-                await transaction.CommitAsync(cancellationToken);
-                return result;
+                batch.Clear();
+                while (batch.Count < MaxBatch && writes.Reader.TryRead(out var write))
+                {
+                    batch.Add(write);
+                }
+
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = await OpenWriterAsync();
+
+                        // Two statements run around every unit of a group: prepared once, not once per unit.
+                        savepoint = connection.CreateCommand();
+                        savepoint.CommandText = "SAVEPOINT unit";
+                        release = connection.CreateCommand();
+                        release.CommandText = "RELEASE unit";
+                    }
+
+                    await CommitBatchAsync(batch, connection, savepoint!, release!);
+                }
+                catch (Exception e)
+                {
+                    foreach (var write in batch)
+                    {
+                        write.Fail(e);
+                    }
+
+                    // A PostgreSQL session can break (a server restart, the network): the next batch gets a new one.
+                    if (connection is not null && connection.State != System.Data.ConnectionState.Open)
+                    {
+                        await DisposeAllAsync(savepoint, release, connection);
+                        connection = null;
+                    }
+                }
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < PostgresAttempts)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
+        }
+        finally
+        {
+            await DisposeAllAsync(savepoint, release, connection);
         }
     }
 
-    private async Task WriteLoopAsync()
+    // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), the write lock taken up front.
+    // PostgreSQL: a pooled connection kept by this writer for as long as it works.
+    private async Task<DbConnection> OpenWriterAsync()
     {
-        await using var connection = new CachingSqliteConnection(connectionString);
-        await connection.OpenAsync();
-
-        // Two statements run around every unit of a group: prepared once, not once per unit.
-        await using var savepoint = connection.CreateCommand();
-        savepoint.CommandText = "SAVEPOINT unit";
-        await using var release = connection.CreateCommand();
-        release.CommandText = "RELEASE unit";
-        var batch = new List<IWrite>(MaxBatch);
-        while (await writes.Reader.WaitToReadAsync())
+        if (postgres is not null)
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && writes.Reader.TryRead(out var write))
-            {
-                batch.Add(write);
-            }
+            return await postgres.OpenConnectionAsync();
+        }
 
-            try
+        var connection = new CachingSqliteConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task CommitBatchAsync(List<IWrite> batch, DbConnection connection, DbCommand savepoint, DbCommand release)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var succeeded = new List<IWrite>(batch.Count);
+        if (batch.Count == 1)
+        {
+            // Alone in its transaction: a failure rolls the transaction back, no savepoint needed.
+            await batch[0].RunAsync(connection, transaction);
+            succeeded.Add(batch[0]);
+        }
+        else
+        {
+            savepoint.Transaction = release.Transaction = transaction;
+            foreach (var write in batch)
             {
-                // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken up front.
-                await using var transaction = await connection.BeginTransactionAsync();
-                var succeeded = new List<IWrite>(batch.Count);
-                if (batch.Count == 1)
+                for (var attempt = 1; ; attempt++)
                 {
-                    // Alone in its transaction: a failure rolls the transaction back, no savepoint needed.
-                    await batch[0].RunAsync(connection, transaction);
-                    succeeded.Add(batch[0]);
-                }
-                else
-                {
-                    savepoint.Transaction = release.Transaction = (SqliteTransaction)transaction;
-                    foreach (var write in batch)
+                    await savepoint.ExecuteNonQueryAsync();
+                    try
                     {
-                        await savepoint.ExecuteNonQueryAsync();
-                        try
+                        await write.RunAsync(connection, transaction);
+                        await release.ExecuteNonQueryAsync();
+                        succeeded.Add(write);
+                        break;
+                    }
+                    catch (Exception e)
+                    {
+                        await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
+
+                        // Another instance's writer can deadlock with this one on PostgreSQL; the unit
+                        // was rolled back whole, so running it again is safe.
+                        if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } && attempt < PostgresAttempts)
                         {
-                            await write.RunAsync(connection, transaction);
-                            await release.ExecuteNonQueryAsync();
-                            succeeded.Add(write);
+                            continue;
                         }
-                        catch (Exception e)
-                        {
-                            await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
-                            write.Fail(e);
-                        }
+
+                        write.Fail(e);
+                        break;
                     }
                 }
-
-                await transaction.CommitAsync();
-                foreach (var write in succeeded)
-                {
-                    write.Complete();
-                }
             }
-            catch (Exception e)
+        }
+
+        await transaction.CommitAsync();
+        foreach (var write in succeeded)
+        {
+            write.Complete();
+        }
+    }
+
+    private static async Task DisposeAllAsync(params IAsyncDisposable?[] disposables)
+    {
+        foreach (var disposable in disposables)
+        {
+            if (disposable is not null)
             {
-                foreach (var write in batch)
-                {
-                    write.Fail(e);
-                }
+                await disposable.DisposeAsync();
             }
         }
     }
