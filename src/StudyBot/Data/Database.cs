@@ -31,7 +31,11 @@ public sealed class Database : IAsyncDisposable
 
     private readonly string connectionString;
     private readonly NpgsqlDataSource? postgres;
-    private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // PostgreSQL: a few writers, so a claim of outbox rows need not wait behind a group of send
+    // results; SQLite allows one writer at a time anyway.
+    private const int PostgresWriters = 4;
+
+    private readonly Channel<IWrite> writes = Channel.CreateUnbounded<IWrite>();
     private readonly Lazy<Task> writer;
     private readonly ConcurrentStack<CachingSqliteConnection> idleReaders = new();
     private int idleCount;
@@ -44,7 +48,8 @@ public sealed class Database : IAsyncDisposable
         {
             // Instants are timestamptz and read back as UTC whatever the server's zone; UTC for the
             // session as well, so a literal in an operator's ad hoc query means what it says.
-            var builder = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Timezone = "UTC" };
+            // Statements used again and again are prepared on the server once per connection.
+            var builder = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString) { Timezone = "UTC", MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
             connectionString = builder.ToString();
             DataSource = $"{builder.Host}/{builder.Database}";
             postgres = NpgsqlDataSource.Create(connectionString);
@@ -62,7 +67,8 @@ public sealed class Database : IAsyncDisposable
         }
 
         Dialect = SqlDialect.For(Provider);
-        writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
+        var writerCount = Provider == DatabaseProvider.Postgres ? PostgresWriters : 1;
+        writer = new Lazy<Task>(() => Task.WhenAll(Enumerable.Range(0, writerCount).Select(_ => Task.Run(WriteLoopAsync))));
         UtcDateTimeHandler.Register();
     }
 
