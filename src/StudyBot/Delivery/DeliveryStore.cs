@@ -173,18 +173,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     public Task<int> ApplyDuePlansAsync(IReadOnlyList<DueWork> plans, DateTime nowUtc, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var claimed = 0;
-            var claims = plans
-                .Where(work => work.Plan.DeliverFor is not null && work.Item is not null)
-                .GroupBy(work => (Date: work.Plan.DeliverFor!.Value, Item: work.Item!, Text: work.Text!));
-            foreach (var group in claims)
-            {
-                foreach (var chunk in group.Select(work => work.Learner.ChatId).Chunk(MaxIdsPerStatement))
-                {
-                    claimed += await ClaimAllAsync(connection, transaction, chunk, group.Key.Date, group.Key.Item, group.Key.Text, nowUtc, cancellationToken);
-                }
-            }
-
+            // The learners' rows first: on PostgreSQL that locks them, so a /deletedata running at the
+            // same moment either waits for this batch (and then deletes what it claimed) or has
+            // already removed the learner, whom the claims below then no longer find.
             // One learner at a time (one prepared statement): with a list of learners, SQLite would
             // walk the next_delivery_utc index, where all of them have the same value, instead of
             // looking each learner up. Only if nobody changed the learner meanwhile (a /time or
@@ -201,6 +192,18 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
                 Active = LearnerStatus.Active,
             });
             await connection.ExecuteAsync(new CommandDefinition(reschedule, rows, transaction, cancellationToken: cancellationToken));
+
+            var claimed = 0;
+            var claims = plans
+                .Where(work => work.Plan.DeliverFor is not null && work.Item is not null)
+                .GroupBy(work => (Date: work.Plan.DeliverFor!.Value, Item: work.Item!, Text: work.Text!));
+            foreach (var group in claims)
+            {
+                foreach (var chunk in group.Select(work => work.Learner.ChatId).Chunk(MaxIdsPerStatement))
+                {
+                    claimed += await ClaimAllAsync(connection, transaction, chunk, group.Key.Date, group.Key.Item, group.Key.Text, nowUtc, cancellationToken);
+                }
+            }
 
             return claimed;
         }, cancellationToken);
