@@ -64,13 +64,29 @@ public sealed class DigestStore(Database database, TimeProvider time)
     }
 
     // One transaction per batch: each digest row, its outbox message and the learner's next look commit
-    // together. The digest row is claimed first; only the winner enqueues, so a week is reported once.
+    // together. The digest row is claimed before its message; only the winner enqueues, so a week is
+    // reported once.
     public Task<int> ApplyAsync(IReadOnlyList<DigestWork> batch, DateTime nowUtc, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var enqueued = 0;
             foreach (var work in batch)
             {
+                // Only if nobody changed the learner meanwhile: a settings change set NULL to plan again.
+                // First, so on PostgreSQL the learner's row is locked before the claim reads it: a
+                // /digest off or /deletedata at the same moment either waits for this digest or wins.
+                const string reschedule = """
+                    UPDATE learners SET next_digest_utc = @Next
+                    WHERE chat_id = @ChatId
+                      AND (next_digest_utc = @Expected OR (next_digest_utc IS NULL AND @Expected IS NULL))
+                    """;
+                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
+                {
+                    Next = work.NextUtc,
+                    work.Learner.ChatId,
+                    Expected = work.Learner.NextDigestUtc,
+                }, transaction, cancellationToken: cancellationToken));
+
                 if (work.Report is { } report)
                 {
                     // Not for a learner deleted (or switched off) since the batch was read.
@@ -96,19 +112,6 @@ public sealed class DigestStore(Database database, TimeProvider time)
                         enqueued++;
                     }
                 }
-
-                // Only if nobody changed the learner meanwhile: a settings change set NULL to plan again.
-                const string reschedule = """
-                    UPDATE learners SET next_digest_utc = @Next
-                    WHERE chat_id = @ChatId
-                      AND (next_digest_utc = @Expected OR (next_digest_utc IS NULL AND @Expected IS NULL))
-                    """;
-                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
-                {
-                    Next = work.NextUtc,
-                    work.Learner.ChatId,
-                    Expected = work.Learner.NextDigestUtc,
-                }, transaction, cancellationToken: cancellationToken));
             }
 
             return enqueued;
