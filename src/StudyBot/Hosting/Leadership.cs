@@ -41,6 +41,39 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
         return await term.Task.WaitAsync(stoppingToken);
     }
 
+    // Runs `work` for every term this instance leads, until the host stops. The work gets a token
+    // cancelled when the term ends or the host stops, and the term's own token. A failure is logged
+    // and the work starts again a second later if this instance still leads.
+    public async Task WhileLeadingAsync(string work, Func<CancellationToken, CancellationToken, Task> run, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            CancellationToken current;
+            try
+            {
+                current = await WaitUntilLeadingAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, current);
+            try
+            {
+                await run(leading.Token, current);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                LogWorkFailed(e, work);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (database.Provider != DatabaseProvider.Postgres)
@@ -113,6 +146,9 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This instance no longer leads")]
     private partial void LogSteppedDown();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Work} failed; starting it again shortly")]
+    private partial void LogWorkFailed(Exception exception, string work);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The leadership session failed; asking again shortly")]
     private partial void LogSessionFailed(Exception exception);

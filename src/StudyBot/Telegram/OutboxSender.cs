@@ -47,35 +47,8 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
         await store.CompleteAsync([ResultOf(row, outcome)], CancellationToken.None);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            CancellationToken term;
-            try
-            {
-                term = await leadership.WaitUntilLeadingAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
-            try
-            {
-                await SendWhileLeadingAsync(leading.Token, term);
-            }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                LogSendingFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leadership.WhileLeadingAsync("Sending the outbox", SendWhileLeadingAsync, stoppingToken);
 
     private async Task SendWhileLeadingAsync(CancellationToken stoppingToken, CancellationToken term)
     {
@@ -246,9 +219,6 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} outbox messages left claimed by the last run or the last leader")]
     private partial void LogResumed(int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sending the outbox failed; starting again shortly")]
-    private partial void LogSendingFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming outbox rows failed")]
     private partial void LogClaimFailed(Exception exception);

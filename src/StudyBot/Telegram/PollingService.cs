@@ -29,30 +29,8 @@ public sealed partial class PollingService(
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            CancellationToken term;
-            try
-            {
-                term = await leadership.WaitUntilLeadingAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term);
-            try
-            {
-                await PollAsync(leading.Token);
-            }
-            catch (OperationCanceledException) when (leading.IsCancellationRequested)
-            {
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leadership.WhileLeadingAsync("Polling", (leading, _) => PollAsync(leading), stoppingToken);
 
     private async Task PollAsync(CancellationToken stoppingToken)
     {
