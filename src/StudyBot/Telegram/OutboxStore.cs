@@ -30,17 +30,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'pending', @CreatedUtc)
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            message.ChatId,
-            message.Kind,
-            message.Priority,
-            message.Text,
-            message.Entities,
-            message.DeliveryId,
-            message.BroadcastId,
-            CreatedUtc = nowUtc,
-        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, RowOf(message, nowUtc), transaction, cancellationToken: cancellationToken));
     }
 
     // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop
@@ -52,18 +42,20 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'claimed', 1, @CreatedUtc, @CreatedUtc)
             RETURNING id
             """;
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
-        {
-            message.ChatId,
-            message.Kind,
-            message.Priority,
-            message.Text,
-            message.Entities,
-            message.DeliveryId,
-            message.BroadcastId,
-            CreatedUtc = nowUtc,
-        }, transaction, cancellationToken: cancellationToken));
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, RowOf(message, nowUtc), transaction, cancellationToken: cancellationToken));
     }
+
+    private static object RowOf(OutboxMessage message, DateTime nowUtc) => new
+    {
+        message.ChatId,
+        message.Kind,
+        message.Priority,
+        message.Text,
+        message.Entities,
+        message.DeliveryId,
+        message.BroadcastId,
+        CreatedUtc = nowUtc,
+    };
 
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
