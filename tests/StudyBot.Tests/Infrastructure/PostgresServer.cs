@@ -45,6 +45,7 @@ public static class PostgresServer
         }
 
         var bin = FindBinaries();
+        DeleteFoldersOfEndedRuns();
         var folder = Path.Combine(Path.GetTempPath(), $"studybot-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var data = Path.Combine(folder, "data");
         Directory.CreateDirectory(folder);
@@ -81,6 +82,41 @@ public static class PostgresServer
         };
 
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=30;Command Timeout=60";
+    }
+
+    // A test host can end without running ProcessExit, or before its server has let go of the
+    // folder: clusters of test processes that no longer run are removed here.
+    private static void DeleteFoldersOfEndedRuns()
+    {
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "studybot-pg-*"))
+        {
+            var parts = Path.GetFileName(stale).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string FindBinaries()
