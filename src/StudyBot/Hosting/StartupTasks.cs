@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Content;
 using StudyBot.Data;
+using StudyBot.Telegram;
 
 namespace StudyBot.Hosting;
 
@@ -11,8 +12,12 @@ public sealed partial class StartupTasks(Database database, MigrationRunner migr
 {
     private const long StartupLockKey = 0x5354_5544_5942_0001; // "STUDYB" + 1
 
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var json = Task.Run(TelegramJson.PrepareMetadata, cancellationToken);
+        await database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
+        await json;
+    }
 
     private async Task MigrateAndLoadPacksAsync(CancellationToken cancellationToken)
     {

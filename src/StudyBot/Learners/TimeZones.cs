@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace StudyBot.Learners;
@@ -23,6 +24,23 @@ internal static class TimeZones
         return true;
     }
 
-    public static TimeZoneInfo Get(string id) =>
-        TryFind(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    // A stored zone is looked up on every reply; the system's own lookup takes a process-wide lock.
+    // Only zones found are kept, so they are bounded by the zones the machine knows.
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Known = new(StringComparer.Ordinal);
+
+    public static TimeZoneInfo Get(string id)
+    {
+        if (Known.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        if (!TryFind(id, out var zone))
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        Known.TryAdd(id, zone);
+        return zone;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Resources;
 
@@ -8,10 +9,18 @@ public sealed class Texts
 {
     private readonly ResourceManager resources = new("StudyBot.Localization.Strings", typeof(Texts).Assembly);
 
+    // Every reply looks up a text or two, and the resource manager takes a process-wide lock per lookup.
+    private readonly ConcurrentDictionary<(string Language, string Key), (CultureInfo Culture, string Template)> found = new();
+
     public string Get(string language, string key, params object?[] args)
     {
-        var culture = CultureInfo.GetCultureInfo(Languages.Normalize(language) ?? Languages.English);
-        var template = resources.GetString(key, culture) ?? throw new KeyNotFoundException($"No text named {key}");
+        var (culture, template) = found.GetOrAdd((Languages.Normalize(language) ?? Languages.English, key), Find);
         return args.Length == 0 ? template : string.Format(culture, template, args);
+    }
+
+    private (CultureInfo, string) Find((string Language, string Key) text)
+    {
+        var culture = CultureInfo.GetCultureInfo(text.Language);
+        return (culture, resources.GetString(text.Key, culture) ?? throw new KeyNotFoundException($"No text named {text.Key}"));
     }
 }
