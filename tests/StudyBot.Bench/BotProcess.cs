@@ -63,6 +63,9 @@ internal sealed class BotProcess : IAsyncDisposable
     public int ProblemLines => Volatile.Read(ref problemLines);
     public IEnumerable<string> FirstLogLines => firstLogLines;
 
+    // For profiling: the bot then waits for a tracer on this diagnostic port (see README.md).
+    private static string? TracePort => Environment.GetEnvironmentVariable("STUDYBOT_BENCH_TRACE_PORT");
+
     public static string BuiltBotPath => Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "StudyBot.dll");
 
     public static BotProcess Start(BotSettings settings, string workingDirectory)
@@ -101,6 +104,10 @@ internal sealed class BotProcess : IAsyncDisposable
         }
 
         environment["Logging__LogLevel__Default"] = "Warning";
+        if (TracePort is { } port)
+        {
+            environment["DOTNET_DiagnosticPorts"] = port;
+        }
 
         // The bot's own endpoints (webhook, /healthz, /metrics) are not measured: a free loopback port,
         // so a bench never fails on a port another bot on this machine holds (its default is 0.0.0.0:8080).
@@ -162,6 +169,12 @@ internal sealed class BotProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (TracePort is not null)
+        {
+            // The tracer ends its session on its own timer; a bot killed first leaves a trace without method names.
+            await Task.Delay(TimeSpan.FromSeconds(15));
+        }
+
         SampleMemory();
         await stopSampling.CancelAsync();
         await sampler;

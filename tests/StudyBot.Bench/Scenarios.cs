@@ -6,14 +6,14 @@ internal static class Scenarios
 {
     // Where the CPU went while the figures were measured: the bot, the bench with its fake, and
     // anything else on the machine (other builds or tests), which the bot then had to share cores with.
-    public static void AddCpuFigures(Report report, CpuSample from, CpuSample to)
+    public static void AddCpuFigures(Report report, CpuSample from, CpuSample to, string name = "CPU while measured")
     {
         var wall = Stopwatch.GetElapsedTime(from.At, to.At);
         var (bot, bench) = (to.Bot - from.Bot, to.Bench - from.Bench);
         var others = to.Machine - from.Machine - bot - bench;
         var capacity = wall * Environment.ProcessorCount;
         var botPart = bot > TimeSpan.Zero ? $"bot {bot.TotalSeconds:F1} s, " : "";
-        report.Figure("CPU while measured", $"{botPart}bench+fake {bench.TotalSeconds:F1} s, other processes {Math.Max(0, others.TotalSeconds):F1} s, of {capacity.TotalSeconds:F1} s ({Environment.ProcessorCount} cores x {wall.TotalSeconds:F1} s)");
+        report.Figure(name, $"{botPart}bench+fake {bench.TotalSeconds:F1} s, other processes {Math.Max(0, others.TotalSeconds):F1} s, of {capacity.TotalSeconds:F1} s ({Environment.ProcessorCount} cores x {wall.TotalSeconds:F1} s)");
         if (others > capacity * 0.1)
         {
             report.Note($"WARNING: other processes took {others / capacity:P0} of the CPU while this was measured: the machine was shared, so the figures are pessimistic.");
