@@ -17,6 +17,12 @@ public sealed class SqlDialect
     // so a table a later migration adds is covered without editing the code that deletes.
     public required string TablesWithChatId { get; init; }
 
+    // Taken before a reminder checks that its prompt is still unanswered. Saving a reflection holds a
+    // key-share lock on its delivery (the foreign key) until it commits, so on PostgreSQL, where
+    // another writer may be saving one at that moment, the check waits for it and then sees it.
+    // SQLite has one writer: the check cannot run beside a save, and a plain read is enough.
+    public required string LockDeliveryForReminder { get; init; }
+
     public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? Postgres : Sqlite;
 
     private static readonly SqlDialect Sqlite = new()
@@ -33,6 +39,7 @@ public sealed class SqlDialect
             JOIN pragma_table_info(m.name) c ON c.name = 'chat_id'
             WHERE m.type = 'table'
             """,
+        LockDeliveryForReminder = "SELECT id FROM deliveries WHERE id = @DeliveryId",
     };
 
     private static readonly SqlDialect Postgres = new()
@@ -49,5 +56,6 @@ public sealed class SqlDialect
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema() AND c.column_name = 'chat_id' AND t.table_type = 'BASE TABLE'
             """,
+        LockDeliveryForReminder = "SELECT id FROM deliveries WHERE id = @DeliveryId FOR UPDATE",
     };
 }
