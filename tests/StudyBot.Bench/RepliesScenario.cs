@@ -37,7 +37,7 @@ internal static class RepliesScenario
         await Task.Delay(TimeSpan.FromSeconds(1));
         var isBaseline = delayMs == 0;
         var rateTarget = isBaseline ? 4000 : delayMs == 50 ? 1100 : (int?)null;
-        foreach (var (name, round) in new[] { ("cold", cold), ("warm", warm) })
+        foreach (var (name, round, kindsAfter) in new[] { ("cold", cold, warm?.KindsBefore ?? received.Kinds), ("warm", warm, received.Kinds) })
         {
             if (round is null)
             {
@@ -50,7 +50,7 @@ internal static class RepliesScenario
             }
 
             var (exact, missing, extra) = received.PerChatCounts(round.FirstChat, learners, UpdatesPerLearner);
-            var kinds = round.Kinds;
+            var kinds = kindsAfter - round.KindsBefore;
             report.Check($"{name}: bot messages", round.Complete && missing == 0 && extra == 0,
                 $"{round.Total:N0} of {round.Expected:N0}; chats with 12: {exact:N0}, fewer: {missing:N0}, more: {extra:N0}");
             report.Check($"{name}: answers by kind", kinds.Welcome == learners && kinds.Prompt == learners && kinds.Saved == learners * 10 && kinds.Other == 0,
@@ -87,10 +87,11 @@ internal static class RepliesScenario
             }
         }
 
+        var answered = received.Reached(totalBefore + expected);
         var firstUpdateId = fake.Enqueue(updates);
         var cpuBefore = bot.SampleCpu();
         var timeout = TimeSpan.FromSeconds(60 + expected * (delayMs > 0 ? 0.02 : 0.01));
-        var complete = await bot.TryWaitAsync(received.Reached(totalBefore + expected), timeout, $"{expected:N0} bot messages");
+        var complete = await bot.TryWaitAsync(answered, timeout, $"{expected:N0} bot messages");
         var cpuAfter = bot.SampleCpu();
         var lastArrival = received.LastArrival;
 
@@ -110,10 +111,12 @@ internal static class RepliesScenario
 
         var seconds = Stopwatch.GetElapsedTime(fake.HandedOutAt(firstUpdateId), lastArrival).TotalSeconds;
         return new Round(firstChat, expected, received.Total - totalBefore, complete, expected / seconds, seconds,
-            [.. latencies.Order()], received.Kinds - kindsBefore, cpuBefore, cpuAfter);
+            [.. latencies.Order()], kindsBefore, cpuBefore, cpuAfter);
     }
 
-    private sealed record Round(int FirstChat, int Expected, int Total, bool Complete, double Rate, double Seconds, double[] Latencies, Kinds Kinds, CpuSample CpuBefore, CpuSample CpuAfter);
+    // KindsBefore: the answers counted when the round began; the round's own are those counted by the
+    // next round's start (or the end of the run), so a late second answer is seen too.
+    private sealed record Round(int FirstChat, int Expected, int Total, bool Complete, double Rate, double Seconds, double[] Latencies, Kinds KindsBefore, CpuSample CpuBefore, CpuSample CpuAfter);
 
     private readonly record struct Kinds(int Welcome, int Prompt, int Saved, int Apology, int Other)
     {
@@ -133,8 +136,7 @@ internal static class RepliesScenario
     {
         private readonly int[] counts = new int[chats];
         private readonly long[] arrivals = new long[chats * UpdatesPerLearner];
-        private TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int target = int.MaxValue;
+        private Goal goal = new(int.MaxValue, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         private int total;
         private int stray;
         private int welcome;
@@ -149,18 +151,18 @@ internal static class RepliesScenario
         public Kinds Kinds => new(Volatile.Read(ref welcome), Volatile.Read(ref prompt), Volatile.Read(ref saved), Volatile.Read(ref apology), Volatile.Read(ref other));
         public long LastArrival => Interlocked.Read(ref lastArrival);
 
-        // Completes once `count` bot messages arrived in all; one round waits at a time.
+        // Completes once `count` bot messages arrived in all; one round waits at a time. The count and
+        // its task are replaced together, so a late message of the last round cannot end the next one.
         public Task Reached(int count)
         {
-            var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref reached, next);
-            Volatile.Write(ref target, count);
+            var next = new Goal(count, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            Volatile.Write(ref goal, next);
             if (Total >= count)
             {
-                next.TrySetResult();
+                next.Done.TrySetResult();
             }
 
-            return next.Task;
+            return next.Done.Task;
         }
 
         public void Add(BotMessage message)
@@ -189,11 +191,14 @@ internal static class RepliesScenario
             {
             }
 
-            if (Interlocked.Increment(ref total) >= Volatile.Read(ref target))
+            var current = Volatile.Read(ref goal);
+            if (Interlocked.Increment(ref total) >= current.Count)
             {
-                Volatile.Read(ref reached).TrySetResult();
+                current.Done.TrySetResult();
             }
         }
+
+        private sealed record Goal(int Count, TaskCompletionSource Done);
 
         public long ArrivalOf(long chatId, int k) => Volatile.Read(ref arrivals[(chatId - 1) * UpdatesPerLearner + k - 1]);
 

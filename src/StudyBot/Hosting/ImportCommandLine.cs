@@ -32,7 +32,7 @@ public static class ImportCommandLine
         var services = host.Services;
         var options = services.GetRequiredService<IOptions<BotOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        await services.GetRequiredService<StartupTasks>().StartAsync(CancellationToken.None);
+        await services.GetRequiredService<StartupTasks>().PrepareDatabaseAsync(CancellationToken.None);
 
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, TimeZones.Get(options.TimeZone));
         var caption = string.Join(' ', args.Skip(2));

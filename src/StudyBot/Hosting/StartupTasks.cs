@@ -12,12 +12,12 @@ public sealed partial class StartupTasks(Database database, MigrationRunner migr
 {
     private const long StartupLockKey = 0x5354_5544_5942_0001; // "STUDYB" + 1
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var json = Task.Run(TelegramJson.PrepareMetadata, cancellationToken);
-        await database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
-        await json;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(PrepareDatabaseAsync(cancellationToken), Task.Run(TelegramJson.PrepareMetadata, cancellationToken));
+
+    // All that `StudyBot import` needs before it runs.
+    public Task PrepareDatabaseAsync(CancellationToken cancellationToken) =>
+        database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
 
     private async Task MigrateAndLoadPacksAsync(CancellationToken cancellationToken)
     {

@@ -14,11 +14,11 @@ public sealed class Texts
 
     public string Get(string language, string key, params object?[] args)
     {
-        var (culture, template) = found.GetOrAdd((Languages.Normalize(language) ?? Languages.English, key), Find);
+        var (culture, template) = found.GetOrAdd((Languages.Normalize(language) ?? Languages.English, key), Find, resources);
         return args.Length == 0 ? template : string.Format(culture, template, args);
     }
 
-    private (CultureInfo, string) Find((string Language, string Key) text)
+    private static (CultureInfo, string) Find((string Language, string Key) text, ResourceManager resources)
     {
         var culture = CultureInfo.GetCultureInfo(text.Language);
         return (culture, resources.GetString(text.Key, culture) ?? throw new KeyNotFoundException($"No text named {text.Key}"));
