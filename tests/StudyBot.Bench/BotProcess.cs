@@ -20,6 +20,7 @@ internal sealed class BotProcess : IAsyncDisposable
     private readonly CancellationTokenSource stopSampling = new();
     private readonly Task sampler;
     private long peakMemoryKb;
+    private volatile MemorySample? largestSample;
     private int logLines;
     private int problemLines;
 
@@ -54,6 +55,13 @@ internal sealed class BotProcess : IAsyncDisposable
             return Interlocked.Read(ref peakMemoryKb) * 1024;
         }
     }
+
+    // The resident memory at the largest sample, by kind: mapped files (the runtime, framework and
+    // package code it runs), anonymous (GC heap, native heap, stacks) and shared memory (on Linux the
+    // runtime's double-mapped JIT code).
+    public string? PeakComposition => largestSample is { } sample
+        ? $"{Report.Mb(sample.FileKb * 1024)} mapped files, {Report.Mb(sample.AnonKb * 1024)} anonymous, {Report.Mb(sample.SharedKb * 1024)} JIT code (shared)"
+        : null;
 
     // VmHWM once the bot polled for the first time: its footprint before any load.
     public long? StartupPeakBytes { get; private set; }
@@ -239,22 +247,29 @@ internal sealed class BotProcess : IAsyncDisposable
     }
 
     // VmHWM is the kernel's own high-water mark of resident memory, so no peak between samples is lost.
+    // What the resident memory was made of is kept from the sample with the most of it.
     private void SampleMemory()
     {
         try
         {
+            var fields = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
             {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal))
                 {
-                    var kb = long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
-                    if (kb > Interlocked.Read(ref peakMemoryKb))
-                    {
-                        Interlocked.Exchange(ref peakMemoryKb, kb);
-                    }
-
-                    return;
+                    fields[line[..colon]] = long.Parse(line[(colon + 1)..^3].Trim(), CultureInfo.InvariantCulture);
                 }
+            }
+
+            if (fields.TryGetValue("VmHWM", out var hwm) && hwm > Interlocked.Read(ref peakMemoryKb))
+            {
+                Interlocked.Exchange(ref peakMemoryKb, hwm);
+            }
+
+            if (fields.TryGetValue("VmRSS", out var rss) && rss > (largestSample?.RssKb ?? 0))
+            {
+                largestSample = new MemorySample(rss, fields.GetValueOrDefault("RssFile"), fields.GetValueOrDefault("RssAnon"), fields.GetValueOrDefault("RssShmem"));
             }
         }
         catch (IOException)
@@ -305,6 +320,8 @@ internal static class RepositoryRoot
         throw new BenchFailure("Cannot find the repository root (a directory with Bot.sln) above the current directory or the bench's binaries");
     }
 }
+
+internal sealed record MemorySample(long RssKb, long FileKb, long AnonKb, long SharedKb);
 
 // A run that cannot give figures: the bot failed, exited or timed out.
 internal sealed class BenchFailure(string message) : Exception(message);

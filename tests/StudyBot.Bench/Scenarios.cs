@@ -26,6 +26,11 @@ internal static class Scenarios
         var peak = bot.PeakMemoryBytes;
         var startup = bot.StartupPeakBytes is { } atStart ? $" ({Report.Mb(atStart)} once started, before any load)" : "";
         report.Figure("bot peak memory (VmHWM)", Report.Mb(peak) + startup, memoryTargetMb is { } mb ? $"< {mb} MB" : "", memoryTargetMb is { } limit ? peak < limit * 1024L * 1024L : null);
+        if (bot.PeakComposition is { } composition)
+        {
+            report.Figure("bot memory at its largest sample", composition);
+        }
+
         report.Figure("fake API requests", Report.Number(fake.Requests));
         if (fake.UnknownMethods.Count > 0)
         {
