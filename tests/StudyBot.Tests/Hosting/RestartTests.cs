@@ -37,18 +37,36 @@ public sealed class RestartTests
         var prompt = await learner.SendAsync("/today");
         await world.StopBotAsync();
 
-        // The state a crash leaves: the update is in the inbox, its offset confirmed, not handled.
-        var update = world.Api.UserSends(42, "Written just before the crash", prompt.MessageId);
-        var payload = System.Text.Json.JsonSerializer.Serialize(
-            new global::Telegram.Bot.Types.Update { Id = 99999, Message = update }, global::Telegram.Bot.JsonBotAPI.Options);
+        // The state a crash leaves: the update is in the inbox, its offset confirmed (so Telegram does
+        // not hand it out again: it is built here, not sent through the fake), not handled.
+        var update = new global::Telegram.Bot.Types.Update
+        {
+            Id = 99999,
+            Message = new global::Telegram.Bot.Types.Message
+            {
+                Id = 9001,
+                Chat = new global::Telegram.Bot.Types.Chat { Id = 42, Type = global::Telegram.Bot.Types.Enums.ChatType.Private, FirstName = "Learner" },
+                From = new global::Telegram.Bot.Types.User { Id = 42, FirstName = "Learner", LanguageCode = "en" },
+                Date = DateTime.UtcNow,
+                Text = "Written just before the crash",
+                ReplyToMessage = new global::Telegram.Bot.Types.Message { Id = prompt.MessageId, Chat = new global::Telegram.Bot.Types.Chat { Id = 42, Type = global::Telegram.Bot.Types.Enums.ChatType.Private } },
+            },
+        };
+        var payload = System.Text.Json.JsonSerializer.Serialize(update, global::Telegram.Bot.JsonBotAPI.Options);
         await world.Db.ExecuteAsync(
             "INSERT INTO inbound_updates (update_id, chat_id, payload, received_utc) VALUES (99999, 42, @Payload, '2026-12-07 02:00:00')",
             new { Payload = payload });
 
         await world.StartBotAsync();
 
-        await learner.NextAsync(3);
+        var confirmation = await learner.NextAsync(2);
+        Assert.StartsWith("已保存你的感想", confirmation.Text, StringComparison.Ordinal);
         Assert.Equal(1, await world.Db.CountAsync("reflections", "text = 'Written just before the crash'"));
-        Assert.Equal(0, await world.Db.CountAsync("inbound_updates", "handled_utc IS NULL AND update_id = 99999"));
+
+        // The handled mark is written after the reply, in the next group of marks.
+        await TestWorld.EventuallyAsync(
+            async () => await world.Db.CountAsync("inbound_updates", "handled_utc IS NULL AND update_id = 99999") == 0,
+            "the replayed update is marked handled");
+        await learner.AssertNothingMoreAsync(3);
     }
 }
