@@ -74,6 +74,9 @@ internal sealed class BotProcess : IAsyncDisposable
     // For profiling: the bot then waits for a tracer on this diagnostic port (see README.md).
     private static string? TracePort => Environment.GetEnvironmentVariable("STUDYBOT_BENCH_TRACE_PORT");
 
+    // The tracer ends its session on its own timer; a bot killed first leaves a trace without method names.
+    private static readonly TimeSpan TracerGrace = TimeSpan.FromSeconds(15);
+
     public static string BuiltBotPath => Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "StudyBot.dll");
 
     public static BotProcess Start(BotSettings settings, string workingDirectory)
@@ -179,8 +182,7 @@ internal sealed class BotProcess : IAsyncDisposable
     {
         if (TracePort is not null)
         {
-            // The tracer ends its session on its own timer; a bot killed first leaves a trace without method names.
-            await Task.Delay(TimeSpan.FromSeconds(15));
+            await Task.Delay(TracerGrace);
         }
 
         SampleMemory();
