@@ -70,14 +70,17 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     }
 
     // The local dates of the learner's deliveries that have at least one reflection (one row a day).
+    // A subquery per delivery rather than a join: its plan is an index lookup whatever the planner's
+    // statistics say. A PostgreSQL database that is new or just restored has none until autovacuum
+    // analyzes it, and the join then scanned every reflection, about 2 ms for each reply.
     public async Task<IReadOnlyList<DateOnly>> AnsweredDatesAsync(long chatId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT DISTINCT d.local_date
+            SELECT d.local_date
             FROM deliveries d
-            JOIN reflections r ON r.delivery_id = d.id
             WHERE d.chat_id = @ChatId
+              AND (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id LIMIT 1) IS NOT NULL
             ORDER BY d.local_date DESC
             """;
         return (await connection.QueryAsync<DateOnly>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken))).AsList();
