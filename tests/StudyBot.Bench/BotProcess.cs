@@ -20,7 +20,8 @@ internal sealed class BotProcess : IAsyncDisposable
     private readonly CancellationTokenSource stopSampling = new();
     private readonly Task sampler;
     private long peakMemoryKb;
-    private volatile MemorySample? largestSample;
+    private readonly Lock sampleGate = new();
+    private MemorySample? largestSample;
     private int logLines;
     private int problemLines;
 
@@ -58,10 +59,19 @@ internal sealed class BotProcess : IAsyncDisposable
 
     // The resident memory at the largest sample, by kind: mapped files (the runtime, framework and
     // package code it runs), anonymous (GC heap, native heap, stacks) and shared memory (on Linux the
-    // runtime's double-mapped JIT code).
-    public string? PeakComposition => largestSample is { } sample
-        ? $"{Report.Mb(sample.FileKb * 1024)} mapped files, {Report.Mb(sample.AnonKb * 1024)} anonymous, {Report.Mb(sample.SharedKb * 1024)} JIT code (shared)"
-        : null;
+    // runtime's double-mapped JIT code and stubs).
+    public string? PeakComposition
+    {
+        get
+        {
+            lock (sampleGate)
+            {
+                return largestSample is { } sample
+                    ? $"{Report.Mb(sample.FileKb * 1024)} mapped files, {Report.Mb(sample.AnonKb * 1024)} anonymous, {Report.Mb(sample.SharedKb * 1024)} JIT code and runtime stubs (shared)"
+                    : null;
+            }
+        }
+    }
 
     // VmHWM once the bot polled for the first time: its footprint before any load.
     public long? StartupPeakBytes { get; private set; }
@@ -269,9 +279,16 @@ internal sealed class BotProcess : IAsyncDisposable
                 Interlocked.Exchange(ref peakMemoryKb, hwm);
             }
 
-            if (fields.TryGetValue("VmRSS", out var rss) && rss > (largestSample?.RssKb ?? 0))
+            if (fields.TryGetValue("VmRSS", out var rss))
             {
-                largestSample = new MemorySample(rss, fields.GetValueOrDefault("RssFile"), fields.GetValueOrDefault("RssAnon"), fields.GetValueOrDefault("RssShmem"));
+                // Sampled by the timer and by readers of the figures at once; resident memory also shrinks.
+                lock (sampleGate)
+                {
+                    if (rss > (largestSample?.RssKb ?? 0))
+                    {
+                        largestSample = new MemorySample(rss, fields.GetValueOrDefault("RssFile"), fields.GetValueOrDefault("RssAnon"), fields.GetValueOrDefault("RssShmem"));
+                    }
+                }
             }
         }
         catch (IOException)

@@ -36,7 +36,8 @@ public sealed class ReminderStore(Database database)
     // Claim before send, as deliveries do: the primary key (chat_id, local_date) makes "was this learner
     // already reminded today?" the database's answer, for /remind and the scheduled reminder alike.
     // The claim and its outbox row commit together. A reflection that arrived since the list was read,
-    // or is being saved at this moment, wins over the claim. Returns how many were claimed.
+    // or is being saved at this moment, wins over the claim, and so does a /deletedata. Returns how
+    // many were claimed.
     public Task<int> TryRemindAsync(IReadOnlyList<(ReminderCandidate Candidate, string Text)> reminders, string source, DateTime nowUtc, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -50,8 +51,8 @@ public sealed class ReminderStore(Database database)
                     ON CONFLICT (chat_id, local_date) DO NOTHING
                     """;
                 var parameters = new { candidate.ChatId, candidate.LocalDate, candidate.DeliveryId, Source = source, CreatedUtc = nowUtc };
-                await connection.ExecuteAsync(new CommandDefinition(database.Dialect.LockDeliveryForReminder, parameters, transaction, cancellationToken: cancellationToken));
-                if (await connection.ExecuteAsync(new CommandDefinition(claim, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                var locked = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(database.Dialect.LockDeliveryForReminder, parameters, transaction, cancellationToken: cancellationToken));
+                if (locked is null || await connection.ExecuteAsync(new CommandDefinition(claim, parameters, transaction, cancellationToken: cancellationToken)) == 0)
                 {
                     continue;
                 }

@@ -17,10 +17,12 @@ public sealed class SqlDialect
     // so a table a later migration adds is covered without editing the code that deletes.
     public required string TablesWithChatId { get; init; }
 
-    // Taken before a reminder checks that its prompt is still unanswered. Saving a reflection holds a
-    // key-share lock on its delivery (the foreign key) until it commits, so on PostgreSQL, where
-    // another writer may be saving one at that moment, the check waits for it and then sees it.
-    // SQLite has one writer: the check cannot run beside a save, and a plain read is enough.
+    // Taken before a reminder checks that its prompt is still unanswered; no row back means no
+    // reminder. Saving a reflection holds a key-share lock on its delivery (the foreign key) until
+    // it commits, so on PostgreSQL, where another writer may be saving one at that moment, the
+    // delivery is skipped rather than waited for: the claim then never waits inside a group-commit
+    // transaction, so it cannot close a deadlock with another writer's batch. SQLite has one writer,
+    // so nothing can be saved beside the claim; the plain read still tells a deleted delivery.
     public required string LockDeliveryForReminder { get; init; }
 
     public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? Postgres : Sqlite;
@@ -56,6 +58,6 @@ public sealed class SqlDialect
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema() AND c.column_name = 'chat_id' AND t.table_type = 'BASE TABLE'
             """,
-        LockDeliveryForReminder = "SELECT id FROM deliveries WHERE id = @DeliveryId FOR UPDATE",
+        LockDeliveryForReminder = "SELECT id FROM deliveries WHERE id = @DeliveryId FOR UPDATE SKIP LOCKED",
     };
 }

@@ -70,9 +70,10 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     }
 
     // The local dates of the learner's deliveries that have at least one reflection (one row a day).
-    // A subquery per delivery rather than a join: its plan is an index lookup whatever the planner's
-    // statistics say. A PostgreSQL database that is new or just restored has none until autovacuum
-    // analyzes it, and the join then scanned every reflection, about 2 ms for each reply.
+    // A scalar subquery per delivery rather than a join (or EXISTS, which PostgreSQL turns into one):
+    // its plan is an index lookup whatever the planner's statistics say. A PostgreSQL database that
+    // is new or just restored has none until autovacuum analyzes it, and the join then scanned every
+    // reflection, about 2 ms for each reply.
     public async Task<IReadOnlyList<DateOnly>> AnsweredDatesAsync(long chatId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
