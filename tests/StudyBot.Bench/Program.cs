@@ -9,7 +9,7 @@ const string Usage = """
       dotnet build -c Release src/StudyBot && dotnet run -c Release --project tests/StudyBot.Bench -- <scenario> [options]
 
     scenarios:
-      replies   [--learners 1000] [--delay-ms 0]       /start, /today and 10 reflections per learner
+      replies   [--learners 1000] [--delay-ms 0]       /start, /today and 10 reflections per learner, a cold round then a warm one
       broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
