@@ -26,12 +26,12 @@ internal static class RepliesScenario
         await using var bot = await BotProcess.StartPollingAsync(fake, new BotSettings(fake.BaseUrl, database, EnforceLimits: false), database.Folder);
 
         var cold = await RunRoundAsync(fake, bot, received, firstChat: 1, learners, delayMs);
+        Round? warm = null;
         if (cold.Complete)
         {
             await Task.Delay(SettleTime);
+            warm = await RunRoundAsync(fake, bot, received, firstChat: learners + 1, learners, delayMs);
         }
-
-        var warm = cold.Complete ? await RunRoundAsync(fake, bot, received, firstChat: learners + 1, learners, delayMs) : null;
 
         // A moment more, so a second answer to some update is seen too.
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -110,13 +110,15 @@ internal static class RepliesScenario
         }
 
         var seconds = Stopwatch.GetElapsedTime(fake.HandedOutAt(firstUpdateId), lastArrival).TotalSeconds;
-        return new Round(firstChat, expected, received.Total - totalBefore, complete, expected / seconds, seconds,
-            [.. latencies.Order()], kindsBefore, cpuBefore, cpuAfter);
+        return new Round(firstChat, expected, received.Total - totalBefore, complete, seconds, [.. latencies.Order()], kindsBefore, cpuBefore, cpuAfter);
     }
 
     // KindsBefore: the answers counted when the round began; the round's own are those counted by the
     // next round's start (or the end of the run), so a late second answer is seen too.
-    private sealed record Round(int FirstChat, int Expected, int Total, bool Complete, double Rate, double Seconds, double[] Latencies, Kinds KindsBefore, CpuSample CpuBefore, CpuSample CpuAfter);
+    private sealed record Round(int FirstChat, int Expected, int Total, bool Complete, double Seconds, double[] Latencies, Kinds KindsBefore, CpuSample CpuBefore, CpuSample CpuAfter)
+    {
+        public double Rate => Expected / Seconds;
+    }
 
     private readonly record struct Kinds(int Welcome, int Prompt, int Saved, int Apology, int Other)
     {

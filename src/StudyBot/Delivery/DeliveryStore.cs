@@ -31,16 +31,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
-        {
-            ChatId = chatId,
-            LocalDate = localDate,
-            item.Theme,
-            item.Quote,
-            item.Source,
-            item.Prompt,
-            ClaimedUtc = nowUtc,
-        }, transaction, cancellationToken: cancellationToken));
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, ClaimRow(chatId, localDate, item, nowUtc), transaction, cancellationToken: cancellationToken));
 
         if (id is not { } deliveryId)
         {
@@ -212,6 +203,18 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
     // The same claim as TryClaimAsync for many learners at once: a delivery for each learner who
     // still exists and has none that day, then an outbox row for each delivery this made.
+    // One parameter row for both ways of claiming a day's prompt (one learner, or a batch).
+    private static object ClaimRow(long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc) => new
+    {
+        ChatId = chatId,
+        LocalDate = localDate,
+        item.Theme,
+        item.Quote,
+        item.Source,
+        item.Prompt,
+        ClaimedUtc = nowUtc,
+    };
+
     private static async Task<int> ClaimAllAsync(DbConnection connection, DbTransaction transaction, long[] chatIds, DateOnly localDate, ContentItem item, string text, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var claim = $"""
@@ -222,15 +225,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
-        var deliveryIds = (await connection.QueryAsync<long>(new CommandDefinition(claim, new
-        {
-            LocalDate = localDate,
-            item.Theme,
-            item.Quote,
-            item.Source,
-            item.Prompt,
-            ClaimedUtc = nowUtc,
-        }, transaction, flags: OneOff, cancellationToken: cancellationToken))).AsList();
+        // No single chat here: the learners come from the id list, and Dapper binds only the names a statement uses.
+        var deliveryIds = (await connection.QueryAsync<long>(new CommandDefinition(claim, ClaimRow(0, localDate, item, nowUtc), transaction, flags: OneOff, cancellationToken: cancellationToken))).AsList();
         if (deliveryIds.Count == 0)
         {
             return 0;
