@@ -24,7 +24,7 @@ public sealed class AuditLog(Database database, TimeProvider time)
             INSERT INTO audit (user_id, at_utc, action, details)
             VALUES (@UserId, @AtUtc, @Action, @Details)
             """;
-        var parameters = new { UserId = userId, AtUtc = time.GetUtcNow().UtcDateTime, Action = action, Details = details };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        var parameters = new { UserId = userId, AtUtc = time.GetUtcNow().UtcDateTime, Action = action, Details = details, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
     }
 }

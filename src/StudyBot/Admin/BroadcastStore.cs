@@ -34,22 +34,23 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
             Text = text,
             Entities = entities,
             Now = time.GetUtcNow().UtcDateTime,
+            CancellationToken = cancellationToken,
         };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(sql, parameters, transaction), cancellationToken);
     }
 
     public async Task<Broadcast?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"{Columns} WHERE id = @Id";
-        return await connection.QuerySingleOrDefaultAsync<Broadcast>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<Broadcast>(sql, new { Id = id, CancellationToken = cancellationToken });
     }
 
     public async Task<long> CountActiveLearnersAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM learners WHERE status = @Active";
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Active = LearnerStatus.Active }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, CancellationToken = cancellationToken });
     }
 
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
@@ -61,7 +62,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
         return database.WriteAsync<int?>(async (connection, transaction) =>
         {
             const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
-            if (await connection.ExecuteAsync(new CommandDefinition(claim, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
+            if (await connection.ExecuteAsync(claim, new { Id = id, Now = now, CancellationToken = cancellationToken }, transaction) == 0)
             {
                 return null;
             }
@@ -73,10 +74,10 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
                 WHERE b.id = @Id AND l.status = @Active
                 ON CONFLICT DO NOTHING
                 """;
-            var total = await connection.ExecuteAsync(new CommandDefinition(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active }, transaction, cancellationToken: cancellationToken));
+            var total = await connection.ExecuteAsync(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active, CancellationToken = cancellationToken }, transaction);
 
             const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
-            await connection.ExecuteAsync(new CommandDefinition(setTotal, new { Id = id, Total = total }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(setTotal, new { Id = id, Total = total, CancellationToken = cancellationToken }, transaction);
             return total;
         }, cancellationToken);
     }
@@ -84,21 +85,21 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     public async Task<bool> TryCancelAsync(long id, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE broadcasts SET status = 'cancelled', finished_utc = @Now WHERE id = @Id AND status = 'draft'";
-        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken) == 1;
     }
 
     public Task SetStatusMessageAsync(long id, long messageId, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE broadcasts SET status_message_id = @MessageId WHERE id = @Id";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, MessageId = messageId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Id = id, MessageId = messageId, CancellationToken = cancellationToken }, transaction), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Broadcast>> ListSendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"{Columns} WHERE status = 'sending'";
-        return (await connection.QueryAsync<Broadcast>(new CommandDefinition(sql, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<Broadcast>(sql, new { CancellationToken = cancellationToken })).AsList();
     }
 
     public async Task<BroadcastCounts> CountAsync(long id, CancellationToken cancellationToken)
@@ -112,15 +113,15 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
                 COALESCE(SUM(CASE WHEN status IN ('pending', 'claimed') THEN 1 ELSE 0 END), 0) AS Pending
             FROM outbox WHERE broadcast_id = @Id
             """;
-        return await connection.QuerySingleAsync<BroadcastCounts>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<BroadcastCounts>(sql, new { Id = id, CancellationToken = cancellationToken });
     }
 
     /// <returns>true for the one caller that moves it from sending to done.</returns>
     public async Task<bool> TryFinishAsync(long id, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE broadcasts SET status = 'done', finished_utc = @Now WHERE id = @Id AND status = 'sending'";
-        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken) == 1;
+        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken) == 1;
     }
 }
 

@@ -29,8 +29,8 @@ public sealed class ReminderStore(Database database)
               AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.chat_id = d.chat_id AND m.local_date = d.local_date)
             """;
         var today = DateOnly.FromDateTime(nowUtc);
-        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active };
-        return (await connection.QueryAsync<ReminderCandidate>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, CancellationToken = cancellationToken };
+        return (await connection.QueryAsync<ReminderCandidate>(sql, parameters)).AsList();
     }
 
     // Claim before send, as deliveries do: the primary key (chat_id, local_date) makes "was this learner
@@ -51,8 +51,8 @@ public sealed class ReminderStore(Database database)
                     ON CONFLICT (chat_id, local_date) DO NOTHING
                     """;
                 var parameters = new { candidate.ChatId, candidate.LocalDate, candidate.DeliveryId, Source = source, CreatedUtc = nowUtc };
-                var locked = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(database.Dialect.LockDeliveryForReminder, parameters, transaction, cancellationToken: cancellationToken));
-                if (locked is null || await connection.ExecuteAsync(new CommandDefinition(claim, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                var locked = await connection.ExecuteScalarAsync<long?>(database.Dialect.LockDeliveryForReminder, parameters, transaction);
+                if (locked is null || await connection.ExecuteAsync(claim, parameters, transaction) == 0)
                 {
                     continue;
                 }

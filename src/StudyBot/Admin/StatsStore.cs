@@ -15,8 +15,8 @@ public sealed class StatsStore(Database database)
                    COALESCE(SUM(CASE WHEN status = @Paused THEN 1 ELSE 0 END), 0) AS Paused
             FROM learners
             """;
-        var parameters = new { Active = LearnerStatus.Active, Paused = LearnerStatus.Paused };
-        return await connection.QuerySingleAsync<SubscriberCounts>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var parameters = new { Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
+        return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters);
     }
 
     // Per local date of the prompt: prompts sent, prompts with at least one answer, and answers.
@@ -40,7 +40,7 @@ public sealed class StatsStore(Database database)
             GROUP BY local_date
             ORDER BY local_date
             """;
-        return (await connection.QueryAsync<DayCounts>(new CommandDefinition(sql, new { From = from, To = to }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<DayCounts>(sql, new { From = from, To = to, CancellationToken = cancellationToken })).AsList();
     }
 }
 

@@ -27,14 +27,10 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
                 RETURNING id
                 """;
-            var packId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                upsertPack,
-                new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc },
-                transaction,
-                cancellationToken: cancellationToken));
+            var packId = await connection.ExecuteScalarAsync<long>(upsertPack, new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc, CancellationToken = cancellationToken }, transaction);
 
             const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(deleteItems, new { PackId = packId }, transaction, cancellationToken: cancellationToken));
+            var deleted = await connection.ExecuteAsync(deleteItems, new { PackId = packId, CancellationToken = cancellationToken }, transaction);
 
             const string insertItem = """
                 INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
@@ -50,7 +46,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 Prompt = item.Prompt.Trim(),
                 PinnedDate = item.Date,
             });
-            await connection.ExecuteAsync(new CommandDefinition(insertItem, rows, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(insertItem, rows, transaction);
             return deleted;
         }, cancellationToken);
 
@@ -62,7 +58,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM packs WHERE name = @Name";
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Name = name }, cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, CancellationToken = cancellationToken }) > 0;
     }
 
     public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)
@@ -91,8 +87,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
             ORDER BY imported_utc DESC, id DESC
             LIMIT 1
             """;
-        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(new CommandDefinition(
-            selectPack, new { ConfiguredName = configuredName, Language = language }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(selectPack, new { ConfiguredName = configuredName, Language = language, CancellationToken = cancellationToken });
 
         ActivePack? active = null;
         if (row is not null)
@@ -103,7 +98,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 WHERE pack_id = @PackId
                 ORDER BY position
                 """;
-            var items = await connection.QueryAsync<ItemRow>(new CommandDefinition(selectItems, new { PackId = row.Id }, cancellationToken: cancellationToken));
+            var items = await connection.QueryAsync<ItemRow>(selectItems, new { PackId = row.Id, CancellationToken = cancellationToken });
             active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate)).ToList());
         }
 
@@ -115,13 +110,13 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
 
     private sealed record CachedPack(ActivePack? Pack, long ReadAtMs);
 
-    private sealed class PackRow
+    internal sealed class PackRow
     {
         public long Id { get; set; }
         public DateOnly StartDate { get; set; }
     }
 
-    private sealed class ItemRow
+    internal sealed class ItemRow
     {
         public string Theme { get; set; } = "";
         public string Quote { get; set; } = "";

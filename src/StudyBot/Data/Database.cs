@@ -69,7 +69,6 @@ public sealed class Database : IAsyncDisposable
         Dialect = SqlDialect.For(Provider);
         var writerCount = Provider == DatabaseProvider.Postgres ? PostgresWriters : 1;
         writer = new Lazy<Task>(() => Task.WhenAll(Enumerable.Range(0, writerCount).Select(_ => Task.Run(WriteLoopAsync))));
-        UtcDateTimeHandler.Register();
     }
 
     public DatabaseProvider Provider { get; }
@@ -148,14 +147,14 @@ public sealed class Database : IAsyncDisposable
         }
 
         await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Key)", new { Key = lockKey }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@Key)", new { Key = lockKey, CancellationToken = cancellationToken });
         try
         {
             await work();
         }
         finally
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@Key)", new { Key = lockKey }, cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Key)", new { Key = lockKey, CancellationToken = CancellationToken.None });
         }
     }
 

@@ -28,7 +28,7 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
         }
         else
         {
-            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", new { CancellationToken = cancellationToken });
             createJournal = """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER NOT NULL PRIMARY KEY,
@@ -38,23 +38,19 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
                 """;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(createJournal, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(createJournal);
 
         const string selectApplied = "SELECT version FROM schema_migrations";
-        var applied = (await connection.QueryAsync<long>(new CommandDefinition(selectApplied, cancellationToken: cancellationToken))).ToHashSet();
+        var applied = (await connection.QueryAsync<long>(selectApplied, new { CancellationToken = cancellationToken })).ToHashSet();
 
         var count = 0;
         foreach (var migration in Discover(database.Provider).Where(m => !applied.Contains(m.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(migration.Sql, transaction: transaction);
 
             const string record = "INSERT INTO schema_migrations (version, name, applied_utc) VALUES (@Version, @Name, @AppliedUtc)";
-            await connection.ExecuteAsync(new CommandDefinition(
-                record,
-                new { migration.Version, migration.Name, AppliedUtc = time.GetUtcNow().UtcDateTime },
-                transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(record, new { migration.Version, migration.Name, AppliedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken }, transaction);
             await transaction.CommitAsync(cancellationToken);
             LogApplied(migration.Name);
             count++;

@@ -15,17 +15,6 @@ namespace StudyBot.Data;
 internal sealed class UtcDateTimeHandler : SqlMapper.TypeHandler<DateTime>
 {
     private const string Format = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
-    private static int registered;
-
-    public static void Register()
-    {
-        if (Interlocked.Exchange(ref registered, 1) == 0)
-        {
-            SqlMapper.AddTypeHandler(new UtcDateTimeHandler());
-            SqlMapper.AddTypeHandler(new DateOnlyHandler());
-        }
-    }
-
     public static string ToText(DateTime value) => ToUtc(value).ToString(Format, CultureInfo.InvariantCulture);
 
     public override void SetValue(IDbDataParameter parameter, DateTime value)

@@ -31,7 +31,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, ClaimRow(chatId, localDate, item, nowUtc), transaction, cancellationToken: cancellationToken));
+        var id = await connection.ExecuteScalarAsync<long?>(sql, ClaimRow(chatId, localDate, item, nowUtc), transaction);
 
         if (id is not { } deliveryId)
         {
@@ -69,9 +69,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         database.WriteAsync(async (connection, transaction) =>
         {
             const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
-            var retried = await connection.ExecuteAsync(new CommandDefinition(outbox, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+            var retried = await connection.ExecuteAsync(outbox, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction);
             const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
-            await connection.ExecuteAsync(new CommandDefinition(delivery, new { Id = deliveryId }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(delivery, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction);
             return retried == 1;
         }, cancellationToken);
 
@@ -79,7 +79,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.local_date = @LocalDate";
-        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(sql, new { ChatId = chatId, LocalDate = localDate }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(sql, new { ChatId = chatId, LocalDate = localDate, CancellationToken = cancellationToken });
     }
 
     // The prompt a reflection belongs to: the one it replies to, else the latest one delivered.
@@ -91,7 +91,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         if (replyToMessageId is { } replyTo)
         {
             const string byMessage = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.message_id = @MessageId";
-            var replied = await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(byMessage, new { ChatId = chatId, MessageId = replyTo }, cancellationToken: cancellationToken));
+            var replied = await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(byMessage, new { ChatId = chatId, MessageId = replyTo, CancellationToken = cancellationToken });
             if (replied is not null)
             {
                 return replied;
@@ -104,14 +104,14 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ORDER BY d.local_date DESC
             LIMIT 1
             """;
-        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(new CommandDefinition(latest, new { ChatId = chatId }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(latest, new { ChatId = chatId, CancellationToken = cancellationToken });
     }
 
     public async Task<DateOnly?> LastDeliveredDateAsync(long chatId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT MAX(local_date) FROM deliveries WHERE chat_id = @ChatId";
-        return await connection.ExecuteScalarAsync<DateOnly?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<DateOnly?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
     }
 
     public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
@@ -182,7 +182,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
                 Expected = work.Learner.NextDeliveryUtc,
                 Active = LearnerStatus.Active,
             });
-            await connection.ExecuteAsync(new CommandDefinition(reschedule, rows, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(reschedule, rows, transaction);
 
             var claimed = 0;
             var claims = plans
@@ -204,16 +204,10 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     // The same claim as TryClaimAsync for many learners at once: a delivery for each learner who
     // still exists and has none that day, then an outbox row for each delivery this made.
     // One parameter row for both ways of claiming a day's prompt (one learner, or a batch).
-    private static object ClaimRow(long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc) => new
-    {
-        ChatId = chatId,
-        LocalDate = localDate,
-        item.Theme,
-        item.Quote,
-        item.Source,
-        item.Prompt,
-        ClaimedUtc = nowUtc,
-    };
+    private static ClaimParameters ClaimRow(long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc) =>
+        new(chatId, localDate, item.Theme, item.Quote, item.Source, item.Prompt, nowUtc);
+
+    internal sealed record ClaimParameters(long ChatId, DateOnly LocalDate, string Theme, string Quote, string Source, string Prompt, DateTime ClaimedUtc);
 
     private static async Task<int> ClaimAllAsync(DbConnection connection, DbTransaction transaction, long[] chatIds, DateOnly localDate, ContentItem item, string text, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -226,7 +220,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             RETURNING id
             """;
         // No single chat here: the learners come from the id list, and Dapper binds only the names a statement uses.
-        var deliveryIds = (await connection.QueryAsync<long>(new CommandDefinition(claim, ClaimRow(0, localDate, item, nowUtc), transaction, flags: OneOff, cancellationToken: cancellationToken))).AsList();
+        var deliveryIds = (await connection.QueryAsync<long>(claim, ClaimRow(0, localDate, item, nowUtc), transaction)).AsList();
         if (deliveryIds.Count == 0)
         {
             return 0;
@@ -239,7 +233,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             WHERE d.id IN ({IdList(deliveryIds)})
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(new CommandDefinition(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction, flags: OneOff, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction);
         return deliveryIds.Count;
     }
 

@@ -11,7 +11,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT digest_enabled FROM learners WHERE chat_id = @ChatId";
-        return await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<bool?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
     }
 
     // Turning it on plans it afresh at the next sweep.
@@ -21,8 +21,8 @@ public sealed class DigestStore(Database database, TimeProvider time)
             UPDATE learners SET digest_enabled = @Enabled, next_digest_utc = NULL, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
-        var parameters = new { ChatId = chatId, Enabled = enabled ? 1 : 0, UpdatedUtc = time.GetUtcNow().UtcDateTime };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        var parameters = new { ChatId = chatId, Enabled = enabled ? 1 : 0, UpdatedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
     }
 
     // Subscribed learners (a paused one still had the week's first days) whose digest is due or unplanned.
@@ -37,8 +37,8 @@ public sealed class DigestStore(Database database, TimeProvider time)
             ORDER BY next_digest_utc
             LIMIT @Limit
             """;
-        var parameters = new { Now = nowUtc, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, Limit = limit };
-        return (await connection.QueryAsync<DigestLearner>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var parameters = new { Now = nowUtc, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, Limit = limit, CancellationToken = cancellationToken };
+        return (await connection.QueryAsync<DigestLearner>(sql, parameters)).AsList();
     }
 
     // The week's prompts delivered to the learner, how many of them have a reflection, and the longest
@@ -59,8 +59,8 @@ public sealed class DigestStore(Database database, TimeProvider time)
                  ORDER BY LENGTH(r.text) DESC, r.id
                  LIMIT 1) AS Longest
             """;
-        var parameters = new { ChatId = chatId, WeekStart = weekStart, WeekEnd = weekStart.AddDays(6) };
-        return await connection.QuerySingleAsync<WeekStats>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var parameters = new { ChatId = chatId, WeekStart = weekStart, WeekEnd = weekStart.AddDays(6), CancellationToken = cancellationToken };
+        return await connection.QuerySingleAsync<WeekStats>(sql, parameters);
     }
 
     // One transaction per batch: each digest row, its outbox message and the learner's next look commit
@@ -80,12 +80,13 @@ public sealed class DigestStore(Database database, TimeProvider time)
                     WHERE chat_id = @ChatId
                       AND (next_digest_utc = @Expected OR (next_digest_utc IS NULL AND @Expected IS NULL))
                     """;
-                await connection.ExecuteAsync(new CommandDefinition(reschedule, new
+                await connection.ExecuteAsync(reschedule, new
                 {
                     Next = work.NextUtc,
                     work.Learner.ChatId,
                     Expected = work.Learner.NextDigestUtc,
-                }, transaction, cancellationToken: cancellationToken));
+                    CancellationToken = cancellationToken,
+                }, transaction);
 
                 if (work.Report is { } report)
                 {
@@ -97,14 +98,15 @@ public sealed class DigestStore(Database database, TimeProvider time)
                         ON CONFLICT (chat_id, week_start) DO NOTHING
                         RETURNING id
                         """;
-                    var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(claim, new
+                    var id = await connection.ExecuteScalarAsync<long?>(claim, new
                     {
                         work.Learner.ChatId,
                         report.WeekStart,
                         report.Stats.Delivered,
                         report.Stats.Answered,
                         CreatedUtc = nowUtc,
-                    }, transaction, cancellationToken: cancellationToken));
+                        CancellationToken = cancellationToken,
+                    }, transaction);
                     if (id is not null)
                     {
                         var message = new OutboxMessage { ChatId = work.Learner.ChatId, Kind = OutboxStore.Kind.Digest, Priority = 1, Text = report.Text };

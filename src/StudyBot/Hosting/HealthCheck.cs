@@ -13,7 +13,7 @@ public sealed class HealthCheck(Database database, ISchedulerFactory schedulers)
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>("SELECT 1", new { CancellationToken = cancellationToken });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -87,7 +87,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
             {
                 await using var session = await database.OpenSessionAsync(stoppingToken);
                 await EndSessionWhenSilentAsync(session, stoppingToken);
-                while (!await session.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey }, cancellationToken: stoppingToken)))
+                while (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey, CancellationToken = stoppingToken }))
                 {
                     await Task.Delay(AskInterval, stoppingToken);
                 }
@@ -103,7 +103,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
                         await Task.Delay(AskInterval, stoppingToken);
                         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                         timeout.CancelAfter(CheckTimeout);
-                        await session.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: timeout.Token));
+                        await session.ExecuteScalarAsync<int>("SELECT 1", new { CancellationToken = timeout.Token });
                     }
                 }
                 finally
@@ -131,10 +131,10 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
     private static async Task EndSessionWhenSilentAsync(System.Data.Common.DbConnection session, CancellationToken cancellationToken)
     {
         const string keepalives = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3";
-        await session.ExecuteAsync(new CommandDefinition(keepalives, cancellationToken: cancellationToken));
+        await session.ExecuteAsync(keepalives, new { CancellationToken = cancellationToken });
         try
         {
-            await session.ExecuteAsync(new CommandDefinition($"SET idle_session_timeout = '{SilentSessionEnds}'", cancellationToken: cancellationToken));
+            await session.ExecuteAsync($"SET idle_session_timeout = '{SilentSessionEnds}'", new { CancellationToken = cancellationToken });
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedObject)
         {

@@ -14,7 +14,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"SELECT {Columns} FROM learners WHERE chat_id = @ChatId";
-        return await connection.QuerySingleOrDefaultAsync<Learner>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<Learner>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
     }
 
     /// <returns>true when this call created the learner (the unique chat_id decides, not a prior read).</returns>
@@ -26,7 +26,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id) DO NOTHING
             """;
         var now = time.GetUtcNow().UtcDateTime;
-        var inserted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new
+        var inserted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new
         {
             learner.ChatId,
             learner.DisplayName,
@@ -37,7 +37,8 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             learner.NextDeliveryUtc,
             SubscribedUtc = now,
             UpdatedUtc = now,
-        }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            CancellationToken = cancellationToken,
+        }, transaction), cancellationToken);
         return inserted == 1;
     }
 
@@ -60,8 +61,9 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             learner.Status,
             learner.NextDeliveryUtc,
             UpdatedUtc = time.GetUtcNow().UtcDateTime,
+            CancellationToken = cancellationToken,
         };
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
     }
 
     public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)
@@ -70,8 +72,8 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             UPDATE learners SET status = @Status, next_delivery_utc = NULL, updated_utc = @UpdatedUtc
             WHERE chat_id = @ChatId
             """;
-        var parameters = new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime };
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        var parameters = new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
     }
 
     // Every row about the learner, from every table with a chat_id column, in one write. The tables
@@ -83,13 +85,13 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     public Task<int> DeleteEverythingAsync(long chatId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var tables = await connection.QueryAsync<string>(new CommandDefinition(database.Dialect.TablesWithChatId, transaction: transaction, cancellationToken: cancellationToken));
+            var tables = await connection.QueryAsync<string>(database.Dialect.TablesWithChatId, transaction: transaction);
             var deleted = 0;
             foreach (var table in tables.OrderBy(t => t switch { "learners" => 0, "deliveries" => 2, _ => 1 }).ThenBy(t => t, StringComparer.Ordinal))
             {
                 // The name comes from the schema, not from a user; quoted as an identifier all the same.
                 var delete = $"DELETE FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE chat_id = @ChatId";
-                deleted += await connection.ExecuteAsync(new CommandDefinition(delete, new { ChatId = chatId }, transaction, cancellationToken: cancellationToken));
+                deleted += await connection.ExecuteAsync(delete, new { ChatId = chatId }, transaction);
             }
 
             return deleted;

@@ -16,13 +16,13 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
     public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
     {
-        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime };
+        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
         return database.WriteAsync(async (connection, transaction) =>
         {
             if (isEdit)
             {
                 const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
-                if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken)) == 1)
+                if (await connection.ExecuteAsync(update, parameters, transaction) == 1)
                 {
                     return SaveResult.Updated;
                 }
@@ -33,7 +33,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
                 VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
                 ON CONFLICT (chat_id, message_id) DO NOTHING
                 """;
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, parameters, transaction, cancellationToken: cancellationToken));
+            var inserted = await connection.ExecuteAsync(insert, parameters, transaction);
             return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
         }, cancellationToken);
     }
@@ -42,7 +42,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM reflections WHERE chat_id = @ChatId";
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<int>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
     }
 
     public async Task<IReadOnlyList<ReflectionEntry>> PageAsync(long chatId, int skip, int take, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             ORDER BY r.created_utc DESC, r.id DESC
             LIMIT @Take OFFSET @Skip
             """;
-        return (await connection.QueryAsync<ReflectionEntry>(new CommandDefinition(sql, new { ChatId = chatId, Skip = skip, Take = take }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, Skip = skip, Take = take, CancellationToken = cancellationToken })).AsList();
     }
 
     // Everything the learner wrote, for their study summary; the document orders and groups it.
@@ -66,7 +66,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             WHERE r.chat_id = @ChatId
             ORDER BY d.local_date, r.created_utc, r.id
             """;
-        return (await connection.QueryAsync<ReflectionEntry>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, CancellationToken = cancellationToken })).AsList();
     }
 
     // The local dates of the learner's deliveries that have at least one reflection (one row a day).
@@ -78,13 +78,13 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT d.local_date
+            SELECT d.local_date AS LocalDate
             FROM deliveries d
             WHERE d.chat_id = @ChatId
               AND (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id LIMIT 1) IS NOT NULL
             ORDER BY d.local_date DESC
             """;
-        return (await connection.QueryAsync<DateOnly>(new CommandDefinition(sql, new { ChatId = chatId }, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken })).Select(day => day.LocalDate).ToList();
     }
 }
 
@@ -105,4 +105,10 @@ public sealed class ReflectionEntry
     public string Quote { get; set; } = "";
     public string Source { get; set; } = "";
     public string Prompt { get; set; } = "";
+}
+
+// A row rather than a bare DateOnly: the generated reader applies the days' type handler to members.
+internal sealed class AnsweredDay
+{
+    public DateOnly LocalDate { get; set; }
 }

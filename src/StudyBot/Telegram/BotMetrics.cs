@@ -19,17 +19,23 @@ public sealed class BotMetrics
 
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            const string depth = "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')";
-            outboxDepth.Set(await connection.ExecuteScalarAsync<long>(new CommandDefinition(depth, cancellationToken: cancellationToken)));
-
-            const string oldest = "SELECT MIN(created_utc) FROM outbox WHERE kind = 'prompt' AND status IN ('pending', 'claimed')";
-            var since = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(oldest, cancellationToken: cancellationToken));
-            deliveryLag.Set(since is { } claimed ? Math.Max(0, (time.GetUtcNow().UtcDateTime - claimed).TotalSeconds) : 0);
+            var (depth, oldestClaimedUtc) = await ReadOutboxAsync(database, cancellationToken);
+            outboxDepth.Set(depth);
+            deliveryLag.Set(oldestClaimedUtc is { } claimed ? Math.Max(0, (time.GetUtcNow().UtcDateTime - claimed).TotalSeconds) : 0);
         });
     }
 
     public CollectorRegistry Registry { get; }
+
+    private static async Task<(long Depth, DateTime? OldestClaimedUtc)> ReadOutboxAsync(Database database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string depth = "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')";
+        var count = await connection.ExecuteScalarAsync<long>(depth, new { CancellationToken = cancellationToken });
+
+        const string oldest = "SELECT MIN(created_utc) FROM outbox WHERE kind = 'prompt' AND status IN ('pending', 'claimed')";
+        return (count, await connection.ExecuteScalarAsync<DateTime?>(oldest, new { CancellationToken = cancellationToken }));
+    }
 
     public Counter UpdatesHandled { get; }
 

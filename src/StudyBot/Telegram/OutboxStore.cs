@@ -30,7 +30,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'pending', @CreatedUtc)
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, RowOf(message, nowUtc), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction);
     }
 
     // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop
@@ -42,27 +42,20 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'claimed', 1, @CreatedUtc, @CreatedUtc)
             RETURNING id
             """;
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, RowOf(message, nowUtc), transaction, cancellationToken: cancellationToken));
+        return connection.ExecuteScalarAsync<long>(sql, RowOf(message, nowUtc), transaction);
     }
 
-    private static object RowOf(OutboxMessage message, DateTime nowUtc) => new
-    {
-        message.ChatId,
-        message.Kind,
-        message.Priority,
-        message.Text,
-        message.Entities,
-        message.DeliveryId,
-        message.BroadcastId,
-        CreatedUtc = nowUtc,
-    };
+    private static OutboxRow RowOf(OutboxMessage message, DateTime nowUtc) =>
+        new(message.ChatId, message.Kind, message.Priority, message.Text, message.Entities, message.DeliveryId, message.BroadcastId, nowUtc);
+
+    internal sealed record OutboxRow(long ChatId, string Kind, int Priority, string Text, string? Entities, long? DeliveryId, long? BroadcastId, DateTime CreatedUtc);
 
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var parameters = new { Now = time.GetUtcNow().UtcDateTime, Limit = limit };
         var rows = await database.WriteAsync(async (connection, transaction) =>
-            (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(database.Dialect.ClaimOutbox, parameters, transaction, cancellationToken: cancellationToken))).AsList(),
+            (await connection.QueryAsync<OutboxMessage>(database.Dialect.ClaimOutbox, parameters, transaction)).AsList(),
             cancellationToken);
         return rows.OrderBy(r => r.Priority).ThenBy(r => r.Id).ToList();
     }
@@ -71,7 +64,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
     public Task<int> ReleaseClaimedAsync(CancellationToken cancellationToken)
     {
         const string sql = "UPDATE outbox SET status = 'pending' WHERE status = 'claimed'";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { CancellationToken = cancellationToken }, transaction), cancellationToken);
     }
 
     // Outcomes of several sends in one transaction; each also settles the delivery it carried.
@@ -87,7 +80,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
                     WHERE id = @Id
                     """;
                 var sentUtc = result.Status == Status.Sent ? now : (DateTime?)null;
-                await connection.ExecuteAsync(new CommandDefinition(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error, CancellationToken = cancellationToken }, transaction);
 
                 if (result.DeliveryId is { } deliveryId)
                 {
@@ -97,13 +90,13 @@ public sealed class OutboxStore(Database database, TimeProvider time)
                             failure = CASE WHEN @Status = 'sent' THEN NULL ELSE @Status END
                         WHERE id = @DeliveryId
                         """;
-                    await connection.ExecuteAsync(new CommandDefinition(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status }, transaction, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status, CancellationToken = cancellationToken }, transaction);
                 }
 
                 if (result.Status == Status.Unreachable)
                 {
                     const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
-                    await connection.ExecuteAsync(new CommandDefinition(block, new { result.ChatId, Now = now }, transaction, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(block, new { result.ChatId, Now = now, CancellationToken = cancellationToken }, transaction);
                 }
             }
         }, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
             var fresh = new List<Update>(updates.Count);
             for (var i = 0; i < updates.Count; i++)
             {
-                if (await connection.ExecuteAsync(new CommandDefinition(sql, rows[i], transaction, cancellationToken: cancellationToken)) == 1)
+                if (await connection.ExecuteAsync(sql, rows[i], transaction) == 1)
                 {
                     fresh.Add(updates[i]);
                 }
@@ -46,15 +46,16 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
     {
         const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc WHERE update_id = @UpdateId";
         var now = time.GetUtcNow().UtcDateTime;
-        var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now }).ToList();
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, rows, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        // A sequence, not a List: the generated batch code reads its rows as IEnumerable<object>.
+        var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now });
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, rows, transaction), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Update>> ListUnhandledAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT payload FROM inbound_updates WHERE handled_utc IS NULL ORDER BY update_id";
-        var payloads = await connection.QueryAsync<string>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        var payloads = await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken });
         return payloads.Select(p => JsonSerializer.Deserialize<Update>(p, JsonBotAPI.Options)!).ToList();
     }
 
@@ -62,7 +63,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
     public Task<int> PruneHandledAsync(DateTime olderThanUtc, CancellationToken cancellationToken)
     {
         const string sql = "DELETE FROM inbound_updates WHERE handled_utc IS NOT NULL AND received_utc < @Before";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, new { Before = olderThanUtc }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Before = olderThanUtc, CancellationToken = cancellationToken }, transaction), cancellationToken);
     }
 
     public static long ChatOf(Update update) => update switch

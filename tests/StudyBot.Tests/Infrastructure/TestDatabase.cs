@@ -8,7 +8,13 @@ namespace StudyBot.Tests.Infrastructure;
 // Direct reads of the bot's database, so tests check what was stored, not only what was said.
 public sealed class TestDatabase(string connectionString)
 {
-    static TestDatabase() => StudyBot.Data.UtcDateTimeHandler.Register();
+    // The bot declares its handlers to Dapper.AOT at build time; the tests' own reads go through
+    // plain Dapper, which learns them here.
+    static TestDatabase()
+    {
+        SqlMapper.AddTypeHandler(new StudyBot.Data.UtcDateTimeHandler());
+        SqlMapper.AddTypeHandler(new StudyBot.Data.DateOnlyHandler());
+    }
 
     // Text of a date or instant column that reads the same on both engines ('2026-12-07',
     // '2026-12-07 21:30:00'): SQLite stores that text, PostgreSQL prints a date or timestamptz so.
