@@ -3,15 +3,14 @@ using System.Text;
 using System.Xml;
 using CsvHelper;
 using CsvHelper.Configuration;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
+using StudyBot.Documents;
 
 namespace StudyBot.Admin;
 
 // The two files of /exportall, one row per reflection: learner, date, theme, quotation, text.
 public static class ExportAllDocuments
 {
+    private const string SpreadsheetNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private static readonly string[] ColumnLetters = ["A", "B", "C", "D", "E"];
     private static readonly double[] ColumnWidths = [18, 12, 18, 50, 80];
 
@@ -44,77 +43,74 @@ public static class ExportAllDocuments
     }
 
     // Every cell is an inline string: text stays exactly as written and is never evaluated.
-    public static byte[] BuildXlsx(string sheetName, IReadOnlyList<string> headers, IReadOnlyList<ExportRow> rows)
+    public static byte[] BuildXlsx(string sheetName, IReadOnlyList<string> headers, IReadOnlyList<ExportRow> rows) => OfficePackage.Build(office =>
     {
-        using var memory = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(memory, SpreadsheetDocumentType.Workbook))
+        var workbook = office.AddMainPart("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
+        var (sheet, sheetId) = office.AddPart(workbook, "/xl/worksheets/sheet1.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", "worksheet");
+        using (var xml = OfficePackage.Write(sheet))
         {
-            var workbookPart = document.AddWorkbookPart();
-            workbookPart.Workbook = new Workbook();
-            var worksheetPart = workbookPart.AddNewPart<WorksheetPart>();
-            var columns = new Columns(ColumnWidths.Select((width, i) => new Column
+            xml.WriteStartElement("worksheet", SpreadsheetNamespace);
+            xml.WriteStartElement("cols", SpreadsheetNamespace);
+            for (var i = 0; i < ColumnWidths.Length; i++)
             {
-                Min = (uint)i + 1,
-                Max = (uint)i + 1,
-                Width = width,
-                CustomWidth = true,
-            }));
-            var sheetData = new SheetData();
-            worksheetPart.Worksheet = new Worksheet(columns, sheetData);
-
-            sheetData.Append(NewRow(1, headers));
-            for (var i = 0; i < rows.Count; i++)
-            {
-                sheetData.Append(NewRow((uint)i + 2, Fields(rows[i])));
+                var number = (i + 1).ToString(CultureInfo.InvariantCulture);
+                xml.WriteStartElement("col", SpreadsheetNamespace);
+                xml.WriteAttributeString("min", number);
+                xml.WriteAttributeString("max", number);
+                xml.WriteAttributeString("width", ColumnWidths[i].ToString(CultureInfo.InvariantCulture));
+                xml.WriteAttributeString("customWidth", "1");
+                xml.WriteEndElement();
             }
 
-            workbookPart.Workbook.AppendChild(new Sheets(new Sheet
+            xml.WriteEndElement();
+            xml.WriteStartElement("sheetData", SpreadsheetNamespace);
+            WriteRow(xml, 1, headers);
+            for (var i = 0; i < rows.Count; i++)
             {
-                Id = workbookPart.GetIdOfPart(worksheetPart),
-                SheetId = 1,
-                Name = sheetName,
-            }));
+                WriteRow(xml, i + 2, Fields(rows[i]));
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
         }
 
-        return memory.ToArray();
-    }
+        using (var xml = OfficePackage.Write(workbook))
+        {
+            xml.WriteStartElement("workbook", SpreadsheetNamespace);
+            xml.WriteAttributeString("xmlns", "r", null, OfficePackage.RelationshipsNamespace);
+            xml.WriteStartElement("sheets", SpreadsheetNamespace);
+            xml.WriteStartElement("sheet", SpreadsheetNamespace);
+            xml.WriteAttributeString("name", OfficePackage.XmlSafe(sheetName));
+            xml.WriteAttributeString("sheetId", "1");
+            xml.WriteAttributeString("id", OfficePackage.RelationshipsNamespace, sheetId);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+    });
 
     private static string[] Fields(ExportRow row) =>
         [row.DisplayName, row.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Theme, row.Quote, row.Text];
 
-    private static Row NewRow(uint number, IReadOnlyList<string> values)
+    private static void WriteRow(XmlWriter xml, int number, IReadOnlyList<string> values)
     {
-        var row = new Row { RowIndex = number };
+        var row = number.ToString(CultureInfo.InvariantCulture);
+        xml.WriteStartElement("row", SpreadsheetNamespace);
+        xml.WriteAttributeString("r", row);
         for (var i = 0; i < values.Count; i++)
         {
-            row.Append(new Cell
-            {
-                CellReference = ColumnLetters[i] + number.ToString(CultureInfo.InvariantCulture),
-                DataType = CellValues.InlineString,
-                InlineString = new InlineString(new Text(XmlSafe(values[i])) { Space = SpaceProcessingModeValues.Preserve }),
-            });
+            xml.WriteStartElement("c", SpreadsheetNamespace);
+            xml.WriteAttributeString("r", ColumnLetters[i] + row);
+            xml.WriteAttributeString("t", "inlineStr");
+            xml.WriteStartElement("is", SpreadsheetNamespace);
+            xml.WriteStartElement("t", SpreadsheetNamespace);
+            xml.WriteAttributeString("xml", "space", null, "preserve");
+            xml.WriteString(OfficePackage.XmlSafe(values[i]));
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
         }
 
-        return row;
-    }
-
-    // A control character typed into Telegram is legal there but not in XML, and would fail the whole file.
-    private static string XmlSafe(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(text[i]).Append(text[i + 1]);
-                i++;
-            }
-            else if (XmlConvert.IsXmlChar(text[i]))
-            {
-                builder.Append(text[i]);
-            }
-        }
-
-        return builder.Length == text.Length ? text : builder.ToString();
+        xml.WriteEndElement();
     }
 }

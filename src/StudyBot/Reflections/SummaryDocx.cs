@@ -1,172 +1,232 @@
-using System.Text;
 using System.Xml;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Wordprocessing;
-using LanguageTag = DocumentFormat.OpenXml.Wordprocessing.Languages;
+using StudyBot.Documents;
 
 namespace StudyBot.Reflections;
 
 // The summary as a Word document the learner edits into their final text. Built only from the
 // built-in style ids (Title, Heading1, Heading2, Quote), so Word and LibreOffice both show it as a
 // normal outline. A .docx carries no fonts: the names set here are what the reader substitutes.
+// Child elements are written in the order the WordprocessingML schema requires.
 internal static class SummaryDocx
 {
+    private const string W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
     private const string LatinFont = "Calibri";
     private const string ChineseFont = "SimSun";
 
-    public static byte[] Render(SummaryDocument document)
+    public static byte[] Render(SummaryDocument document) => OfficePackage.Build(office =>
     {
-        using var stream = new MemoryStream();
-        using (var package = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        office.Properties.Title = OfficePackage.XmlSafe(document.Texts.Title);
+        office.Properties.Creator = "StudyBot";
+
+        var main = office.AddMainPart("/word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml");
+        var (styles, _) = office.AddPart(main, "/word/styles.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml", "styles");
+        using (var xml = OfficePackage.Write(styles))
         {
-            package.PackageProperties.Title = Clean(document.Texts.Title);
-            package.PackageProperties.Creator = "StudyBot";
+            WriteStyles(xml, document.Texts.Language);
+        }
 
-            var main = package.AddMainDocumentPart();
-            var styles = main.AddNewPart<StyleDefinitionsPart>();
-            styles.Styles = Styles(document.Texts.Language);
+        using (var xml = OfficePackage.Write(main))
+        {
+            WriteBody(xml, document);
+        }
+    });
 
-            var body = new Body();
-            body.Append(Paragraph("Title", document.Texts.Title));
-            body.Append(Paragraph(null, document.PeriodLine));
-            foreach (var theme in document.Themes)
+    private static void WriteBody(XmlWriter xml, SummaryDocument document)
+    {
+        xml.WriteStartElement("w", "document", W);
+        xml.WriteStartElement("body", W);
+        Paragraph(xml, "Title", document.Texts.Title);
+        Paragraph(xml, null, document.PeriodLine);
+        foreach (var theme in document.Themes)
+        {
+            Paragraph(xml, "Heading1", theme.Name);
+            foreach (var quotation in theme.Quotations)
             {
-                body.Append(Paragraph("Heading1", theme.Name));
-                foreach (var quotation in theme.Quotations)
+                Paragraph(xml, "Quote", quotation.Quote);
+                Paragraph(xml, "Quote", document.Texts.SourcePrefix + quotation.Source, rightAligned: true);
+                foreach (var reflection in quotation.Reflections)
                 {
-                    body.Append(Paragraph("Quote", quotation.Quote));
-                    body.Append(Paragraph("Quote", document.Texts.SourcePrefix + quotation.Source, JustificationValues.Right));
-                    foreach (var reflection in quotation.Reflections)
-                    {
-                        body.Append(DateParagraph(reflection.Date));
-                        body.Append(TextParagraphs(reflection.Text));
-                    }
+                    DateParagraph(xml, reflection.Date);
+                    TextParagraphs(xml, reflection.Text);
                 }
             }
-
-            body.Append(Paragraph("Heading1", document.Texts.NextSteps));
-            if (document.NextSteps.Count == 0)
-            {
-                body.Append(Paragraph(null, document.Texts.NoNextSteps));
-            }
-
-            foreach (var step in document.NextSteps)
-            {
-                body.Append(DateParagraph(step.Date));
-                body.Append(TextParagraphs(step.Text));
-            }
-
-            // A4 with 2.5 cm margins (sizes in twentieths of a point).
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1417, Right = 1417U, Bottom = 1417, Left = 1417U, Header = 708U, Footer = 708U, Gutter = 0U }));
-            main.Document = new Document(body);
         }
 
-        return stream.ToArray();
+        Paragraph(xml, "Heading1", document.Texts.NextSteps);
+        if (document.NextSteps.Count == 0)
+        {
+            Paragraph(xml, null, document.Texts.NoNextSteps);
+        }
+
+        foreach (var step in document.NextSteps)
+        {
+            DateParagraph(xml, step.Date);
+            TextParagraphs(xml, step.Text);
+        }
+
+        // A4 with 2.5 cm margins (sizes in twentieths of a point).
+        xml.WriteStartElement("sectPr", W);
+        Empty(xml, "pgSz", ("w", "11906"), ("h", "16838"));
+        Empty(xml, "pgMar", ("top", "1417"), ("right", "1417"), ("bottom", "1417"), ("left", "1417"), ("header", "708"), ("footer", "708"), ("gutter", "0"));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement();
     }
 
-    private static Paragraph Paragraph(string? style, string text, JustificationValues? justification = null)
+    private static void Paragraph(XmlWriter xml, string? style, string text, bool rightAligned = false)
     {
-        var properties = new ParagraphProperties();
+        xml.WriteStartElement("p", W);
+        xml.WriteStartElement("pPr", W);
         if (style is not null)
         {
-            properties.ParagraphStyleId = new ParagraphStyleId { Val = style };
+            Empty(xml, "pStyle", ("val", style));
         }
 
-        if (justification is { } value)
+        if (rightAligned)
         {
-            properties.Justification = new Justification { Val = value };
+            Empty(xml, "jc", ("val", "right"));
         }
 
-        return new Paragraph(properties, TextRun(text));
+        xml.WriteEndElement();
+        Run(xml, text);
+        xml.WriteEndElement();
     }
 
-    private static Paragraph DateParagraph(DateOnly date) =>
-        new(
-            new ParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "160", After = "40" }),
-            new Run(new RunProperties(new Bold(), new Color { Val = "595959" }), new Text(SummaryDocument.Date(date))));
+    private static void DateParagraph(XmlWriter xml, DateOnly date)
+    {
+        xml.WriteStartElement("p", W);
+        xml.WriteStartElement("pPr", W);
+        Empty(xml, "keepNext");
+        Empty(xml, "spacing", ("before", "160"), ("after", "40"));
+        xml.WriteEndElement();
+        xml.WriteStartElement("r", W);
+        xml.WriteStartElement("rPr", W);
+        Empty(xml, "b");
+        Empty(xml, "color", ("val", "595959"));
+        xml.WriteEndElement();
+        xml.WriteElementString("t", W, SummaryDocument.Date(date));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
 
     // Each line of a reflection is a paragraph of its own, as the learner wrote it.
-    private static IEnumerable<Paragraph> TextParagraphs(string text) =>
-        text.ReplaceLineEndings("\n").Split('\n')
+    private static void TextParagraphs(XmlWriter xml, string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n')
             .Select(line => line.Trim())
             .Where(line => line.Length > 0)
-            .DefaultIfEmpty("")
-            .Select(line => new Paragraph(TextRun(line)));
+            .DefaultIfEmpty("");
+        foreach (var line in lines)
+        {
+            xml.WriteStartElement("p", W);
+            Run(xml, line);
+            xml.WriteEndElement();
+        }
+    }
 
-    private static Run TextRun(string text) => new(new Text(Clean(text)) { Space = SpaceProcessingModeValues.Preserve });
+    private static void Run(XmlWriter xml, string text)
+    {
+        xml.WriteStartElement("r", W);
+        xml.WriteStartElement("t", W);
+        xml.WriteAttributeString("xml", "space", null, "preserve");
+        xml.WriteString(OfficePackage.XmlSafe(text));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
 
-    private static Styles Styles(string language)
+    private static void WriteStyles(XmlWriter xml, string language)
     {
         var chinese = Localization.Languages.Normalize(language) == Localization.Languages.Chinese;
-        var defaults = new DocDefaults(
-            new RunPropertiesDefault(new RunPropertiesBaseStyle(
-                new RunFonts { Ascii = LatinFont, HighAnsi = LatinFont, EastAsia = ChineseFont, ComplexScript = LatinFont },
-                new FontSize { Val = "22" },
-                new FontSizeComplexScript { Val = "22" },
-                new LanguageTag { Val = chinese ? "zh-CN" : "en-US", EastAsia = "zh-CN" })),
-            new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(
-                new SpacingBetweenLines { After = "120", Line = "288", LineRule = LineSpacingRuleValues.Auto })));
+        xml.WriteStartElement("w", "styles", W);
 
-        return new Styles(
-            defaults,
-            new Style(
-                new StyleName { Val = "Normal" },
-                new PrimaryStyle())
-            { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true },
-            HeadingStyle("Title", "Title", size: "48", outline: null, spacingAfter: "240"),
-            HeadingStyle("Heading1", "heading 1", size: "32", outline: 0, spacingAfter: "120"),
-            HeadingStyle("Heading2", "heading 2", size: "26", outline: 1, spacingAfter: "80"),
-            new Style(
-                new StyleName { Val = "Quote" },
-                new BasedOn { Val = "Normal" },
-                new NextParagraphStyle { Val = "Normal" },
-                new PrimaryStyle(),
-                new StyleParagraphProperties(
-                    new KeepNext(),
-                    new SpacingBetweenLines { After = "60" },
-                    new Indentation { Left = "567", Right = "567" }),
-                new StyleRunProperties(new Italic(), new Color { Val = "404040" }))
-            { Type = StyleValues.Paragraph, StyleId = "Quote" });
+        xml.WriteStartElement("docDefaults", W);
+        xml.WriteStartElement("rPrDefault", W);
+        xml.WriteStartElement("rPr", W);
+        Empty(xml, "rFonts", ("ascii", LatinFont), ("hAnsi", LatinFont), ("eastAsia", ChineseFont), ("cs", LatinFont));
+        Empty(xml, "sz", ("val", "22"));
+        Empty(xml, "szCs", ("val", "22"));
+        Empty(xml, "lang", ("val", chinese ? "zh-CN" : "en-US"), ("eastAsia", "zh-CN"));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteStartElement("pPrDefault", W);
+        xml.WriteStartElement("pPr", W);
+        Empty(xml, "spacing", ("after", "120"), ("line", "288"), ("lineRule", "auto"));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+
+        StartStyle(xml, "Normal", "Normal", basedOnNormal: false, isDefault: true);
+        xml.WriteEndElement();
+
+        HeadingStyle(xml, "Title", "Title", size: "48", outline: null, spacingAfter: "240");
+        HeadingStyle(xml, "Heading1", "heading 1", size: "32", outline: 0, spacingAfter: "120");
+        HeadingStyle(xml, "Heading2", "heading 2", size: "26", outline: 1, spacingAfter: "80");
+
+        StartStyle(xml, "Quote", "Quote", basedOnNormal: true);
+        xml.WriteStartElement("pPr", W);
+        Empty(xml, "keepNext");
+        Empty(xml, "spacing", ("after", "60"));
+        Empty(xml, "ind", ("left", "567"), ("right", "567"));
+        xml.WriteEndElement();
+        xml.WriteStartElement("rPr", W);
+        Empty(xml, "i");
+        Empty(xml, "color", ("val", "404040"));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+
+        xml.WriteEndElement();
     }
 
-    private static Style HeadingStyle(string id, string name, string size, int? outline, string spacingAfter)
+    private static void HeadingStyle(XmlWriter xml, string id, string name, string size, int? outline, string spacingAfter)
     {
-        var paragraph = new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = spacingAfter });
+        StartStyle(xml, id, name, basedOnNormal: true);
+        xml.WriteStartElement("pPr", W);
+        Empty(xml, "keepNext");
+        Empty(xml, "spacing", ("before", "240"), ("after", spacingAfter));
         if (outline is { } level)
         {
-            paragraph.Append(new OutlineLevel { Val = level });
+            Empty(xml, "outlineLvl", ("val", level.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        return new Style(
-            new StyleName { Val = name },
-            new BasedOn { Val = "Normal" },
-            new NextParagraphStyle { Val = "Normal" },
-            new PrimaryStyle(),
-            paragraph,
-            new StyleRunProperties(new Bold(), new FontSize { Val = size }, new FontSizeComplexScript { Val = size }))
-        { Type = StyleValues.Paragraph, StyleId = id };
+        xml.WriteEndElement();
+        xml.WriteStartElement("rPr", W);
+        Empty(xml, "b");
+        Empty(xml, "sz", ("val", size));
+        Empty(xml, "szCs", ("val", size));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
     }
 
-    // XML cannot hold most control characters; a learner's text may contain one.
-    private static string Clean(string text)
+    // Opens a paragraph style with its name, what it is based on and its successor; the caller adds
+    // pPr and rPr and closes it.
+    private static void StartStyle(XmlWriter xml, string id, string name, bool basedOnNormal, bool isDefault = false)
     {
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        xml.WriteStartElement("style", W);
+        xml.WriteAttributeString("type", W, "paragraph");
+        if (isDefault)
         {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(c).Append(text[++i]);
-            }
-            else if (XmlConvert.IsXmlChar(c) && c != '\r')
-            {
-                builder.Append(c);
-            }
+            xml.WriteAttributeString("default", W, "1");
         }
 
-        return builder.ToString();
+        xml.WriteAttributeString("styleId", W, id);
+        Empty(xml, "name", ("val", name));
+        if (basedOnNormal)
+        {
+            Empty(xml, "basedOn", ("val", "Normal"));
+            Empty(xml, "next", ("val", "Normal"));
+        }
+
+        Empty(xml, "qFormat");
+    }
+
+    private static void Empty(XmlWriter xml, string name, params (string Name, string Value)[] attributes)
+    {
+        xml.WriteStartElement(name, W);
+        foreach (var (attribute, value) in attributes)
+        {
+            xml.WriteAttributeString(attribute, W, value);
+        }
+
+        xml.WriteEndElement();
     }
 }
