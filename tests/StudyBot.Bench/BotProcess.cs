@@ -6,8 +6,15 @@ namespace StudyBot.Bench;
 
 internal sealed record BotSettings(string ApiBaseUrl, BenchDatabase Database, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
 
-// The built bot (src/StudyBot/bin/Release/net10.0/StudyBot.dll) as a child process, configured
-// only through its environment, with its peak memory (VmHWM) sampled while it runs.
+// The built bot as a child process, configured only through its environment, with its peak memory
+// (VmHWM) sampled while it runs: the Release build run by `dotnet`, or with --bot native the
+// ahead-of-time compiled executable that `dotnet publish` makes.
+internal enum BotBuild
+{
+    Jit,
+    Native,
+}
+
 internal sealed class BotProcess : IAsyncDisposable
 {
     private const int KeptLogLines = 40;
@@ -87,24 +94,35 @@ internal sealed class BotProcess : IAsyncDisposable
     // The tracer ends its session on its own timer; a bot killed first leaves a trace without method names.
     private static readonly TimeSpan TracerGrace = TimeSpan.FromSeconds(15);
 
-    public static string BuiltBotPath => Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "StudyBot.dll");
+    public static BotBuild Build { get; set; } = BotBuild.Jit;
+
+    public static string BuiltBotPath => Build == BotBuild.Native
+        ? Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "linux-x64", "publish", "StudyBot")
+        : Path.Combine(RepositoryRoot.Path, "src", "StudyBot", "bin", "Release", "net10.0", "StudyBot.dll");
+
+    public static string BuildCommand => Build == BotBuild.Native
+        ? "dotnet publish -c Release -r linux-x64 src/StudyBot"
+        : "dotnet build -c Release src/StudyBot";
 
     public static BotProcess Start(BotSettings settings, string workingDirectory)
     {
-        var dll = BuiltBotPath;
-        if (!File.Exists(dll))
+        var bot = BuiltBotPath;
+        if (!File.Exists(bot))
         {
-            throw new BenchFailure($"The bot is not built: {dll} is missing. Run `dotnet build -c Release src/StudyBot` from {RepositoryRoot.Path} first.");
+            throw new BenchFailure($"The bot is not built: {bot} is missing. Run `{BuildCommand}` from {RepositoryRoot.Path} first.");
         }
 
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Build == BotBuild.Native ? bot : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        if (Build == BotBuild.Jit)
+        {
+            start.ArgumentList.Add(bot);
+        }
 
         // Nothing from the bench's own environment may configure the bot behind its back.
         foreach (var key in start.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal)).ToList())
@@ -138,7 +156,7 @@ internal sealed class BotProcess : IAsyncDisposable
             environment["Bot__AdminIds__0"] = admin.ToString(CultureInfo.InvariantCulture);
         }
 
-        var process = Process.Start(start) ?? throw new BenchFailure("Could not start `dotnet` for the bot");
+        var process = Process.Start(start) ?? throw new BenchFailure($"Could not start the bot ({start.FileName})");
         return new BotProcess(process);
     }
 

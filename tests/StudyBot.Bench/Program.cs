@@ -7,6 +7,7 @@ const string Usage = """
     Telegram Bot API hosted here on 127.0.0.1.
 
       dotnet build -c Release src/StudyBot && dotnet run -c Release --project tests/StudyBot.Bench -- <scenario> [options]
+      dotnet publish -c Release -r linux-x64 src/StudyBot && dotnet run -c Release --project tests/StudyBot.Bench -- <scenario> --bot native [options]
 
     scenarios:
       replies   [--learners 1000] [--delay-ms 0]       /start, /today and 10 reflections per learner, a cold round then a warm one
@@ -14,6 +15,9 @@ const string Usage = """
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
       all       replies; replies --delay-ms 50; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+
+    bot (every scenario but fake): --bot jit (default) runs src/StudyBot/bin/Release/net10.0/StudyBot.dll with
+      `dotnet`; --bot native runs the ahead-of-time compiled src/StudyBot/bin/Release/net10.0/linux-x64/publish/StudyBot
 
     database (every scenario but fake): SQLite, a fresh file per run, unless
       --postgres "<connection string>"   a PostgreSQL server on this machine that the bench may create
@@ -37,6 +41,12 @@ try
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("STUDYBOT_BENCH_POSTGRES");
         postgres = options.Text("postgres") ?? (string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment);
+        BotProcess.Build = options.Text("bot") switch
+        {
+            null or "jit" => BotBuild.Jit,
+            "native" => BotBuild.Native,
+            var other => throw new ArgumentException($"--bot: '{other}' is neither jit nor native"),
+        };
     }
 
     // Options are read here, not inside the lambdas, so a wrong one stops the bench before it starts.
@@ -72,11 +82,11 @@ if (args[0] != "fake")
     var bot = BotProcess.BuiltBotPath;
     if (!File.Exists(bot))
     {
-        Console.Error.WriteLine($"The bot is not built: {bot} is missing.\nRun `dotnet build -c Release src/StudyBot` from {RepositoryRoot.Path} first.");
+        Console.Error.WriteLine($"The bot is not built: {bot} is missing.\nRun `{BotProcess.BuildCommand}` from {RepositoryRoot.Path} first.");
         return 1;
     }
 
-    Console.WriteLine($"bot: {bot} (built {File.GetLastWriteTime(bot):yyyy-MM-dd HH:mm:ss})");
+    Console.WriteLine($"bot: {bot} ({(BotProcess.Build == BotBuild.Native ? "native" : "run by dotnet")}, built {File.GetLastWriteTime(bot):yyyy-MM-dd HH:mm:ss})");
     Console.WriteLine($"database: {BenchDatabase.Engine}");
 }
 

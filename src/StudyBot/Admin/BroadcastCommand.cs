@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using StudyBot.Localization;
 using StudyBot.Telegram;
-using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
@@ -37,7 +36,7 @@ public sealed partial class BroadcastCommand(
             return;
         }
 
-        var entitiesJson = entities.Count == 0 ? null : JsonSerializer.Serialize(entities, JsonBotAPI.Options);
+        var entitiesJson = entities.Count == 0 ? null : JsonSerializer.Serialize(entities.ToArray(), TelegramJson.Entities);
         var id = await broadcasts.CreateDraftAsync(context.ChatId, context.Message.From?.Id ?? 0, context.Language, text, entitiesJson, cancellationToken);
         var recipients = await broadcasts.CountActiveLearnersAsync(cancellationToken);
         LogDrafted(context.Message.From?.Id ?? 0, id);

@@ -192,7 +192,7 @@ public static class StudyBotServices
             {
                 q.UsePersistentStore(store =>
                 {
-                    store.UsePostgres(database.ConnectionString);
+                    store.UsePostgres(Npgsql.NpgsqlFactory.Instance, database.ConnectionString);
                     store.UseSystemTextJsonSerializer();
                     store.UseClustering(c =>
                     {

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Admin;
 using StudyBot.Hosting;
-using Telegram.Bot;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Telegram;
@@ -141,7 +140,7 @@ public sealed partial class OutboxSender(OutboxStore store, BotMessenger messeng
             SendOutcome outcome;
             try
             {
-                var entities = row.Entities is null ? null : JsonSerializer.Deserialize<MessageEntity[]>(row.Entities, JsonBotAPI.Options);
+                var entities = row.Entities is null ? null : JsonSerializer.Deserialize(row.Entities, TelegramJson.Entities);
                 outcome = await messenger.SendAsync(new OutgoingMessage(row.ChatId, row.Text) { Entities = entities }, SendPriority.Bulk, cancellationToken);
             }
             catch (OperationCanceledException)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using StudyBot.Data;
-using Telegram.Bot;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Telegram;
@@ -18,7 +17,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
         {
             UpdateId = (long)update.Id,
             ChatId = ChatOf(update),
-            Payload = JsonSerializer.Serialize(update, JsonBotAPI.Options),
+            Payload = JsonSerializer.Serialize(update, TelegramJson.Update),
             ReceivedUtc = now,
         }).ToList();
         return database.WriteAsync<IReadOnlyList<Update>>(async (connection, transaction) =>
@@ -56,7 +55,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT payload FROM inbound_updates WHERE handled_utc IS NULL ORDER BY update_id";
         var payloads = await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken });
-        return payloads.Select(p => JsonSerializer.Deserialize<Update>(p, JsonBotAPI.Options)!).ToList();
+        return payloads.Select(p => JsonSerializer.Deserialize(p, TelegramJson.Update)!).ToList();
     }
 
     // Telegram keeps an update for 24 hours at most, so older handled rows can no longer be redelivered.

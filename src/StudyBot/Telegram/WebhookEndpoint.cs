@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using StudyBot.Hosting;
-using Telegram.Bot;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Telegram;
@@ -48,7 +47,7 @@ public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher 
             }
 
             body.Position = 0;
-            update = await JsonSerializer.DeserializeAsync<Update>(body, JsonBotAPI.Options, context.RequestAborted);
+            update = await JsonSerializer.DeserializeAsync(body, TelegramJson.Update, context.RequestAborted);
         }
         catch (JsonException)
         {

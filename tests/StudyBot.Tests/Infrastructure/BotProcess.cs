@@ -5,17 +5,18 @@ using System.Globalization;
 namespace StudyBot.Tests.Infrastructure;
 
 // The built bot run as its own process on a test world's database and fake Telegram, for tests
-// that kill it (no shutdown code runs) or run several instances at once. Its output is kept, so a
+// that kill it (no shutdown code runs), run several instances at once or run the native build. Its output is kept, so a
 // test can wait for a line and a failure shows what the process said.
 public sealed class BotProcess : IDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
 
-    public BotProcess(TestWorld world, string name, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="executable">A native build of the bot to run; without it, the build the tests run on, by dotnet.</param>
+    public BotProcess(TestWorld world, string name, IReadOnlyDictionary<string, string>? settings = null, string? executable = null)
     {
         Url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet", [TestWorld.BuiltBotPath])
+        var start = new ProcessStartInfo(executable ?? "dotnet", executable is null ? [TestWorld.BuiltBotPath] : [])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,73 @@
+using System.Net;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
+using StudyBot.Tests.Infrastructure;
+
+namespace StudyBot.Tests.Hosting;
+
+// The native build (README, "Native build") has no JIT and no run-time reflection beyond what the
+// compiler kept, so whatever only works by reflection or emitted code fails there and nowhere else.
+// One pass through everything that leans on it: configuration binding, the packs shipped as
+// resources, generated data access and the scheduler's store, Telegram's JSON (updates kept in the
+// inbox, a broadcast's formatting), the documents, the chart, pack import and the web endpoints.
+public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBuild>
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_native_build_serves_a_learner_and_an_organizer_end_to_end()
+    {
+        await using var world = await TestWorld.CreateAsync();
+        using var bot = new BotProcess(world, "native", executable: build.Executable);
+        var learner = world.Learner(42);
+        var admin = world.Learner(TestWorld.AdminId);
+
+        world.Api.UserSends(learner.ChatId, "/start");
+        Assert.StartsWith("欢迎使用学习助手", (await world.Api.WaitForNthMessageAsync(learner.ChatId, 1, Slow)).Text, StringComparison.Ordinal);
+        Assert.Contains("思考", (await learner.SendAsync("/today")).Text, StringComparison.Ordinal);
+        Assert.StartsWith("已保存你的感想", (await learner.SendAsync("今天我复习了学而篇。")).Text, StringComparison.Ordinal);
+        Assert.Equal(1, await world.Db.CountAsync("reflections", "chat_id = 42"));
+
+        world.Api.UserSends(learner.ChatId, "/export");
+        var docx = await learner.NextAsync(3);
+        Assert.Equal("sendDocument", docx.Method);
+        using (var document = WordprocessingDocument.Open(new MemoryStream(docx.FileContent!), false))
+        {
+            Assert.Empty(new OpenXmlValidator().Validate(document));
+            Assert.Contains("今天我复习了学而篇。", document.MainDocumentPart!.Document!.InnerText, StringComparison.Ordinal);
+        }
+
+        world.Api.UserSends(admin.ChatId, "/stats");
+        var chart = await world.Api.WaitForMessageAsync(admin.ChatId, m => m.Method == "sendPhoto", timeout: Slow);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, chart.FileContent![..4]);
+
+        world.Api.UserSends(admin.ChatId, "/exportall");
+        var xlsx = await world.Api.WaitForMessageAsync(admin.ChatId, m => m.FileName?.EndsWith(".xlsx", StringComparison.Ordinal) == true, timeout: Slow);
+        using (var workbook = SpreadsheetDocument.Open(new MemoryStream(xlsx.FileContent!), false))
+        {
+            Assert.Empty(new OpenXmlValidator().Validate(workbook));
+        }
+
+        var sent = world.Api.SentTo(admin.ChatId).Count;
+        var pack = "theme,quote,source,prompt\n自律,\"吾日三省吾身。\",《论语·学而》,今天你反省了哪件事？\n"u8.ToArray();
+        world.Api.SendsDocument(admin.ChatId, "native.csv", pack, "language=zh-CN start=2026-12-01", fromId: admin.ChatId);
+        Assert.Contains("“native”：新增 1 条", (await admin.NextAsync(sent)).Text, StringComparison.Ordinal);
+
+        sent = world.Api.SentTo(admin.ChatId).Count;
+        world.Api.UserSends(admin.ChatId, "/broadcast 明天停课一次。", entities: [new() { Type = global::Telegram.Bot.Types.Enums.MessageEntityType.Bold, Offset = 11, Length = 2 }]);
+        var preview = await admin.NextAsync(sent + 1);
+        world.Api.UserPresses(admin.ChatId, preview.MessageId, preview.Buttons[0].Data, fromId: admin.ChatId);
+        var notice = await learner.NextAsync(5);
+        Assert.Equal("明天停课一次。", notice.Text);
+        Assert.Contains("bold", notice.Entities?.ToJsonString(), StringComparison.Ordinal);
+
+        using var http = new HttpClient { Timeout = Slow };
+        await TestWorld.EventuallyAsync(async () =>
+        {
+            using var response = await http.GetAsync(bot.Url + "/healthz");
+            return response.StatusCode == HttpStatusCode.OK && await response.Content.ReadAsStringAsync() == "ok";
+        }, "/healthz answers 200 ok", Slow);
+        Assert.Contains("studybot_updates_handled_total", await http.GetStringAsync(bot.Url + "/metrics"), StringComparison.Ordinal);
+        Assert.Empty(bot.LinesContaining("fail:"));
+    }
+}
