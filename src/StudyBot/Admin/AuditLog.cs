@@ -25,6 +25,6 @@ public sealed class AuditLog(Database database, TimeProvider time)
             VALUES (@UserId, @AtUtc, @Action, @Details)
             """;
         var parameters = new { UserId = userId, AtUtc = time.GetUtcNow().UtcDateTime, Action = action, Details = details, CancellationToken = cancellationToken };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 }

@@ -36,21 +36,21 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
             Now = time.GetUtcNow().UtcDateTime,
             CancellationToken = cancellationToken,
         };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(sql, parameters, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public async Task<Broadcast?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"{Columns} WHERE id = @Id";
-        return await connection.QuerySingleOrDefaultAsync<Broadcast>(sql, new { Id = id, CancellationToken = cancellationToken });
+        return await connection.QuerySingleOrDefaultAsync<Broadcast>(sql, new { Id = id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     public async Task<long> CountActiveLearnersAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM learners WHERE status = @Active";
-        return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, CancellationToken = cancellationToken });
+        return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
@@ -62,7 +62,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
         return database.WriteAsync<int?>(async (connection, transaction) =>
         {
             const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
-            if (await connection.ExecuteAsync(claim, new { Id = id, Now = now, CancellationToken = cancellationToken }, transaction) == 0)
+            if (await connection.ExecuteAsync(claim, new { Id = id, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
             {
                 return null;
             }
@@ -74,10 +74,10 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
                 WHERE b.id = @Id AND l.status = @Active
                 ON CONFLICT DO NOTHING
                 """;
-            var total = await connection.ExecuteAsync(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active, CancellationToken = cancellationToken }, transaction);
+            var total = await connection.ExecuteAsync(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
-            await connection.ExecuteAsync(setTotal, new { Id = id, Total = total, CancellationToken = cancellationToken }, transaction);
+            await connection.ExecuteAsync(setTotal, new { Id = id, Total = total, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return total;
         }, cancellationToken);
     }
@@ -86,20 +86,20 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     {
         const string sql = "UPDATE broadcasts SET status = 'cancelled', finished_utc = @Now WHERE id = @Id AND status = 'draft'";
         var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken) == 1;
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
     }
 
     public Task SetStatusMessageAsync(long id, long messageId, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE broadcasts SET status_message_id = @MessageId WHERE id = @Id";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Id = id, MessageId = messageId, CancellationToken = cancellationToken }, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Id = id, MessageId = messageId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Broadcast>> ListSendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"{Columns} WHERE status = 'sending'";
-        return (await connection.QueryAsync<Broadcast>(sql, new { CancellationToken = cancellationToken })).AsList();
+        return (await connection.QueryAsync<Broadcast>(sql, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
     public async Task<BroadcastCounts> CountAsync(long id, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
                 COALESCE(SUM(CASE WHEN status IN ('pending', 'claimed') THEN 1 ELSE 0 END), 0) AS Pending
             FROM outbox WHERE broadcast_id = @Id
             """;
-        return await connection.QuerySingleAsync<BroadcastCounts>(sql, new { Id = id, CancellationToken = cancellationToken });
+        return await connection.QuerySingleAsync<BroadcastCounts>(sql, new { Id = id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     /// <returns>true for the one caller that moves it from sending to done.</returns>
@@ -121,7 +121,7 @@ public sealed class BroadcastStore(Database database, TimeProvider time)
     {
         const string sql = "UPDATE broadcasts SET status = 'done', finished_utc = @Now WHERE id = @Id AND status = 'sending'";
         var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken) == 1;
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
     }
 }
 

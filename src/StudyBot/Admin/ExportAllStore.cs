@@ -17,7 +17,7 @@ public sealed class ExportAllStore(Database database)
             WHERE d.local_date BETWEEN @From AND @To
             ORDER BY d.local_date, l.display_name, r.chat_id, r.created_utc, r.id
             """;
-        return (await connection.QueryAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken })).AsList();
+        return (await connection.QueryAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 }
 

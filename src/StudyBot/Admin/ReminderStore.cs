@@ -30,7 +30,7 @@ public sealed class ReminderStore(Database database)
             """;
         var today = DateOnly.FromDateTime(nowUtc);
         var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, CancellationToken = cancellationToken };
-        return (await connection.QueryAsync<ReminderCandidate>(sql, parameters)).AsList();
+        return (await connection.QueryAsync<ReminderCandidate>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
     // Claim before send, as deliveries do: the primary key (chat_id, local_date) makes "was this learner
@@ -51,8 +51,8 @@ public sealed class ReminderStore(Database database)
                     ON CONFLICT (chat_id, local_date) DO NOTHING
                     """;
                 var parameters = new { candidate.ChatId, candidate.LocalDate, candidate.DeliveryId, Source = source, CreatedUtc = nowUtc };
-                var locked = await connection.ExecuteScalarAsync<long?>(database.Dialect.LockDeliveryForReminder, parameters, transaction);
-                if (locked is null || await connection.ExecuteAsync(claim, parameters, transaction) == 0)
+                var locked = await connection.ExecuteScalarAsync<long?>(database.Dialect.LockDeliveryForReminder, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+                if (locked is null || await connection.ExecuteAsync(claim, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
                 {
                     continue;
                 }

@@ -16,7 +16,7 @@ public sealed class StatsStore(Database database)
             FROM learners
             """;
         var parameters = new { Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
-        return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters);
+        return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Per local date of the prompt: prompts sent, prompts with at least one answer, and answers.
@@ -40,7 +40,7 @@ public sealed class StatsStore(Database database)
             GROUP BY local_date
             ORDER BY local_date
             """;
-        return (await connection.QueryAsync<DayCounts>(sql, new { From = from, To = to, CancellationToken = cancellationToken })).AsList();
+        return (await connection.QueryAsync<DayCounts>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 }
 

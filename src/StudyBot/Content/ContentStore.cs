@@ -27,10 +27,10 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
                 RETURNING id
                 """;
-            var packId = await connection.ExecuteScalarAsync<long>(upsertPack, new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc, CancellationToken = cancellationToken }, transaction);
+            var packId = await connection.ExecuteScalarAsync<long>(upsertPack, new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
-            var deleted = await connection.ExecuteAsync(deleteItems, new { PackId = packId, CancellationToken = cancellationToken }, transaction);
+            var deleted = await connection.ExecuteAsync(deleteItems, new { PackId = packId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string insertItem = """
                 INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
@@ -46,7 +46,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 Prompt = item.Prompt.Trim(),
                 PinnedDate = item.Date,
             });
-            await connection.ExecuteAsync(insertItem, rows, transaction);
+            await connection.ExecuteAsync(insertItem, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return deleted;
         }, cancellationToken);
 
@@ -58,7 +58,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM packs WHERE name = @Name";
-        return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, CancellationToken = cancellationToken }) > 0;
+        return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
     }
 
     public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
             ORDER BY imported_utc DESC, id DESC
             LIMIT 1
             """;
-        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(selectPack, new { ConfiguredName = configuredName, Language = language, CancellationToken = cancellationToken });
+        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(selectPack, new { ConfiguredName = configuredName, Language = language, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
 
         ActivePack? active = null;
         if (row is not null)
@@ -98,7 +98,7 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
                 WHERE pack_id = @PackId
                 ORDER BY position
                 """;
-            var items = await connection.QueryAsync<ItemRow>(selectItems, new { PackId = row.Id, CancellationToken = cancellationToken });
+            var items = await connection.QueryAsync<ItemRow>(selectItems, new { PackId = row.Id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
             active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate)).ToList());
         }
 

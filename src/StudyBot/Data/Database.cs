@@ -29,6 +29,10 @@ public sealed class Database : IAsyncDisposable
     // more readers than this at once get a connection that closes when they are done.
     private const int MaxIdleReaders = 8;
 
+    // Every statement's limit, passed on each call: the generated data access (Data/DapperAot.cs)
+    // would otherwise set 0, which both drivers read as no limit at all.
+    public const int CommandTimeoutSeconds = 30;
+
     private readonly string connectionString;
     private readonly NpgsqlDataSource? postgres;
     // PostgreSQL: a few writers, so a claim of outbox rows need not wait behind a group of send
@@ -59,7 +63,7 @@ public sealed class Database : IAsyncDisposable
             var builder = new SqliteConnectionStringBuilder(options.Value.ConnectionString)
             {
                 Pooling = true,
-                DefaultTimeout = 30,
+                DefaultTimeout = CommandTimeoutSeconds,
             };
             EnsureDirectoryExists(builder.DataSource);
             connectionString = builder.ToString();
@@ -147,14 +151,14 @@ public sealed class Database : IAsyncDisposable
         }
 
         await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync("SELECT pg_advisory_lock(@Key)", new { Key = lockKey, CancellationToken = cancellationToken });
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@Key)", new { Key = lockKey, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
         try
         {
             await work();
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Key)", new { Key = lockKey, CancellationToken = CancellationToken.None });
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Key)", new { Key = lockKey, CancellationToken = CancellationToken.None }, commandTimeout: Database.CommandTimeoutSeconds);
         }
     }
 
@@ -279,7 +283,7 @@ public sealed class Database : IAsyncDisposable
                     }
                     catch (Exception e)
                     {
-                        await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction);
+                        await connection.ExecuteAsync("ROLLBACK TO unit; RELEASE unit", transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
                         // Another instance's writer can deadlock with this one on PostgreSQL; the unit
                         // was rolled back whole, so running it again is safe.

@@ -28,7 +28,7 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
         }
         else
         {
-            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", new { CancellationToken = cancellationToken });
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", commandTimeout: Database.CommandTimeoutSeconds);
             createJournal = """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER NOT NULL PRIMARY KEY,
@@ -38,19 +38,19 @@ public sealed partial class MigrationRunner(Database database, TimeProvider time
                 """;
         }
 
-        await connection.ExecuteAsync(createJournal);
+        await connection.ExecuteAsync(createJournal, commandTimeout: Database.CommandTimeoutSeconds);
 
         const string selectApplied = "SELECT version FROM schema_migrations";
-        var applied = (await connection.QueryAsync<long>(selectApplied, new { CancellationToken = cancellationToken })).ToHashSet();
+        var applied = (await connection.QueryAsync<long>(selectApplied, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet();
 
         var count = 0;
         foreach (var migration in Discover(database.Provider).Where(m => !applied.Contains(m.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(migration.Sql, transaction: transaction);
+            await connection.ExecuteAsync(migration.Sql, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string record = "INSERT INTO schema_migrations (version, name, applied_utc) VALUES (@Version, @Name, @AppliedUtc)";
-            await connection.ExecuteAsync(record, new { migration.Version, migration.Name, AppliedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken }, transaction);
+            await connection.ExecuteAsync(record, new { migration.Version, migration.Name, AppliedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             await transaction.CommitAsync(cancellationToken);
             LogApplied(migration.Name);
             count++;

@@ -31,7 +31,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
-        var id = await connection.ExecuteScalarAsync<long?>(sql, ClaimRow(chatId, localDate, item, nowUtc), transaction);
+        var id = await connection.ExecuteScalarAsync<long?>(sql, ClaimRow(chatId, localDate, item, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
         if (id is not { } deliveryId)
         {
@@ -69,9 +69,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         database.WriteAsync(async (connection, transaction) =>
         {
             const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
-            var retried = await connection.ExecuteAsync(outbox, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction);
+            var retried = await connection.ExecuteAsync(outbox, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
-            await connection.ExecuteAsync(delivery, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction);
+            await connection.ExecuteAsync(delivery, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return retried == 1;
         }, cancellationToken);
 
@@ -79,7 +79,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.local_date = @LocalDate";
-        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(sql, new { ChatId = chatId, LocalDate = localDate, CancellationToken = cancellationToken });
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(sql, new { ChatId = chatId, LocalDate = localDate, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // The prompt a reflection belongs to: the one it replies to, else the latest one delivered.
@@ -91,7 +91,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         if (replyToMessageId is { } replyTo)
         {
             const string byMessage = $"SELECT {Columns} FROM deliveries d WHERE d.chat_id = @ChatId AND d.message_id = @MessageId";
-            var replied = await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(byMessage, new { ChatId = chatId, MessageId = replyTo, CancellationToken = cancellationToken });
+            var replied = await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(byMessage, new { ChatId = chatId, MessageId = replyTo, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
             if (replied is not null)
             {
                 return replied;
@@ -104,14 +104,14 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             ORDER BY d.local_date DESC
             LIMIT 1
             """;
-        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(latest, new { ChatId = chatId, CancellationToken = cancellationToken });
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRecord>(latest, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     public async Task<DateOnly?> LastDeliveredDateAsync(long chatId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT MAX(local_date) FROM deliveries WHERE chat_id = @ChatId";
-        return await connection.ExecuteScalarAsync<DateOnly?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
+        return await connection.ExecuteScalarAsync<DateOnly?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
@@ -142,7 +142,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             LIMIT @Limit
             """;
         var batch = new List<DueLearner>(batchSize);
-        await foreach (var learner in connection.QueryUnbufferedAsync<DueLearner>(sql, new { Now = nowUtc, Active = LearnerStatus.Active, Limit = limit }).WithCancellation(cancellationToken))
+        await foreach (var learner in connection.QueryUnbufferedAsync<DueLearner>(sql, new { Now = nowUtc, Active = LearnerStatus.Active, Limit = limit }, commandTimeout: Database.CommandTimeoutSeconds).WithCancellation(cancellationToken))
         {
             batch.Add(learner);
             if (batch.Count == batchSize)
@@ -182,7 +182,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
                 Expected = work.Learner.NextDeliveryUtc,
                 Active = LearnerStatus.Active,
             });
-            await connection.ExecuteAsync(reschedule, rows, transaction);
+            await connection.ExecuteAsync(reschedule, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             var claimed = 0;
             var claims = plans
@@ -220,7 +220,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             RETURNING id
             """;
         // No single chat here: the learners come from the id list, and Dapper binds only the names a statement uses.
-        var deliveryIds = (await connection.QueryAsync<long>(claim, ClaimRow(0, localDate, item, nowUtc), transaction)).AsList();
+        var deliveryIds = (await connection.QueryAsync<long>(claim, ClaimRow(0, localDate, item, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
         if (deliveryIds.Count == 0)
         {
             return 0;
@@ -233,7 +233,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             WHERE d.id IN ({IdList(deliveryIds)})
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction);
+        await connection.ExecuteAsync(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
         return deliveryIds.Count;
     }
 

@@ -11,7 +11,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT digest_enabled FROM learners WHERE chat_id = @ChatId";
-        return await connection.QuerySingleOrDefaultAsync<bool?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
+        return await connection.QuerySingleOrDefaultAsync<bool?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Turning it on plans it afresh at the next sweep.
@@ -22,7 +22,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
             WHERE chat_id = @ChatId
             """;
         var parameters = new { ChatId = chatId, Enabled = enabled ? 1 : 0, UpdatedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     // Subscribed learners (a paused one still had the week's first days) whose digest is due or unplanned.
@@ -38,7 +38,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
             LIMIT @Limit
             """;
         var parameters = new { Now = nowUtc, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, Limit = limit, CancellationToken = cancellationToken };
-        return (await connection.QueryAsync<DigestLearner>(sql, parameters)).AsList();
+        return (await connection.QueryAsync<DigestLearner>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
     // The week's prompts delivered to the learner, how many of them have a reflection, and the longest
@@ -60,7 +60,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
                  LIMIT 1) AS Longest
             """;
         var parameters = new { ChatId = chatId, WeekStart = weekStart, WeekEnd = weekStart.AddDays(6), CancellationToken = cancellationToken };
-        return await connection.QuerySingleAsync<WeekStats>(sql, parameters);
+        return await connection.QuerySingleAsync<WeekStats>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // One transaction per batch: each digest row, its outbox message and the learner's next look commit
@@ -86,7 +86,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
                     work.Learner.ChatId,
                     Expected = work.Learner.NextDigestUtc,
                     CancellationToken = cancellationToken,
-                }, transaction);
+                }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
                 if (work.Report is { } report)
                 {
@@ -106,7 +106,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
                         report.Stats.Answered,
                         CreatedUtc = nowUtc,
                         CancellationToken = cancellationToken,
-                    }, transaction);
+                    }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
                     if (id is not null)
                     {
                         var message = new OutboxMessage { ChatId = work.Learner.ChatId, Kind = OutboxStore.Kind.Digest, Priority = 1, Text = report.Text };

@@ -13,7 +13,7 @@ public sealed class HealthCheck(Database database, ISchedulerFactory schedulers)
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>("SELECT 1", new { CancellationToken = cancellationToken });
+            await connection.ExecuteScalarAsync<long>("SELECT 1", commandTimeout: Database.CommandTimeoutSeconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

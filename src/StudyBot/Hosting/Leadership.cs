@@ -87,7 +87,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
             {
                 await using var session = await database.OpenSessionAsync(stoppingToken);
                 await EndSessionWhenSilentAsync(session, stoppingToken);
-                while (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey, CancellationToken = stoppingToken }))
+                while (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@Key)", new { Key = LockKey, CancellationToken = stoppingToken }, commandTimeout: Database.CommandTimeoutSeconds))
                 {
                     await Task.Delay(AskInterval, stoppingToken);
                 }
@@ -101,9 +101,7 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
                     while (true)
                     {
                         await Task.Delay(AskInterval, stoppingToken);
-                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                        timeout.CancelAfter(CheckTimeout);
-                        await session.ExecuteScalarAsync<int>("SELECT 1", new { CancellationToken = timeout.Token });
+                        await session.ExecuteScalarAsync<int>("SELECT 1", commandTimeout: (int)CheckTimeout.TotalSeconds);
                     }
                 }
                 finally
@@ -131,10 +129,10 @@ public sealed partial class Leadership(Database database, ILogger<Leadership> lo
     private static async Task EndSessionWhenSilentAsync(System.Data.Common.DbConnection session, CancellationToken cancellationToken)
     {
         const string keepalives = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3";
-        await session.ExecuteAsync(keepalives, new { CancellationToken = cancellationToken });
+        await session.ExecuteAsync(keepalives, commandTimeout: Database.CommandTimeoutSeconds);
         try
         {
-            await session.ExecuteAsync($"SET idle_session_timeout = '{SilentSessionEnds}'", new { CancellationToken = cancellationToken });
+            await session.ExecuteAsync($"SET idle_session_timeout = '{SilentSessionEnds}'", commandTimeout: Database.CommandTimeoutSeconds);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedObject)
         {

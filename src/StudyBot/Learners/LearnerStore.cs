@@ -14,7 +14,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"SELECT {Columns} FROM learners WHERE chat_id = @ChatId";
-        return await connection.QuerySingleOrDefaultAsync<Learner>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
+        return await connection.QuerySingleOrDefaultAsync<Learner>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     /// <returns>true when this call created the learner (the unique chat_id decides, not a prior read).</returns>
@@ -38,7 +38,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             SubscribedUtc = now,
             UpdatedUtc = now,
             CancellationToken = cancellationToken,
-        }, transaction), cancellationToken);
+        }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
         return inserted == 1;
     }
 
@@ -63,7 +63,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             UpdatedUtc = time.GetUtcNow().UtcDateTime,
             CancellationToken = cancellationToken,
         };
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)
@@ -73,7 +73,7 @@ public sealed class LearnerStore(Database database, TimeProvider time)
             WHERE chat_id = @ChatId
             """;
         var parameters = new { ChatId = chatId, Status = LearnerStatus.Blocked, UpdatedUtc = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), cancellationToken);
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     // Every row about the learner, from every table with a chat_id column, in one write. The tables
@@ -85,13 +85,13 @@ public sealed class LearnerStore(Database database, TimeProvider time)
     public Task<int> DeleteEverythingAsync(long chatId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var tables = await connection.QueryAsync<string>(database.Dialect.TablesWithChatId, transaction: transaction);
+            var tables = await connection.QueryAsync<string>(database.Dialect.TablesWithChatId, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds);
             var deleted = 0;
             foreach (var table in tables.OrderBy(t => t switch { "learners" => 0, "deliveries" => 2, _ => 1 }).ThenBy(t => t, StringComparer.Ordinal))
             {
                 // The name comes from the schema, not from a user; quoted as an identifier all the same.
                 var delete = $"DELETE FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE chat_id = @ChatId";
-                deleted += await connection.ExecuteAsync(delete, new { ChatId = chatId }, transaction);
+                deleted += await connection.ExecuteAsync(delete, new { ChatId = chatId }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             }
 
             return deleted;

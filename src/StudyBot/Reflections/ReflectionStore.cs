@@ -22,7 +22,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             if (isEdit)
             {
                 const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
-                if (await connection.ExecuteAsync(update, parameters, transaction) == 1)
+                if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
                 {
                     return SaveResult.Updated;
                 }
@@ -33,7 +33,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
                 VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
                 ON CONFLICT (chat_id, message_id) DO NOTHING
                 """;
-            var inserted = await connection.ExecuteAsync(insert, parameters, transaction);
+            var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
         }, cancellationToken);
     }
@@ -42,7 +42,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT COUNT(*) FROM reflections WHERE chat_id = @ChatId";
-        return await connection.ExecuteScalarAsync<int>(sql, new { ChatId = chatId, CancellationToken = cancellationToken });
+        return await connection.ExecuteScalarAsync<int>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     public async Task<IReadOnlyList<ReflectionEntry>> PageAsync(long chatId, int skip, int take, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             ORDER BY r.created_utc DESC, r.id DESC
             LIMIT @Take OFFSET @Skip
             """;
-        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, Skip = skip, Take = take, CancellationToken = cancellationToken })).AsList();
+        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, Skip = skip, Take = take, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
     // Everything the learner wrote, for their study summary; the document orders and groups it.
@@ -66,7 +66,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
             WHERE r.chat_id = @ChatId
             ORDER BY d.local_date, r.created_utc, r.id
             """;
-        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, CancellationToken = cancellationToken })).AsList();
+        return (await connection.QueryAsync<ReflectionEntry>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
     // The local dates of the learner's deliveries that have at least one reflection (one row a day).
@@ -84,7 +84,7 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
               AND (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id LIMIT 1) IS NOT NULL
             ORDER BY d.local_date DESC
             """;
-        return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken })).Select(day => day.LocalDate).ToList();
+        return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).Select(day => day.LocalDate).ToList();
     }
 }
 

@@ -31,10 +31,10 @@ public sealed class BotMetrics
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string depth = "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'claimed')";
-        var count = await connection.ExecuteScalarAsync<long>(depth, new { CancellationToken = cancellationToken });
+        var count = await connection.ExecuteScalarAsync<long>(depth, commandTimeout: Database.CommandTimeoutSeconds);
 
         const string oldest = "SELECT MIN(created_utc) FROM outbox WHERE kind = 'prompt' AND status IN ('pending', 'claimed')";
-        return (count, await connection.ExecuteScalarAsync<DateTime?>(oldest, new { CancellationToken = cancellationToken }));
+        return (count, await connection.ExecuteScalarAsync<DateTime?>(oldest, commandTimeout: Database.CommandTimeoutSeconds));
     }
 
     public Counter UpdatesHandled { get; }

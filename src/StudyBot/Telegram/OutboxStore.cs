@@ -30,7 +30,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'pending', @CreatedUtc)
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction);
+        await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop
@@ -42,7 +42,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, 'claimed', 1, @CreatedUtc, @CreatedUtc)
             RETURNING id
             """;
-        return connection.ExecuteScalarAsync<long>(sql, RowOf(message, nowUtc), transaction);
+        return connection.ExecuteScalarAsync<long>(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     private static OutboxRow RowOf(OutboxMessage message, DateTime nowUtc) =>
@@ -55,7 +55,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
     {
         var parameters = new { Now = time.GetUtcNow().UtcDateTime, Limit = limit };
         var rows = await database.WriteAsync(async (connection, transaction) =>
-            (await connection.QueryAsync<OutboxMessage>(database.Dialect.ClaimOutbox, parameters, transaction)).AsList(),
+            (await connection.QueryAsync<OutboxMessage>(database.Dialect.ClaimOutbox, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)).AsList(),
             cancellationToken);
         return rows.OrderBy(r => r.Priority).ThenBy(r => r.Id).ToList();
     }
@@ -64,7 +64,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
     public Task<int> ReleaseClaimedAsync(CancellationToken cancellationToken)
     {
         const string sql = "UPDATE outbox SET status = 'pending' WHERE status = 'claimed'";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { CancellationToken = cancellationToken }, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     // Outcomes of several sends in one transaction; each also settles the delivery it carried.
@@ -80,7 +80,7 @@ public sealed class OutboxStore(Database database, TimeProvider time)
                     WHERE id = @Id
                     """;
                 var sentUtc = result.Status == Status.Sent ? now : (DateTime?)null;
-                await connection.ExecuteAsync(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error, CancellationToken = cancellationToken }, transaction);
+                await connection.ExecuteAsync(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
                 if (result.DeliveryId is { } deliveryId)
                 {
@@ -90,13 +90,13 @@ public sealed class OutboxStore(Database database, TimeProvider time)
                             failure = CASE WHEN @Status = 'sent' THEN NULL ELSE @Status END
                         WHERE id = @DeliveryId
                         """;
-                    await connection.ExecuteAsync(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status, CancellationToken = cancellationToken }, transaction);
+                    await connection.ExecuteAsync(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
                 }
 
                 if (result.Status == Status.Unreachable)
                 {
                     const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
-                    await connection.ExecuteAsync(block, new { result.ChatId, Now = now, CancellationToken = cancellationToken }, transaction);
+                    await connection.ExecuteAsync(block, new { result.ChatId, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
                 }
             }
         }, cancellationToken);

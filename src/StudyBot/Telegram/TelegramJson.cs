@@ -42,9 +42,19 @@ internal static class TelegramJson
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Runs only where reflection-based serialization is on, never in the native build.")]
     private static void EnsureResolver()
     {
-        if (JsonSerializer.IsReflectionEnabledByDefault && !JsonBotAPI.Options.IsReadOnly)
+        if (JsonBotAPI.Options.IsReadOnly)
+        {
+            return;
+        }
+
+        // Locked options keep the metadata they build; unlocked ones build it again on every call.
+        if (JsonSerializer.IsReflectionEnabledByDefault)
         {
             JsonBotAPI.Options.MakeReadOnly(populateMissingResolver: true);
+        }
+        else
+        {
+            JsonBotAPI.Options.MakeReadOnly();
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
             var fresh = new List<Update>(updates.Count);
             for (var i = 0; i < updates.Count; i++)
             {
-                if (await connection.ExecuteAsync(sql, rows[i], transaction) == 1)
+                if (await connection.ExecuteAsync(sql, rows[i], transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
                 {
                     fresh.Add(updates[i]);
                 }
@@ -45,16 +45,16 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
     {
         const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc WHERE update_id = @UpdateId";
         var now = time.GetUtcNow().UtcDateTime;
-        // A sequence, not a List: the generated batch code reads its rows as IEnumerable<object>.
-        var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now });
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, rows, transaction), cancellationToken);
+        // An array, not a List: the generated batch code reads a List<T> of anonymous rows as List<object>.
+        var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now }).ToArray();
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Update>> ListUnhandledAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT payload FROM inbound_updates WHERE handled_utc IS NULL ORDER BY update_id";
-        var payloads = await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken });
+        var payloads = await connection.QueryAsync<string>(sql, commandTimeout: Database.CommandTimeoutSeconds);
         return payloads.Select(p => JsonSerializer.Deserialize(p, TelegramJson.Update)!).ToList();
     }
 
@@ -62,7 +62,7 @@ public sealed class UpdateInbox(Database database, TimeProvider time)
     public Task<int> PruneHandledAsync(DateTime olderThanUtc, CancellationToken cancellationToken)
     {
         const string sql = "DELETE FROM inbound_updates WHERE handled_utc IS NOT NULL AND received_utc < @Before";
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Before = olderThanUtc, CancellationToken = cancellationToken }, transaction), cancellationToken);
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Before = olderThanUtc, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public static long ChatOf(Update update) => update switch

@@ -33,7 +33,17 @@ public sealed class NativeBuild : IAsyncLifetime
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(PublishTimeout);
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not left running past the lock: the other assembly's publish would build over it.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet publish took longer than {PublishTimeout}");
+        }
+
         if (process.ExitCode != 0 || !File.Exists(Executable))
         {
             throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await output}\n{await errors}");
