@@ -64,7 +64,7 @@ public sealed class NativeBuild : IAsyncLifetime
             }
             catch (IOException) when (deadline.Elapsed < PublishTimeout)
             {
-                await Task.Delay(1000);
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
             }
         }
     }
