@@ -15,7 +15,7 @@ namespace StudyBot.Data;
 internal sealed class UtcDateTimeHandler : SqlMapper.TypeHandler<DateTime>
 {
     private const string Format = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
-    public static string ToText(DateTime value) => ToUtc(value).ToString(Format, CultureInfo.InvariantCulture);
+    private static string ToText(DateTime value) => ToUtc(value).ToString(Format, CultureInfo.InvariantCulture);
 
     public override void SetValue(IDbDataParameter parameter, DateTime value)
     {

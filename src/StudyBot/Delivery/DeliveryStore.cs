@@ -237,9 +237,6 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         return deliveryIds.Count;
     }
 
-    // SQL with a literal id list never repeats: Dapper is told not to keep it in its cache.
-    private const CommandFlags OneOff = CommandFlags.Buffered | CommandFlags.NoCache;
-
     // Ids from our own tables, written into the SQL as numbers: a list of hundreds of bound
     // parameters costs SQLite a lookup by name for each, and both engines read a literal list.
     private static string IdList(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
