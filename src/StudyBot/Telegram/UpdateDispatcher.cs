@@ -107,17 +107,18 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
         }
     }
 
-    public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken)
-    {
-        if (!offered.TryAdd(update.Id, false))
-        {
-            return ValueTask.CompletedTask;
-        }
+    public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken) =>
+        TryReserve(update.Id) ? QueueReservedAsync(update, cancellationToken) : ValueTask.CompletedTask;
 
-        return QueueAsync(update, cancellationToken);
-    }
+    // A transport that stores an update before it queues it takes the id first: a replay reading
+    // the inbox in between (InboxFollower, every half second) then leaves the update to it instead
+    // of queueing it too, however long the store and the enqueue are apart.
+    // Every reservation ends in QueueReservedAsync or in ReleaseReservation.
+    public bool TryReserve(long updateId) => offered.TryAdd(updateId, false);
 
-    private async ValueTask QueueAsync(Update update, CancellationToken cancellationToken)
+    public void ReleaseReservation(long updateId) => offered.TryRemove(updateId, out _);
+
+    public async ValueTask QueueReservedAsync(Update update, CancellationToken cancellationToken)
     {
         var chat = UpdateInbox.ChatOf(update);
         var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];

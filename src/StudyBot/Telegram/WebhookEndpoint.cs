@@ -60,12 +60,23 @@ public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher 
             return Results.BadRequest();
         }
 
-        var stored = await inbox.StoreAsync([update], context.RequestAborted);
-        if (leadership.Elected)
+        // The leader reserves the id before it stores, or its own replay of the inbox could take the
+        // update up between the store and the enqueue and handle it a second time.
+        var reserved = leadership.Elected && dispatcher.TryReserve(update.Id);
+        try
         {
-            foreach (var fresh in stored)
+            var stored = await inbox.StoreAsync([update], context.RequestAborted);
+            if (reserved && stored.Count > 0 && leadership.Elected)
             {
-                await dispatcher.EnqueueAsync(fresh, context.RequestAborted);
+                reserved = false;
+                await dispatcher.QueueReservedAsync(stored[0], context.RequestAborted);
+            }
+        }
+        finally
+        {
+            if (reserved)
+            {
+                dispatcher.ReleaseReservation(update.Id);
             }
         }
 

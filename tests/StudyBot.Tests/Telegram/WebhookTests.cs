@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using StudyBot.Telegram;
 using StudyBot.Tests.Infrastructure;
 using Telegram.Bot;
 using Telegram.Bot.Types;
@@ -124,5 +125,24 @@ public sealed class WebhookTests
         await learner.AssertNothingMoreAsync(3);
         Assert.Equal(1, await world.Db.CountAsync("reflections"));
         Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 6003"));
+    }
+
+    [Fact]
+    public async Task An_update_the_webhook_is_storing_is_left_to_it_by_a_replay_of_the_inbox()
+    {
+        await using var world = await StartWebhookBotAsync();
+        var dispatcher = world.Get<UpdateDispatcher>();
+        var update = JsonSerializer.Deserialize<Update>(UpdateJson(7001, 42, "/start"), JsonBotAPI.Options)!;
+
+        // The webhook's steps with a replay of the inbox between its store and its enqueue.
+        Assert.True(dispatcher.TryReserve(update.Id));
+        await world.Get<UpdateInbox>().StoreAsync([update], CancellationToken.None);
+        await dispatcher.ReplayUnhandledAsync(CancellationToken.None);
+        await dispatcher.QueueReservedAsync(update, CancellationToken.None);
+
+        await world.Api.WaitForNthMessageAsync(42, 1);
+        await dispatcher.DrainAsync(CancellationToken.None);
+        Assert.Single(world.Api.SentTo(42));
+        Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 7001 AND handled_utc IS NOT NULL"));
     }
 }
