@@ -14,8 +14,9 @@ namespace StudyBot.Telegram;
 // the inbox); one that failed waits in the inbox for the next start rather than being retried in a loop.
 public sealed partial class UpdateDispatcher : IAsyncDisposable
 {
-    // Update id -> handled. An id marked handled while a replay runs is kept until the next replay
-    // begins: that replay may have read the inbox just before the mark was written.
+    // Update id -> handled; false while reserved by the webhook, queued or running. An id marked
+    // handled while a replay runs is kept until the next replay begins: that replay may have read
+    // the inbox just before the mark was written.
     private readonly ConcurrentDictionary<long, bool> offered = new();
     private readonly SemaphoreSlim replaying = new(1, 1);
 
@@ -110,10 +111,11 @@ public sealed partial class UpdateDispatcher : IAsyncDisposable
     public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken) =>
         TryReserve(update.Id) ? QueueReservedAsync(update, cancellationToken) : ValueTask.CompletedTask;
 
-    // A transport that stores an update before it queues it takes the id first: a replay reading
-    // the inbox in between (InboxFollower, every half second) then leaves the update to it instead
-    // of queueing it too, however long the store and the enqueue are apart.
-    // Every reservation ends in QueueReservedAsync or in ReleaseReservation.
+    // The webhook stores an update while InboxFollower replays the inbox beside it, so it takes the
+    // id before it stores: a replay reading the inbox in between then leaves the update to it
+    // instead of queueing it too, however long the store and the enqueue are apart. (The poller's
+    // replay runs in its own loop, never beside its store.) Only the caller that reserved an id
+    // queues or releases it, and every reservation ends in one of the two.
     public bool TryReserve(long updateId) => offered.TryAdd(updateId, false);
 
     public void ReleaseReservation(long updateId) => offered.TryRemove(updateId, out _);

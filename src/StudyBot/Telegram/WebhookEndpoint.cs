@@ -61,20 +61,21 @@ public sealed partial class WebhookEndpoint(UpdateInbox inbox, UpdateDispatcher 
         }
 
         // The leader reserves the id before it stores, or its own replay of the inbox could take the
-        // update up between the store and the enqueue and handle it a second time.
-        var reserved = leadership.Elected && dispatcher.TryReserve(update.Id);
+        // update up between the store and the enqueue and handle it a second time. A post that finds
+        // the update stored already (Telegram posting again) leaves it to that replay.
+        var holdsReservation = leadership.Elected && dispatcher.TryReserve(update.Id);
         try
         {
             var stored = await inbox.StoreAsync([update], context.RequestAborted);
-            if (reserved && stored.Count > 0 && leadership.Elected)
+            if (holdsReservation && stored.Count > 0 && leadership.Elected)
             {
-                reserved = false;
+                holdsReservation = false;
                 await dispatcher.QueueReservedAsync(stored[0], context.RequestAborted);
             }
         }
         finally
         {
-            if (reserved)
+            if (holdsReservation)
             {
                 dispatcher.ReleaseReservation(update.Id);
             }
