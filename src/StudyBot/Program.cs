@@ -4,9 +4,7 @@ using Microsoft.Extensions.Options;
 using StudyBot.Hosting;
 
 // appsettings.json is copied next to the binary, so the bot reads it wherever it is started from.
-// The slim builder: Kestrel without HTTPS and HTTP/3 (TLS ends at the proxy in front, deploy/),
-// console logging only; the native build is smaller and starts with less memory.
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = StudyBotServices.CreateHostBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddStudyBot();
 await using var host = builder.Build();
 

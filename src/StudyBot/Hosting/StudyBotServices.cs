@@ -24,6 +24,16 @@ namespace StudyBot.Hosting;
 
 public static class StudyBotServices
 {
+    // The bot's host, for Program and the tests alike. The slim builder (console logging only, no
+    // HTTP/3) makes the native build smaller and start with less memory; HTTPS is put back, so an
+    // endpoint with a certificate in the Kestrel settings still serves the webhook itself.
+    public static WebApplicationBuilder CreateHostBuilder(WebApplicationOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(options);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        return builder;
+    }
+
     public static IHostApplicationBuilder AddStudyBot(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddSimpleConsole(o =>

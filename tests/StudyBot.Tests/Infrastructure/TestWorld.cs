@@ -71,7 +71,7 @@ public sealed class TestWorld : IAsyncDisposable
 
     public IHost BuildBot()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Testing" });
+        var builder = StudyBotServices.CreateHostBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Testing" });
         var settings = new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = Api.Token,
