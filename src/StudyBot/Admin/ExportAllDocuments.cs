@@ -103,10 +103,7 @@ public static class ExportAllDocuments
             xml.WriteAttributeString("r", ColumnLetters[i] + row);
             xml.WriteAttributeString("t", "inlineStr");
             xml.WriteStartElement("is", SpreadsheetNamespace);
-            xml.WriteStartElement("t", SpreadsheetNamespace);
-            xml.WriteAttributeString("xml", "space", null, "preserve");
-            xml.WriteString(OfficePackage.XmlSafe(values[i]));
-            xml.WriteEndElement();
+            OfficePackage.WriteText(xml, SpreadsheetNamespace, values[i]);
             xml.WriteEndElement();
             xml.WriteEndElement();
         }

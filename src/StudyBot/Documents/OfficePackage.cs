@@ -51,6 +51,16 @@ internal sealed class OfficePackage : IDisposable
 
     public static XmlWriter Write(PackagePart part) => XmlWriter.Create(part.GetStream(FileMode.Create, FileAccess.Write), WriterSettings);
 
+    // A text element (<w:t> in Word, <t> in a sheet's cell) with someone's text as they wrote it:
+    // spaces kept, characters XML cannot hold left out.
+    public static void WriteText(XmlWriter xml, string elementNamespace, string text)
+    {
+        xml.WriteStartElement("t", elementNamespace);
+        xml.WriteAttributeString("xml", "space", null, "preserve");
+        xml.WriteString(XmlSafe(text));
+        xml.WriteEndElement();
+    }
+
     public void Dispose() => package.Close();
 
     // XML cannot hold most control characters, which Telegram lets a learner type; one would make

@@ -127,10 +127,7 @@ internal static class SummaryDocx
     private static void Run(XmlWriter xml, string text)
     {
         xml.WriteStartElement("r", W);
-        xml.WriteStartElement("t", W);
-        xml.WriteAttributeString("xml", "space", null, "preserve");
-        xml.WriteString(OfficePackage.XmlSafe(text));
-        xml.WriteEndElement();
+        OfficePackage.WriteText(xml, W, text);
         xml.WriteEndElement();
     }
 
