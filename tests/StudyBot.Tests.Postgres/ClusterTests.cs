@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using StudyBot.FakeBotApi;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
 using StudyBot.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -85,12 +85,12 @@ public sealed class ClusterTests(ITestOutputHelper output)
         using var standby = new BotProcess(world, "standby", webhook);
         await standby.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(90));
 
-        using (var response = await PostAsync(standby.Url, Telegram.WebhookTests.UpdateJson(7001, 77, "/start")))
+        using (var response = await PostAsync(standby.Url, Telegram.Receiving.WebhookTests.UpdateJson(7001, 77, "/start")))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
 
-        using (var again = await PostAsync(standby.Url, Telegram.WebhookTests.UpdateJson(7001, 77, "/start")))
+        using (var again = await PostAsync(standby.Url, Telegram.Receiving.WebhookTests.UpdateJson(7001, 77, "/start")))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
         }

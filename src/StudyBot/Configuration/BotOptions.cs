@@ -2,7 +2,7 @@ using StudyBot.Learners;
 
 namespace StudyBot.Configuration;
 
-public sealed class BotOptions
+internal sealed class BotOptions
 {
     public const string Section = "Bot";
 

@@ -1,6 +1,6 @@
 namespace StudyBot.Configuration;
 
-public sealed class DatabaseOptions
+internal sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
@@ -8,7 +8,7 @@ public sealed class DatabaseOptions
     public string ConnectionString { get; set; } = "Data Source=data/studybot.db";
 }
 
-public enum DatabaseProvider
+internal enum DatabaseProvider
 {
     Sqlite,
     Postgres,

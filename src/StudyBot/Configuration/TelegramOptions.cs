@@ -1,6 +1,6 @@
 namespace StudyBot.Configuration;
 
-public sealed class TelegramOptions
+internal sealed class TelegramOptions
 {
     public const string Section = "Telegram";
 
@@ -21,7 +21,7 @@ public sealed class TelegramOptions
     public int PollTimeoutSeconds { get; set; } = 25;
 }
 
-public enum TelegramMode
+internal enum TelegramMode
 {
     Polling,
     Webhook,

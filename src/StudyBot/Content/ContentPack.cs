@@ -1,5 +1,5 @@
 namespace StudyBot.Content;
 
-public sealed record ContentPack(string Name, string Language, DateOnly Start, IReadOnlyList<ContentItem> Items);
+internal sealed record ContentPack(string Name, string Language, DateOnly Start, IReadOnlyList<ContentItem> Items);
 
-public sealed record ContentItem(string Theme, string Quote, string Source, string Prompt, DateOnly? Date);
+internal sealed record ContentItem(string Theme, string Quote, string Source, string Prompt, DateOnly? Date);

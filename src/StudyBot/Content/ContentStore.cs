@@ -7,7 +7,7 @@ using StudyBot.Localization;
 
 namespace StudyBot.Content;
 
-public sealed class ContentStore(Database database, TimeProvider time, IOptions<BotOptions> botOptions)
+internal sealed class ContentStore(Database database, TimeProvider time, IOptions<BotOptions> botOptions)
 {
     // The active pack of a language is read once per import here, not once per learner, and again
     // after a while: a pack may also be imported by another instance or by `StudyBot import`.
@@ -126,4 +126,4 @@ public sealed class ContentStore(Database database, TimeProvider time, IOptions<
     }
 }
 
-public sealed record ImportSummary(string PackName, int ItemsAdded, int ItemsReplaced);
+internal sealed record ImportSummary(string PackName, int ItemsAdded, int ItemsReplaced);

@@ -2,7 +2,7 @@ namespace StudyBot.Content;
 
 // Everyone gets the same item on the same date: a pinned item on its date, otherwise the
 // unpinned items in order from the pack's start date, cycling (also backwards before the start).
-public static class ItemSelector
+internal static class ItemSelector
 {
     public static ContentItem? ItemFor(DateOnly date, DateOnly start, IReadOnlyList<ContentItem> items)
     {

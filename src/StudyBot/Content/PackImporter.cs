@@ -5,7 +5,7 @@ namespace StudyBot.Content;
 
 // One way in for a pack, whether an organizer sends it to the bot or an operator runs
 // `studybot import FILE`: read, validate whole, then import in one transaction or not at all.
-public sealed class PackImporter(PackValidator validator, ContentStore content, Texts texts)
+internal sealed class PackImporter(PackValidator validator, ContentStore content, Texts texts)
 {
     public const int MaxBytes = 1024 * 1024;
 
@@ -52,7 +52,7 @@ public sealed class PackImporter(PackValidator validator, ContentStore content, 
     }
 }
 
-public sealed record ImportOutcome(ImportSummary? Summary, string Message)
+internal sealed record ImportOutcome(ImportSummary? Summary, string Message)
 {
     public static ImportOutcome Refused(string message) => new(null, message);
 }

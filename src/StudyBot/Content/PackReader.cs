@@ -9,7 +9,7 @@ namespace StudyBot.Content;
 
 // Reads the three pack formats of SPEC.md into one shape. Only the syntax and field types are
 // checked here; PackValidator checks the content as a whole.
-public static class PackReader
+internal static class PackReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json", ".csv"];
 
@@ -195,7 +195,7 @@ public static class PackReader
     }
 }
 
-public sealed record PackDefaults(string Language, DateOnly Start)
+internal sealed record PackDefaults(string Language, DateOnly Start)
 {
     // CSV packs carry language and start in the document's caption: "language=en start=2026-12-01".
     public static PackDefaults FromCaption(string? caption, string defaultLanguage, DateOnly today)

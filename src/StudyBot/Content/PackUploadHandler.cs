@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
-using StudyBot.Admin;
+using StudyBot.Audit;
 using StudyBot.Delivery;
-using StudyBot.Telegram;
-using Telegram.Bot;
+using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types;
+using Telegram.Bot;
 
 namespace StudyBot.Content;
 
 // A document an admin sends is a content pack: downloaded, validated whole, imported or refused.
-public sealed partial class PackUploadHandler(
+internal sealed partial class PackUploadHandler(
     ITelegramBotClient client,
     PackImporter importer,
     AuditLog audit,

@@ -3,7 +3,7 @@ using StudyBot.Localization;
 namespace StudyBot.Content;
 
 // A pack is imported whole or not at all, so every rule is checked before anything is written.
-public sealed class PackValidator(Texts texts)
+internal sealed class PackValidator(Texts texts)
 {
     public const int TelegramMessageLimit = 4096;
 

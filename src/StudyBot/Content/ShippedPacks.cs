@@ -3,7 +3,7 @@ using System.Reflection;
 namespace StudyBot.Content;
 
 // The packs under Content/Packs, embedded in the assembly, loaded into an empty database on first run.
-public static class ShippedPacks
+internal static class ShippedPacks
 {
     private const string Prefix = "StudyBot.Content.Packs.";
 

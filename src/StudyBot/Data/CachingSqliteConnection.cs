@@ -10,7 +10,7 @@ namespace StudyBot.Data;
 // for every call: parsing and planning the same few statements took about a sixth of the bot's CPU
 // on the reply path. This connection hands Dapper a command that wraps one it already prepared for
 // the same SQL text, and takes it back when Dapper disposes it. The connection itself is long-lived
-// (Database keeps a few open for reads, and the writer's one), so the statements are too.
+// (SqliteReaderPool keeps a few open for reads, and the writer has its one), so the statements are too.
 //
 // SQLite only: PostgreSQL's driver has its own statement preparation (Npgsql's auto-prepare).
 internal sealed class CachingSqliteConnection(string connectionString, Func<CachingSqliteConnection, bool>? giveBack = null)
@@ -25,7 +25,7 @@ internal sealed class CachingSqliteConnection(string connectionString, Func<Cach
     private readonly LinkedList<SqliteCommand> recent = new();
     private bool closing;
 
-    // Read connections go back to Database's idle list when disposed, if it takes them.
+    // Read connections go back to SqliteReaderPool when disposed, if it takes them.
     public bool IsReusable => State == ConnectionState.Open && Transaction is null && !closing;
 
     protected override DbCommand CreateDbCommand() => new CachedCommand(this);
@@ -46,7 +46,7 @@ internal sealed class CachingSqliteConnection(string connectionString, Func<Cach
         base.Close();
     }
 
-    // Disposing a pooled read connection returns it to Database instead of closing it.
+    // Disposing a pooled read connection returns it to SqliteReaderPool instead of closing it.
     protected override void Dispose(bool disposing)
     {
         if (disposing && !closing && giveBack is not null && IsReusable && giveBack(this))

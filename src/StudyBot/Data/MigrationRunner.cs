@@ -9,8 +9,8 @@ namespace StudyBot.Data;
 // A forward-only runner of the numbered .sql files embedded under Data/Migrations/<provider>.
 // Chosen over DbUp: about fifty lines, no extra package, and it records each version in the
 // same transaction as its script, so a crash mid-migration leaves nothing half-applied.
-// Instances sharing one PostgreSQL call it under Database.RunExclusivelyAsync, so two never migrate at once.
-public sealed partial class MigrationRunner(Database database, TimeProvider time, ILogger<MigrationRunner> logger)
+// Instances sharing one PostgreSQL call it under AdvisoryLock (Hosting), so two never migrate at once.
+internal sealed partial class MigrationRunner(Database database, TimeProvider time, ILogger<MigrationRunner> logger)
 {
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
     {

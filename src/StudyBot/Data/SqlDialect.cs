@@ -3,15 +3,15 @@ using StudyBot.Configuration;
 namespace StudyBot.Data;
 
 // The few statements SQLite and PostgreSQL cannot share. Everything else is one SQL for both.
-public sealed class SqlDialect
+internal sealed class SqlDialect
 {
     private SqlDialect()
     {
     }
 
-    // Claims the next outbox rows for sending. PostgreSQL skips rows another instance has locked
-    // rather than waiting for them; SQLite has one writer, so there is nothing to skip.
-    public required string ClaimOutbox { get; init; }
+    // Ends a SELECT whose rows a claim will change: PostgreSQL skips rows another instance has
+    // locked rather than waiting for them; SQLite has one writer, so there is nothing to skip.
+    public required string SkipLockedRows { get; init; }
 
     // The tables a learner's rows live in (every table with a chat_id column), read from the catalog
     // so a table a later migration adds is covered without editing the code that deletes.
@@ -29,12 +29,7 @@ public sealed class SqlDialect
 
     private static readonly SqlDialect Sqlite = new()
     {
-        ClaimOutbox = """
-            UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit)
-            RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
-                      delivery_id AS DeliveryId, broadcast_id AS BroadcastId
-            """,
+        SkipLockedRows = "",
         TablesWithChatId = """
             SELECT m.name
             FROM sqlite_master m
@@ -46,12 +41,7 @@ public sealed class SqlDialect
 
     private static readonly SqlDialect Postgres = new()
     {
-        ClaimOutbox = """
-            UPDATE outbox SET status = 'claimed', claimed_utc = @Now, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' ORDER BY priority, id LIMIT @Limit FOR UPDATE SKIP LOCKED)
-            RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
-                      delivery_id AS DeliveryId, broadcast_id AS BroadcastId
-            """,
+        SkipLockedRows = "FOR UPDATE SKIP LOCKED",
         TablesWithChatId = """
             SELECT c.table_name
             FROM information_schema.columns c

@@ -1,6 +1,6 @@
 namespace StudyBot.Delivery;
 
-public sealed class DeliveryRecord
+internal sealed class DeliveryRecord
 {
     public long Id { get; set; }
     public long ChatId { get; set; }

@@ -1,7 +1,7 @@
 namespace StudyBot.Delivery;
 
 // Pure rules of when a learner's next delivery is. All instants are UTC; local days are DateOnly.
-public static class DeliverySchedule
+internal static class DeliverySchedule
 {
     public static DateOnly LocalDate(DateTime utc, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone));
@@ -61,4 +61,4 @@ public static class DeliverySchedule
     }
 }
 
-public sealed record DuePlan(DateOnly? DeliverFor, DateTime NextDeliveryUtc);
+internal sealed record DuePlan(DateOnly? DeliverFor, DateTime NextDeliveryUtc);

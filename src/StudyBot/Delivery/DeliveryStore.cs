@@ -5,11 +5,11 @@ using Dapper;
 using StudyBot.Content;
 using StudyBot.Data;
 using StudyBot.Learners;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
 
 namespace StudyBot.Delivery;
 
-public sealed class DeliveryStore(Database database, TimeProvider time)
+internal sealed class DeliveryStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         d.id AS Id, d.chat_id AS ChatId, d.local_date AS LocalDate, d.theme AS Theme, d.quote AS Quote, d.source AS Source,
@@ -20,7 +20,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     // The claim and its outbox row commit together, so a claimed delivery is always on its way.
     // With sendNow the outbox row is written already claimed: the caller sends it itself (a crash
     // before the send is recorded leaves it claimed, and claimed rows are sent again at the next start).
-    private static async Task<OutboxMessage?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, CancellationToken cancellationToken, bool sendNow = false)
+    private static async Task<OutboxMessage?> TryClaimAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, string text, int priority, DateTime nowUtc, bool sendNow, CancellationToken cancellationToken)
     {
         // Only for a learner who still exists: a sweep batch read just before /deletedata must not
         // bring the deleted learner's rows back.
@@ -60,7 +60,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync(
-            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, priority: 0, now, cancellationToken, sendNow: true),
+            (connection, transaction) => TryClaimAsync(connection, transaction, chatId, localDate, item, text, OutboxStore.Priority.Reply, now, sendNow: true, cancellationToken),
             cancellationToken);
     }
 
@@ -68,8 +68,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     public Task<bool> RetryFailedAsync(long deliveryId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            const string outbox = "UPDATE outbox SET status = 'pending', priority = 0, error = NULL WHERE delivery_id = @Id AND status = 'failed'";
-            var retried = await connection.ExecuteAsync(outbox, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            const string outbox = $"UPDATE outbox SET status = '{OutboxStore.Status.Pending}', priority = @Priority, error = NULL WHERE delivery_id = @Id AND status = '{OutboxStore.Status.Failed}'";
+            var retried = await connection.ExecuteAsync(outbox, new { Id = deliveryId, Priority = OutboxStore.Priority.Reply, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             const string delivery = "UPDATE deliveries SET failure = NULL WHERE id = @Id";
             await connection.ExecuteAsync(delivery, new { Id = deliveryId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return retried == 1;
@@ -112,17 +112,6 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = "SELECT MAX(local_date) FROM deliveries WHERE chat_id = @ChatId";
         return await connection.ExecuteScalarAsync<DateOnly?>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
-    }
-
-    public async Task<IReadOnlyList<DueLearner>> ListDueAsync(DateTime nowUtc, int limit, CancellationToken cancellationToken)
-    {
-        var due = new List<DueLearner>();
-        await foreach (var batch in StreamDueAsync(nowUtc, limit, limit, cancellationToken))
-        {
-            due.AddRange(batch);
-        }
-
-        return due;
     }
 
     // Up to `limit` due learners, earliest first, read as one query and handed out `batchSize` at a
@@ -228,12 +217,12 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
         var enqueue = $"""
             INSERT INTO outbox (chat_id, kind, priority, text, delivery_id, status, created_utc)
-            SELECT d.chat_id, @Kind, 1, @Text, d.id, 'pending', @CreatedUtc
+            SELECT d.chat_id, @Kind, @Priority, @Text, d.id, '{OutboxStore.Status.Pending}', @CreatedUtc
             FROM deliveries d
             WHERE d.id IN ({IdList(deliveryIds)})
             ON CONFLICT DO NOTHING
             """;
-        await connection.ExecuteAsync(enqueue, new { Kind = OutboxStore.Kind.Prompt, Text = text, CreatedUtc = nowUtc }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        await connection.ExecuteAsync(enqueue, new { Kind = OutboxStore.Kind.Prompt, Priority = OutboxStore.Priority.Bulk, Text = text, CreatedUtc = nowUtc }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
         return deliveryIds.Count;
     }
 
@@ -242,9 +231,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     private static string IdList(IEnumerable<long> ids) => string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
 }
 
-public sealed record DueWork(DueLearner Learner, DuePlan Plan, ContentItem? Item, string? Text);
+internal sealed record DueWork(DueLearner Learner, DuePlan Plan, ContentItem? Item, string? Text);
 
-public sealed class DueLearner
+internal sealed class DueLearner
 {
     public long ChatId { get; set; }
     public string Language { get; set; } = "";

@@ -1,20 +1,17 @@
 using Microsoft.Extensions.Logging;
-using StudyBot.Admin;
 using StudyBot.Content;
 using StudyBot.Learners;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
 
 namespace StudyBot.Delivery;
 
-// One pass of the schedule: claim a delivery (and its outbox row) for every learner now due, then
-// the reminders now due (Bot:ReminderTime). A million learners cost one indexed range query per
-// batch, not a million triggers.
-public sealed partial class DeliverySweep(
+// One pass of the schedule: claim a delivery (and its outbox row) for every learner now due.
+// A million learners cost one indexed range query per batch, not a million triggers.
+internal sealed partial class DeliverySweep(
     DeliveryStore deliveries,
     ContentStore content,
     OutboxSender outbox,
-    Reminders reminders,
     Texts texts,
     TimeProvider time,
     ILogger<DeliverySweep> logger) : IDisposable
@@ -68,7 +65,6 @@ public sealed partial class DeliverySweep(
                 }
             }
 
-            await reminders.RunScheduledAsync(cancellationToken);
             return claimed;
         }
         finally

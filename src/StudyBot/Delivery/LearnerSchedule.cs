@@ -5,7 +5,7 @@ using StudyBot.Localization;
 namespace StudyBot.Delivery;
 
 // Settings changes take effect from the next delivery time that falls on a day not yet delivered.
-public sealed class LearnerSchedule(DeliveryStore deliveries, TimeProvider time, Texts texts)
+internal sealed class LearnerSchedule(DeliveryStore deliveries, TimeProvider time, Texts texts)
 {
     public async Task<DateTime> NextDeliveryAsync(Learner learner, CancellationToken cancellationToken)
     {

@@ -1,11 +1,12 @@
 using StudyBot.Content;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
+using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Delivery;
 
 // /today is today's delivery, sent now: the scheduled one is not sent again the same local day.
-public sealed class TodayCommand(DeliveryStore deliveries, ContentStore content, OutboxSender outbox, Texts texts, TimeProvider time) : IBotCommand
+internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore content, OutboxSender outbox, Texts texts, TimeProvider time) : IBotCommand
 {
     public string Name => "today";
     public CommandAudience Audience => CommandAudience.Learner;

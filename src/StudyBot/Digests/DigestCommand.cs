@@ -1,10 +1,10 @@
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Digests;
 
 // /digest on|off switches the Sunday evening digest; anything else explains itself and changes nothing.
-public sealed class DigestCommand(DigestStore store, Texts texts) : IBotCommand
+internal sealed class DigestCommand(DigestStore store, Texts texts) : IBotCommand
 {
     public string Name => "digest";
     public CommandAudience Audience => CommandAudience.Learner;

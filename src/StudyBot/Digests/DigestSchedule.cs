@@ -7,7 +7,7 @@ namespace StudyBot.Digests;
 // normally been answered, and early enough to read before the new week starts. A digest missed
 // while the bot was down goes out when it comes back, if the learner's Sunday is not over
 // (the same rule as a missed delivery).
-public static class DigestSchedule
+internal static class DigestSchedule
 {
     public static readonly TimeOnly Time = new(20, 0);
 
@@ -27,4 +27,4 @@ public static class DigestSchedule
 }
 
 // WeekStart: the Monday of the week to report now, if any; NextUtc: when to look at the learner again.
-public sealed record DigestPlan(DateOnly? WeekStart, DateTime NextUtc);
+internal sealed record DigestPlan(DateOnly? WeekStart, DateTime NextUtc);

@@ -1,11 +1,11 @@
 using Dapper;
 using StudyBot.Data;
 using StudyBot.Learners;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
 
 namespace StudyBot.Digests;
 
-public sealed class DigestStore(Database database, TimeProvider time)
+internal sealed class DigestStore(Database database, TimeProvider time)
 {
     public async Task<bool?> IsEnabledAsync(long chatId, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
                     }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
                     if (id is not null)
                     {
-                        var message = new OutboxMessage { ChatId = work.Learner.ChatId, Kind = OutboxStore.Kind.Digest, Priority = 1, Text = report.Text };
+                        var message = new OutboxMessage { ChatId = work.Learner.ChatId, Kind = OutboxStore.Kind.Digest, Priority = OutboxStore.Priority.Bulk, Text = report.Text };
                         await OutboxStore.EnqueueAsync(connection, transaction, message, nowUtc, cancellationToken);
                         enqueued++;
                     }
@@ -120,7 +120,7 @@ public sealed class DigestStore(Database database, TimeProvider time)
         }, cancellationToken);
 }
 
-public sealed class DigestLearner
+internal sealed class DigestLearner
 {
     public long ChatId { get; set; }
     public string Language { get; set; } = "";
@@ -128,13 +128,13 @@ public sealed class DigestLearner
     public DateTime? NextDigestUtc { get; set; }
 }
 
-public sealed class WeekStats
+internal sealed class WeekStats
 {
     public long Delivered { get; set; }
     public long Answered { get; set; }
     public string? Longest { get; set; }
 }
 
-public sealed record DigestReport(DateOnly WeekStart, WeekStats Stats, string Text);
+internal sealed record DigestReport(DateOnly WeekStart, WeekStats Stats, string Text);
 
-public sealed record DigestWork(DigestLearner Learner, DateTime NextUtc, DigestReport? Report);
+internal sealed record DigestWork(DigestLearner Learner, DateTime NextUtc, DigestReport? Report);

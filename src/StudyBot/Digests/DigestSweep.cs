@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using StudyBot.Learners;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Outbox;
 
 namespace StudyBot.Digests;
 
 // One pass of the weekly digest schedule: for every learner whose Sunday evening has come, count the
 // week and put the digest in the outbox, which keeps Telegram's limits for it.
-public sealed partial class DigestSweep(DigestStore store, OutboxSender outbox, Texts texts, TimeProvider time, ILogger<DigestSweep> logger) : IDisposable
+internal sealed partial class DigestSweep(DigestStore store, OutboxSender outbox, Texts texts, TimeProvider time, ILogger<DigestSweep> logger) : IDisposable
 {
     private const int BatchSize = 500;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);

@@ -2,7 +2,7 @@ using StudyBot.Localization;
 
 namespace StudyBot.Digests;
 
-public static class DigestText
+internal static class DigestText
 {
     private const int FirstLineLimit = 200;
 

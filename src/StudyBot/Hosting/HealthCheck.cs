@@ -5,7 +5,7 @@ using StudyBot.Data;
 namespace StudyBot.Hosting;
 
 // /healthz: the database answers and the scheduler that drives deliveries is running.
-public sealed class HealthCheck(Database database, ISchedulerFactory schedulers)
+internal sealed class HealthCheck(Database database, ISchedulerFactory schedulers)
 {
     /// <returns>null when healthy, else what is wrong.</returns>
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)

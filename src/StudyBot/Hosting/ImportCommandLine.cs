@@ -10,7 +10,7 @@ namespace StudyBot.Hosting;
 
 // `StudyBot import FILE [language=.. start=..]`: the operator's way to load a pack, with the same
 // checks and the same all-or-nothing import as a pack sent to the bot. Needs no Telegram token.
-public static class ImportCommandLine
+internal static class ImportCommandLine
 {
     public static bool Matches(string[] args) => args.Length > 0 && args[0] == "import";
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Configuration;
 using StudyBot.Data;
+using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Hosting;
 
@@ -12,7 +13,7 @@ namespace StudyBot.Hosting;
 // others serve webhook posts into the shared inbox and stand by; when the leader dies its
 // database session ends, the lock is free, and the next instance to ask takes over.
 // On SQLite one process owns the file and leads from the start.
-public sealed partial class Leadership(Database database, ILogger<Leadership> logger) : BackgroundService
+internal sealed partial class Leadership(Database database, ILogger<Leadership> logger) : BackgroundService
 {
     public const long LockKey = 0x5354_5544_5942_0002; // "STUDYB" + 2
 

@@ -8,7 +8,7 @@ namespace StudyBot.Hosting;
 
 // Runs before the other hosted services start: the schema must exist before anything reads it.
 // Instances sharing one PostgreSQL take turns, so two never migrate or load the same pack at once.
-public sealed partial class StartupTasks(Database database, MigrationRunner migrations, ContentStore content, PackValidator validator, ILogger<StartupTasks> logger) : IHostedService
+internal sealed partial class StartupTasks(Database database, MigrationRunner migrations, ContentStore content, PackValidator validator, ILogger<StartupTasks> logger) : IHostedService
 {
     private const long StartupLockKey = 0x5354_5544_5942_0001; // "STUDYB" + 1
 
@@ -17,7 +17,7 @@ public sealed partial class StartupTasks(Database database, MigrationRunner migr
 
     // All that `StudyBot import` needs before it runs.
     public Task PrepareDatabaseAsync(CancellationToken cancellationToken) =>
-        database.RunExclusivelyAsync(StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
+        AdvisoryLock.RunExclusivelyAsync(database, StartupLockKey, () => MigrateAndLoadPacksAsync(cancellationToken), cancellationToken);
 
     private async Task MigrateAndLoadPacksAsync(CancellationToken cancellationToken)
     {

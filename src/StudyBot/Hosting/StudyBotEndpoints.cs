@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using StudyBot.Configuration;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Receiving;
 
 namespace StudyBot.Hosting;
 
-public static class StudyBotEndpoints
+internal static class StudyBotEndpoints
 {
     public static WebApplication MapStudyBot(this WebApplication app)
     {

@@ -1,28 +1,36 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
-using StudyBot.Admin;
+using StudyBot.Audit;
+using StudyBot.Broadcasts;
 using StudyBot.Configuration;
 using StudyBot.Content;
 using StudyBot.Data;
 using StudyBot.Delivery;
 using StudyBot.Digests;
+using StudyBot.Exports;
 using StudyBot.Learners;
 using StudyBot.Localization;
+using StudyBot.Outbox;
 using StudyBot.Reflections;
+using StudyBot.Reminders;
+using StudyBot.Stats;
+using StudyBot.Telegram.Receiving;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
 using StudyBot.Telegram;
 using Telegram.Bot;
 
 namespace StudyBot.Hosting;
 
-public static class StudyBotServices
+internal static class StudyBotServices
 {
     // The bot's host, for Program and the tests alike. The slim builder (console logging only, no
     // HTTP/3) makes the native build smaller and start with less memory; HTTPS is put back, so an
@@ -87,8 +95,8 @@ public static class StudyBotServices
         services.AddSingleton<SendGate>();
         services.AddSingleton<BotMessenger>();
         services.AddSingleton<UpdateInbox>();
-        services.AddSingleton<UpdateHandler>();
-        services.AddSingleton<UpdateDispatcher>();
+        services.AddSingleton<UpdateRouter>();
+        services.AddSingleton<ChatLanes>();
         services.AddSingleton<OutboxStore>();
 
         // Before the services that only the leader runs: hosted services stop in reverse order, so
@@ -130,12 +138,13 @@ public static class StudyBotServices
         services.AddSingleton<HistoryCommand>();
         services.AddSingleton<BroadcastStore>();
         services.AddSingleton<BroadcastProgress>();
+        services.AddSingleton<IOutboxListener>(sp => sp.GetRequiredService<BroadcastProgress>());
         services.AddSingleton<BroadcastCommand>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StatsStore>();
         services.AddSingleton<StatsChart>();
         services.AddSingleton<ReminderStore>();
-        services.AddSingleton<Reminders>();
+        services.AddSingleton<ReminderService>();
         services.AddSingleton<ExportAllStore>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
@@ -214,10 +223,10 @@ public static class StudyBotServices
 
             // Stable trigger keys: a persistent store keeps triggers, and a start must replace them, not
             // add copies. A sweep missed while no instance ran (or the clock jumped) runs at once.
-            q.ScheduleJob<DeliverySweepJob>(
-                t => t.WithIdentity($"{DeliverySweepJob.Key.Name}-trigger").StartNow()
+            q.ScheduleJob<ScheduleSweepJob>(
+                t => t.WithIdentity($"{ScheduleSweepJob.Key.Name}-trigger").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
-                j => j.WithIdentity(DeliverySweepJob.Key));
+                j => j.WithIdentity(ScheduleSweepJob.Key));
             q.ScheduleJob<InboxPruneJob>(
                 t => t.WithIdentity($"{InboxPruneJob.Key.Name}-trigger").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),

@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Logging;
 using StudyBot.Localization;
-using StudyBot.Telegram;
-using Telegram.Bot.Types;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types.ReplyMarkups;
+using Telegram.Bot.Types;
 
 namespace StudyBot.Learners;
 
 // /deletedata asks first: [delete][cancel] with callback data "dd:ok" / "dd:no". Only the chat's own
 // user may press (From.Id == chat id), so in a group nobody can erase the group's data for it.
 // The answer replaces the question, which also removes the buttons so they cannot be pressed twice.
-public sealed partial class DeleteDataCommand(LearnerStore learners, BotMessenger messenger, Texts texts, ILogger<DeleteDataCommand> logger) : IBotCommand, ICallbackHandler
+internal sealed partial class DeleteDataCommand(LearnerStore learners, BotMessenger messenger, Texts texts, ILogger<DeleteDataCommand> logger) : IBotCommand, ICallbackHandler
 {
     public string Name => "deletedata";
     public CommandAudience Audience => CommandAudience.Learner;

@@ -1,12 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Learners;
 
 // Lists the commands registered in DI, so a new command appears here without editing this class.
-public sealed class HelpCommand(IServiceProvider services, Texts texts) : IBotCommand
+internal sealed class HelpCommand(IServiceProvider services, Texts texts) : IBotCommand
 {
     public string Name => "help";
     public CommandAudience Audience => CommandAudience.Learner;

@@ -1,6 +1,6 @@
 namespace StudyBot.Learners;
 
-public sealed class Learner
+internal sealed class Learner
 {
     public long ChatId { get; set; }
     public string DisplayName { get; set; } = "";
@@ -16,7 +16,7 @@ public sealed class Learner
     public bool IsSubscribed => Status is LearnerStatus.Active or LearnerStatus.Paused;
 }
 
-public static class LearnerStatus
+internal static class LearnerStatus
 {
     public const string Active = "active";
     public const string Paused = "paused";

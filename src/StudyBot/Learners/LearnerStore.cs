@@ -3,7 +3,7 @@ using StudyBot.Data;
 
 namespace StudyBot.Learners;
 
-public sealed class LearnerStore(Database database, TimeProvider time)
+internal sealed class LearnerStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         chat_id AS ChatId, display_name AS DisplayName, language AS Language, time_zone AS TimeZone,

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
 using StudyBot.Delivery;
 using StudyBot.Localization;
-using StudyBot.Telegram;
-using Telegram.Bot.Types;
+using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types;
 
 namespace StudyBot.Learners;
 
 // my_chat_member: the learner blocked the bot (nothing more is sent) or unblocked it (prompts resume).
-public sealed partial class MembershipHandler(LearnerStore learners, LearnerSchedule schedule, BotMessenger messenger, Texts texts, ILogger<MembershipHandler> logger)
+internal sealed partial class MembershipHandler(LearnerStore learners, LearnerSchedule schedule, BotMessenger messenger, Texts texts, ILogger<MembershipHandler> logger)
 {
     public async Task HandleAsync(ChatMemberUpdated update, CancellationToken cancellationToken)
     {

@@ -2,11 +2,12 @@ using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using StudyBot.Delivery;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Learners;
 
-public sealed class StartCommand(LearnerStore learners, LearnerSchedule schedule, Texts texts, IOptions<BotOptions> options) : IBotCommand
+internal sealed class StartCommand(LearnerStore learners, LearnerSchedule schedule, Texts texts, IOptions<BotOptions> options) : IBotCommand
 {
     public string Name => "start";
     public CommandAudience Audience => CommandAudience.Learner;

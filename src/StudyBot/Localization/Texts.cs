@@ -5,7 +5,7 @@ using System.Resources;
 namespace StudyBot.Localization;
 
 // Every user-facing string comes from Strings.resx / Strings.zh-CN.resx by key.
-public sealed class Texts
+internal sealed class Texts
 {
     private readonly ResourceManager resources = new("StudyBot.Localization.Strings", typeof(Texts).Assembly);
 

@@ -1,13 +1,14 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Reflections;
 
 // /export: the draft of the learner's study summary, sent as a Word document and as Markdown.
 // Both are built in memory from one SummaryDocument, so the two files always say the same.
-public sealed partial class ExportCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
+internal sealed partial class ExportCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
 {
     public string Name => "export";
     public CommandAudience Audience => CommandAudience.Learner;

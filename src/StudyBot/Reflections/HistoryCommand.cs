@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text;
 using StudyBot.Learners;
 using StudyBot.Localization;
-using StudyBot.Telegram;
-using Telegram.Bot.Types;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types.ReplyMarkups;
+using Telegram.Bot.Types;
 
 namespace StudyBot.Reflections;
 
 // /history shows page 1; the Older/Newer buttons ("h:<page>") edit the same message in place.
-public sealed class HistoryCommand(ReflectionStore reflections, LearnerStore learners, StreakReader streaks, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
+internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore learners, StreakReader streaks, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
 {
     public const int PageSize = 5;
     private const int QuoteLimit = 120;

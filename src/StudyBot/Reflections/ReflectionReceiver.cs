@@ -2,13 +2,13 @@ using System.Globalization;
 using StudyBot.Delivery;
 using StudyBot.Learners;
 using StudyBot.Localization;
-using StudyBot.Telegram;
+using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Reflections;
 
 // Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
-public sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, BotMessenger messenger, Texts texts)
+internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, BotMessenger messenger, Texts texts)
 {
     public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using StudyBot.Data;
 
 namespace StudyBot.Reflections;
 
-public sealed class ReflectionStore(Database database, TimeProvider time)
+internal sealed class ReflectionStore(Database database, TimeProvider time)
 {
     // A reflection with the date and the item of the prompt it answers.
     private const string EntrySelect = """
@@ -88,14 +88,14 @@ public sealed class ReflectionStore(Database database, TimeProvider time)
     }
 }
 
-public enum SaveResult
+internal enum SaveResult
 {
     Created,
     Updated,
     AlreadySaved,
 }
 
-public sealed class ReflectionEntry
+internal sealed class ReflectionEntry
 {
     public long Id { get; set; }
     public string Text { get; set; } = "";

@@ -4,7 +4,7 @@ using StudyBot.Localization;
 namespace StudyBot.Reflections;
 
 // The learner's streak in words, counted in the learner's own calendar days.
-public sealed class StreakReader(ReflectionStore reflections, TimeProvider time, Texts texts)
+internal sealed class StreakReader(ReflectionStore reflections, TimeProvider time, Texts texts)
 {
     public async Task<string> DescribeAsync(long chatId, TimeZoneInfo zone, string language, CancellationToken cancellationToken)
     {

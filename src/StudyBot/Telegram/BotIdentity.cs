@@ -1,7 +1,7 @@
 namespace StudyBot.Telegram;
 
 // The bot's own username, learned from getMe at start-up, to tell "/help@ThisBot" from "/help@OtherBot".
-public sealed class BotIdentity
+internal sealed class BotIdentity
 {
     public string? Username { get; set; }
 }

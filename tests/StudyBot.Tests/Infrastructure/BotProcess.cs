@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using StudyBot.Hosting;
 
 namespace StudyBot.Tests.Infrastructure;
 

@@ -125,12 +125,11 @@ public sealed class TestWorld : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Bot.Services.GetRequiredService<T>();
 
-    // One pass of the schedule (deliveries, then weekly digests), then wait until the outbox has sent
-    // (or given up on) what it claimed. Returns the deliveries claimed.
+    // One pass of the schedule as its Quartz job runs it, then wait until the outbox has sent (or
+    // given up on) what it claimed. Returns the deliveries claimed.
     public async Task<int> SweepAsync()
     {
-        var claimed = await Get<DeliverySweep>().RunOnceAsync(CancellationToken.None);
-        await Get<DigestSweep>().RunOnceAsync(CancellationToken.None);
+        var claimed = await ActivatorUtilities.CreateInstance<ScheduleSweepJob>(Bot.Services).RunOnceAsync(CancellationToken.None);
         await OutboxDrainedAsync();
         return claimed;
     }

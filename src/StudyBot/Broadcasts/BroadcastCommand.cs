@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Audit;
+using StudyBot.Configuration;
+using StudyBot.Localization;
+using StudyBot.Outbox;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
+using StudyBot.Telegram;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
+using Telegram.Bot.Types;
+
+namespace StudyBot.Broadcasts;
+
+// /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active subscriber.
+// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin.
+internal sealed partial class BroadcastCommand(
+    BroadcastStore broadcasts,
+    BroadcastProgress progress,
+    AuditLog audit,
+    OutboxSender outbox,
+    BotMessenger messenger,
+    Texts texts,
+    IOptions<BotOptions> options,
+    ILogger<BroadcastCommand> logger) : IBotCommand, ICallbackHandler
+{
+    public string Name => "broadcast";
+    public CommandAudience Audience => CommandAudience.Admin;
+    public string Prefix => "bc";
+
+    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var (text, entities) = TextAfterCommand(context.Message);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            await context.ReplyAsync(texts.Get(context.Language, "BroadcastUsage"), cancellationToken);
+            return;
+        }
+
+        var entitiesJson = entities.Count == 0 ? null : JsonSerializer.Serialize(entities.ToArray(), TelegramJson.Entities);
+        var id = await broadcasts.CreateDraftAsync(context.ChatId, context.Message.From?.Id ?? 0, context.Language, text, entitiesJson, cancellationToken);
+        var recipients = await broadcasts.CountActiveLearnersAsync(cancellationToken);
+        LogDrafted(context.Message.From?.Id ?? 0, id);
+        await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
+
+        await context.ReplyAsync(texts.Get(context.Language, "BroadcastPreview", id, recipients), cancellationToken);
+        var keyboard = new InlineKeyboardMarkup(
+            InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastSend"), $"bc:{id}:ok"),
+            InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastCancel"), $"bc:{id}:no"));
+        await messenger.SendAsync(new OutgoingMessage(context.ChatId, text) { Entities = entities, Keyboard = keyboard }, SendPriority.Interactive, cancellationToken);
+    }
+
+    public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsAdmin(query.From.Id))
+        {
+            LogRefused(query.From.Id);
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "AdminButtonOnly"));
+            return;
+        }
+
+        var parts = data.Split(':');
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || await broadcasts.GetAsync(id, cancellationToken) is not { } broadcast)
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+            return;
+        }
+
+        if (parts[1] == "no")
+        {
+            var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
+            if (cancelled)
+            {
+                await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastCancel, $"#{id}", cancellationToken);
+            }
+
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+            await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, cancelled ? "BroadcastCancelled" : "BroadcastAlreadyHandled", id), cancellationToken);
+            return;
+        }
+
+        var total = await broadcasts.TryConfirmAsync(id, cancellationToken);
+        await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+        if (total is null)
+        {
+            await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastAlreadyHandled"), cancellationToken);
+            return;
+        }
+
+        LogConfirmed(query.From.Id, id, total.Value);
+        await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastConfirm, $"#{id}, {total.Value} recipients", cancellationToken);
+        var status = await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value), cancellationToken);
+        if (status.MessageId is { } statusMessageId)
+        {
+            await broadcasts.SetStatusMessageAsync(id, statusMessageId, cancellationToken);
+        }
+
+        outbox.Wake();
+        await progress.ReportAsync(force: true, cancellationToken);
+    }
+
+    // The admin's own formatting is kept: entities after "/broadcast " move to the text's start.
+    internal static (string Text, List<MessageEntity> Entities) TextAfterCommand(Message message)
+    {
+        var full = message.Text ?? "";
+        var commandEnd = 0;
+        while (commandEnd < full.Length && !char.IsWhiteSpace(full[commandEnd]))
+        {
+            commandEnd++;
+        }
+
+        var start = commandEnd;
+        while (start < full.Length && char.IsWhiteSpace(full[start]))
+        {
+            start++;
+        }
+
+        var text = full[start..].TrimEnd();
+        var entities = new List<MessageEntity>();
+        foreach (var entity in message.Entities ?? [])
+        {
+            if (entity.Type == MessageEntityType.BotCommand && entity.Offset == 0)
+            {
+                continue;
+            }
+
+            var offset = entity.Offset - start;
+            var end = Math.Min(entity.Offset + entity.Length - start, text.Length);
+            if (offset < 0 || end <= offset)
+            {
+                continue;
+            }
+
+            entities.Add(new MessageEntity
+            {
+                Type = entity.Type,
+                Offset = offset,
+                Length = end - offset,
+                Url = entity.Url,
+                User = entity.User,
+                Language = entity.Language,
+                CustomEmojiId = entity.CustomEmojiId,
+            });
+        }
+
+        return (text, entities);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {UserId} drafted broadcast {BroadcastId}")]
+    private partial void LogDrafted(long userId, long broadcastId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {UserId} confirmed broadcast {BroadcastId} to {Total} recipients")]
+    private partial void LogConfirmed(long userId, long broadcastId, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and pressed a broadcast button")]
+    private partial void LogRefused(long userId);
+}

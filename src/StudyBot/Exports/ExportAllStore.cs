@@ -1,0 +1,31 @@
+using Dapper;
+using StudyBot.Data;
+
+namespace StudyBot.Exports;
+
+internal sealed class ExportAllStore(Database database)
+{
+    // Everyone's reflections on prompts of local dates from..to (inclusive), in date order, then by learner.
+    public async Task<IReadOnlyList<ExportRow>> ListAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT COALESCE(l.display_name, '') AS DisplayName, d.local_date AS LocalDate, d.theme AS Theme, d.quote AS Quote, r.text AS Text
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            LEFT JOIN learners l ON l.chat_id = r.chat_id
+            WHERE d.local_date BETWEEN @From AND @To
+            ORDER BY d.local_date, l.display_name, r.chat_id, r.created_utc, r.id
+            """;
+        return (await connection.QueryAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+    }
+}
+
+internal sealed class ExportRow
+{
+    public string DisplayName { get; set; } = "";
+    public DateOnly LocalDate { get; set; }
+    public string Theme { get; set; } = "";
+    public string Quote { get; set; } = "";
+    public string Text { get; set; } = "";
+}

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Dapper;
+using StudyBot.Broadcasts;
+using StudyBot.Data;
+
+namespace StudyBot.Outbox;
+
+internal sealed class OutboxStore(Database database, TimeProvider time)
+{
+    public static class Status
+    {
+        public const string Pending = "pending";
+        public const string Claimed = "claimed";
+        public const string Sent = "sent";
+        public const string Failed = "failed";
+        public const string Unreachable = "unreachable";
+    }
+
+    // Lower goes first: a learner's own /today before the daily prompts, broadcasts and digests.
+    public static class Priority
+    {
+        public const int Reply = 0;
+        public const int Bulk = 1;
+    }
+
+    public static class Kind
+    {
+        public const string Prompt = "prompt";
+        public const string Broadcast = "broadcast";
+        public const string Reminder = "reminder";
+        public const string Digest = "digest";
+    }
+
+    public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, delivery_id, broadcast_id, status, created_utc)
+            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, '{Status.Pending}', @CreatedUtc)
+            ON CONFLICT DO NOTHING
+            """;
+        await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop
+    // leaves it alone, and a crash before its outcome is recorded sends it again at the next start.
+    public static Task<long> EnqueueClaimedAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, delivery_id, broadcast_id, status, attempts, claimed_utc, created_utc)
+            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, '{Status.Claimed}', 1, @CreatedUtc, @CreatedUtc)
+            RETURNING id
+            """;
+        return connection.ExecuteScalarAsync<long>(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    private static OutboxRow RowOf(OutboxMessage message, DateTime nowUtc) =>
+        new(message.ChatId, message.Kind, message.Priority, message.Text, message.Entities, message.DeliveryId, message.BroadcastId, nowUtc);
+
+    internal sealed record OutboxRow(long ChatId, string Kind, int Priority, string Text, string? Entities, long? DeliveryId, long? BroadcastId, DateTime CreatedUtc);
+
+    // PostgreSQL skips rows another instance has locked rather than waiting for them; SQLite has one
+    // writer, so there is nothing to skip.
+    private readonly string claimSql = $"""
+        UPDATE outbox SET status = '{Status.Claimed}', claimed_utc = @Now, attempts = attempts + 1
+        WHERE id IN (SELECT id FROM outbox WHERE status = '{Status.Pending}' ORDER BY priority, id LIMIT @Limit {database.Dialect.SkipLockedRows})
+        RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
+                  delivery_id AS DeliveryId, broadcast_id AS BroadcastId
+        """;
+
+    // Small batches, oldest first within a priority: a crash can only resend what was in flight.
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    {
+        var parameters = new { Now = time.GetUtcNow().UtcDateTime, Limit = limit };
+        var rows = await database.WriteAsync(async (connection, transaction) =>
+            (await connection.QueryAsync<OutboxMessage>(claimSql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)).AsList(),
+            cancellationToken);
+        return rows.OrderBy(r => r.Priority).ThenBy(r => r.Id).ToList();
+    }
+
+    // Rows a crash left claimed were maybe sent, maybe not: a missed message is worse than a repeat.
+    public Task<int> ReleaseClaimedAsync(CancellationToken cancellationToken)
+    {
+        const string sql = $"UPDATE outbox SET status = '{Status.Pending}' WHERE status = '{Status.Claimed}'";
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    // Outcomes of several sends in one transaction; each also settles the delivery it carried.
+    public Task CompleteAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var result in results)
+            {
+                const string outbox = """
+                    UPDATE outbox SET status = @Status, sent_utc = @SentUtc, message_id = @MessageId, error = @Error
+                    WHERE id = @Id
+                    """;
+                var sentUtc = result.Status == Status.Sent ? now : (DateTime?)null;
+                await connection.ExecuteAsync(outbox, new { result.Id, result.Status, SentUtc = sentUtc, result.MessageId, result.Error, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+
+                if (result.DeliveryId is { } deliveryId)
+                {
+                    const string delivery = $"""
+                        UPDATE deliveries
+                        SET sent_utc = @SentUtc, message_id = @MessageId, attempts = attempts + 1,
+                            failure = CASE WHEN @Status = '{Status.Sent}' THEN NULL ELSE @Status END
+                        WHERE id = @DeliveryId
+                        """;
+                    await connection.ExecuteAsync(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+                }
+
+                if (result.Status == Status.Unreachable)
+                {
+                    const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
+                    await connection.ExecuteAsync(block, new { result.ChatId, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+                }
+            }
+        }, cancellationToken);
+    }
+}
+
+internal sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public long ChatId { get; set; }
+    public string Kind { get; set; } = "";
+    public int Priority { get; set; }
+    public string Text { get; set; } = "";
+    public string? Entities { get; set; }
+    public long? DeliveryId { get; set; }
+    public long? BroadcastId { get; set; }
+}
+
+internal sealed record OutboxResult(long Id, long ChatId, string Status, long? MessageId, string? Error, long? DeliveryId)
+{
+    public long? BroadcastId { get; init; }
+}

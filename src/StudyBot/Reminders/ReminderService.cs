@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using StudyBot.Delivery;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Outbox;
+
+namespace StudyBot.Reminders;
+
+// Nudges learners who received their local today's prompt and have not answered it, through the
+// outbox. /remind does it at once; Bot:ReminderTime does it at that time of each learner's day.
+// Either way at most one reminder per learner and local day (ReminderStore's claim).
+internal sealed partial class ReminderService(
+    ReminderStore store,
+    OutboxSender outbox,
+    Texts texts,
+    TimeProvider time,
+    IOptions<BotOptions> options,
+    ILogger<ReminderService> logger)
+{
+    public async Task<int> RemindNowAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = await store.ListUnansweredAsync(now, cancellationToken);
+        var due = candidates.Where(c => c.LocalDate == DeliverySchedule.LocalDate(now, TimeZones.Get(c.TimeZone))).ToList();
+        return await ClaimAndWakeAsync(due, ReminderStore.Source.Command, now, cancellationToken);
+    }
+
+    // Called on every sweep. A learner is due once their reminder time today has passed, if today's
+    // prompt reached them before it: a prompt that arrives after the reminder time gets no nudge
+    // that day. A reminder missed while the bot was down goes out if the local day is not over.
+    public async Task<int> RunScheduledAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ReminderTimeOfDay is not { } at)
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = await store.ListUnansweredAsync(now, cancellationToken);
+        var due = candidates.Where(c =>
+        {
+            var zone = TimeZones.Get(c.TimeZone);
+            var slot = DeliverySchedule.SlotUtc(c.LocalDate, at, zone);
+            return c.LocalDate == DeliverySchedule.LocalDate(now, zone) && slot <= now && c.SentUtc <= slot;
+        }).ToList();
+        var sent = await ClaimAndWakeAsync(due, ReminderStore.Source.Scheduled, now, cancellationToken);
+        if (sent > 0)
+        {
+            LogScheduled(sent);
+        }
+
+        return sent;
+    }
+
+    private async Task<int> ClaimAndWakeAsync(List<ReminderCandidate> due, string source, DateTime now, CancellationToken cancellationToken)
+    {
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var reminders = due.Select(c => (c, texts.Get(c.Language, "Reminder", c.Prompt.Trim()))).ToList();
+        var claimed = await store.TryRemindAsync(reminders, source, now, cancellationToken);
+        if (claimed > 0)
+        {
+            outbox.Wake();
+        }
+
+        return claimed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled reminder queued for {Count} learners")]
+    private partial void LogScheduled(int count);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Audit;
+using StudyBot.Configuration;
+using StudyBot.Delivery;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Telegram.Routing;
+using StudyBot.Telegram.Sending;
+
+namespace StudyBot.Stats;
+
+// /stats: subscribers, today's prompts and reflections, the reply rate of the last 7 days, and a
+// chart of the last 30 days, sent as one photo with the figures as its caption. "Today" is the
+// asking admin's local day (their learner time zone, else Bot:TimeZone); learners' deliveries
+// count on their own local dates.
+internal sealed partial class StatsCommand(
+    StatsStore stats,
+    StatsChart chart,
+    AuditLog audit,
+    BotMessenger messenger,
+    Texts texts,
+    TimeProvider time,
+    IOptions<BotOptions> options,
+    ILogger<StatsCommand> logger) : IBotCommand
+{
+    public const int ChartDays = 30;
+    public const int RateDays = 7;
+
+    public string Name => "stats";
+    public CommandAudience Audience => CommandAudience.Admin;
+
+    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var zone = context.Learner?.Zone ?? TimeZones.Get(options.Value.TimeZone);
+        var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, zone);
+        var subscribers = await stats.CountSubscribersAsync(cancellationToken);
+        var counted = (await stats.CountByDayAsync(today.AddDays(1 - ChartDays), today, cancellationToken)).ToDictionary(d => d.LocalDate);
+        var days = Enumerable.Range(0, ChartDays)
+            .Select(i => today.AddDays(i + 1 - ChartDays))
+            .Select(date => counted.GetValueOrDefault(date) ?? new DayCounts { LocalDate = date })
+            .ToList();
+
+        var todays = days[^1];
+        var week = days.TakeLast(RateDays).ToList();
+        var sent = week.Sum(d => d.Deliveries);
+        var answered = week.Sum(d => d.Answered);
+        var rate = sent == 0 ? "—" : $"{Math.Round(100.0 * answered / sent).ToString(CultureInfo.InvariantCulture)}%";
+        var caption = texts.Get(
+            context.Language,
+            "StatsCaption",
+            subscribers.Total,
+            subscribers.Active,
+            subscribers.Paused,
+            subscribers.Total - subscribers.Active - subscribers.Paused,
+            today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            todays.Deliveries,
+            todays.Reflections,
+            rate,
+            answered,
+            sent);
+
+        var png = RenderChart(days, context.Language);
+        var fileName = $"stats-{today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.png";
+        if (png is null || (await messenger.SendPhotoAsync(context.ChatId, png, fileName, caption, cancellationToken)).Status == SendStatus.Failed)
+        {
+            await context.ReplyAsync(caption, cancellationToken);
+        }
+
+        await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.Stats, null, cancellationToken);
+    }
+
+    // The figures matter more than the picture: if drawing fails (a missing native library, say),
+    // the admin still gets them as text, and the log says why there is no chart.
+    private byte[]? RenderChart(IReadOnlyList<DayCounts> days, string language)
+    {
+        try
+        {
+            var labels = new ChartLabels(
+                texts.Get(language, "StatsChartTitle", ChartDays),
+                texts.Get(language, "StatsChartDeliveries"),
+                texts.Get(language, "StatsChartReflections"));
+            return chart.Render(days, labels);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            LogChartFailed(e);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Drawing the /stats chart failed; the figures are sent as text")]
+    private partial void LogChartFailed(Exception exception);
+}

@@ -1,0 +1,60 @@
+using Dapper;
+using StudyBot.Data;
+using StudyBot.Learners;
+
+namespace StudyBot.Stats;
+
+internal sealed class StatsStore(Database database)
+{
+    public async Task<SubscriberCounts> CountSubscribersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT COUNT(*) AS Total,
+                   COALESCE(SUM(CASE WHEN status = @Active THEN 1 ELSE 0 END), 0) AS Active,
+                   COALESCE(SUM(CASE WHEN status = @Paused THEN 1 ELSE 0 END), 0) AS Paused
+            FROM learners
+            """;
+        var parameters = new { Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
+        return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    // Per local date of the prompt: prompts sent, prompts with at least one answer, and answers.
+    // A reflection counts on the day of the prompt it answers, so a day's reply rate is its own.
+    // Days with no delivery are absent.
+    public async Task<IReadOnlyList<DayCounts>> CountByDayAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT local_date AS LocalDate,
+                   SUM(sent) AS Deliveries,
+                   SUM(CASE WHEN sent = 1 AND replies > 0 THEN 1 ELSE 0 END) AS Answered,
+                   SUM(replies) AS Reflections
+            FROM (
+                SELECT d.local_date,
+                       CASE WHEN d.sent_utc IS NOT NULL THEN 1 ELSE 0 END AS sent,
+                       (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id) AS replies
+                FROM deliveries d
+                WHERE d.local_date BETWEEN @From AND @To
+            ) per_delivery
+            GROUP BY local_date
+            ORDER BY local_date
+            """;
+        return (await connection.QueryAsync<DayCounts>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+    }
+}
+
+internal sealed class SubscriberCounts
+{
+    public long Total { get; set; }
+    public long Active { get; set; }
+    public long Paused { get; set; }
+}
+
+internal sealed class DayCounts
+{
+    public DateOnly LocalDate { get; set; }
+    public long Deliveries { get; set; }
+    public long Answered { get; set; }
+    public long Reflections { get; set; }
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using StudyBot.Content;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Reflections;
+using StudyBot.Telegram.Receiving;
+using StudyBot.Telegram.Sending;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types;
+
+namespace StudyBot.Telegram.Routing;
+
+// Routes one update by its shape. Polling and webhook both end here.
+internal sealed partial class UpdateRouter(
+    IEnumerable<IBotCommand> commands,
+    IEnumerable<ICallbackHandler> callbackHandlers,
+    LearnerStore learners,
+    ReflectionReceiver reflections,
+    MembershipHandler membership,
+    PackUploadHandler packUploads,
+    BotMessenger messenger,
+    BotIdentity identity,
+    Texts texts,
+    IOptions<BotOptions> options,
+    ILogger<UpdateRouter> logger)
+{
+    private static readonly HashSet<MessageType> UserContent =
+    [
+        MessageType.Photo, MessageType.Audio, MessageType.Document, MessageType.Sticker, MessageType.Video,
+        MessageType.Voice, MessageType.VideoNote, MessageType.Animation, MessageType.Location, MessageType.Contact,
+        MessageType.Poll, MessageType.Dice, MessageType.Venue, MessageType.Story,
+    ];
+
+    private readonly Dictionary<string, IBotCommand> commandsByName = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+    public Task HandleAsync(Update update, CancellationToken cancellationToken) => update switch
+    {
+        { Message: { } message } => OnMessageAsync(message, cancellationToken),
+        { EditedMessage: { Text: { } } message } => OnEditedAsync(message, cancellationToken),
+        { CallbackQuery: { } query } => OnButtonAsync(query, cancellationToken),
+        { MyChatMember: { Chat.Type: ChatType.Private } member } => membership.HandleAsync(member, cancellationToken),
+        _ => Task.CompletedTask,
+    };
+
+    public async Task ApologizeAsync(Update update, CancellationToken cancellationToken)
+    {
+        var chatId = UpdateInbox.ChatOf(update);
+        if (chatId == 0)
+        {
+            return;
+        }
+
+        var learner = await learners.GetAsync(chatId, cancellationToken);
+        await messenger.SendTextAsync(chatId, texts.Get(learner?.Language ?? options.Value.Language, "Error"), cancellationToken);
+    }
+
+    private async Task OnMessageAsync(Message message, CancellationToken cancellationToken)
+    {
+        var learner = await learners.GetAsync(message.Chat.Id, cancellationToken);
+        var language = learner?.Language ?? options.Value.Language;
+        if (message.Text is { } text)
+        {
+            if (text.StartsWith('/'))
+            {
+                await OnCommandAsync(message, text, learner, language, cancellationToken);
+            }
+            else
+            {
+                await reflections.ReceiveAsync(message, learner, language, cancellationToken);
+            }
+        }
+        else if (message.Document is { } document && message.From is { } sender && options.Value.IsAdmin(sender.Id) && PackReader.IsPackFile(document.FileName ?? ""))
+        {
+            await packUploads.HandleAsync(message, language, learner?.TimeZone ?? options.Value.TimeZone, cancellationToken);
+        }
+        else if (UserContent.Contains(message.Type))
+        {
+            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "NonText"), cancellationToken);
+        }
+    }
+
+    private async Task OnCommandAsync(Message message, string text, Learner? learner, string language, CancellationToken cancellationToken)
+    {
+        if (CommandParser.Parse(text, identity.Username) is not { } parsed)
+        {
+            return;
+        }
+
+        var isAdmin = message.From is { } from && options.Value.IsAdmin(from.Id);
+        if (!commandsByName.TryGetValue(parsed.Name, out var command))
+        {
+            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "UnknownCommand", "/" + parsed.Name), cancellationToken);
+            return;
+        }
+
+        if (command.Audience == CommandAudience.Admin && !isAdmin)
+        {
+            LogRefused(message.From?.Id ?? 0, command.Name);
+            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "AdminOnly", "/" + command.Name), cancellationToken);
+            return;
+        }
+
+        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, isAdmin, messenger), cancellationToken);
+    }
+
+    private async Task OnEditedAsync(Message message, CancellationToken cancellationToken)
+    {
+        if (message.Text!.StartsWith('/'))
+        {
+            return;
+        }
+
+        var learner = await learners.GetAsync(message.Chat.Id, cancellationToken);
+        await reflections.ReceiveAsync(message, learner, learner?.Language ?? options.Value.Language, cancellationToken);
+    }
+
+    private async Task OnButtonAsync(CallbackQuery query, CancellationToken cancellationToken)
+    {
+        var data = query.Data ?? "";
+        var colon = data.IndexOf(':', StringComparison.Ordinal);
+        var prefix = colon < 0 ? data : data[..colon];
+        var handler = callbackHandlers.FirstOrDefault(h => h.Prefix == prefix);
+        if (handler is null)
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+            return;
+        }
+
+        var learner = await learners.GetAsync(query.Message?.Chat.Id ?? query.From.Id, cancellationToken);
+        await handler.HandleAsync(query, colon < 0 ? "" : data[(colon + 1)..], learner?.Language ?? options.Value.Language, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and was refused /{Command}")]
+    private partial void LogRefused(long userId, string command);
+}

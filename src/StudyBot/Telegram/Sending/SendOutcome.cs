@@ -1,0 +1,17 @@
+namespace StudyBot.Telegram.Sending;
+
+internal enum SendStatus
+{
+    Sent,
+
+    // 403 or "chat not found": the learner is gone for us; retrying cannot help.
+    Unreachable,
+
+    // Network, 5xx, 429 past the client's own retries: worth another attempt later.
+    Failed,
+}
+
+internal sealed record SendOutcome(SendStatus Status, long? MessageId = null, string? Error = null)
+{
+    public static SendOutcome Sent(long messageId) => new(SendStatus.Sent, messageId);
+}
