@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StudyBot.Hosting;
 
+// The console is Program's alone (the banned-API list keeps everything else on ILogger).
+#pragma warning disable RS0030
+
 // appsettings.json is copied next to the binary, so the bot reads it wherever it is started from.
 var builder = StudyBotServices.CreateHostBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddStudyBot();

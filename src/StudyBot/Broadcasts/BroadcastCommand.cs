@@ -6,12 +6,12 @@ using StudyBot.Audit;
 using StudyBot.Configuration;
 using StudyBot.Localization;
 using StudyBot.Outbox;
+using StudyBot.Telegram;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
-using StudyBot.Telegram;
+using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
-using Telegram.Bot.Types;
 
 namespace StudyBot.Broadcasts;
 

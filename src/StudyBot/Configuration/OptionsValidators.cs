@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using StudyBot.Localization;
 using StudyBot.Learners;
+using StudyBot.Localization;
 
 namespace StudyBot.Configuration;
 

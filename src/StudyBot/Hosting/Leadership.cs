@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Configuration;
 using StudyBot.Data;
-using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Hosting;
 

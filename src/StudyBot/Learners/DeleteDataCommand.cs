@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Types.ReplyMarkups;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Learners;
 

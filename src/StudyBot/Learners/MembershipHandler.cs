@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using StudyBot.Delivery;
 using StudyBot.Localization;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.Learners;
 

@@ -3,9 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StudyBot.Hosting;
-using StudyBot.Telegram.Sending;
 using StudyBot.Telegram;
-using Telegram.Bot.Types;
+using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Outbox;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using StudyBot.Broadcasts;
 using StudyBot.Data;
 
 namespace StudyBot.Outbox;

@@ -4,8 +4,8 @@ using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Types.ReplyMarkups;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Reflections;
 

@@ -1,5 +1,4 @@
 using StudyBot.FakeBotApi;
-using StudyBot.Outbox;
 using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Broadcasts;

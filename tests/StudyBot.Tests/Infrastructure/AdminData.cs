@@ -1,5 +1,4 @@
 using System.Globalization;
-using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using StudyBot.Learners;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Types.ReplyMarkups;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Telegram.Routing;
 

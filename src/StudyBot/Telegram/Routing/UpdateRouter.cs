@@ -7,8 +7,8 @@ using StudyBot.Localization;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.Telegram.Routing;
 

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Tests.Infrastructure;
-using Telegram.Bot.Types.Enums;
-using Telegram.Bot.Types;
 using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.Tests.Telegram.Receiving;
 
