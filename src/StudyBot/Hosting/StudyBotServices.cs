@@ -58,7 +58,10 @@ internal static class StudyBotServices
         var services = builder.Services;
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
-        services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateOnStart();
+        // The validator accepts the spellings people type (zh, EN); everything after it sees the
+        // canonical code, the one learners and packs are stored under.
+        services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateOnStart()
+            .PostConfigure(o => o.Language = Languages.Normalize(o.Language) ?? o.Language);
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();

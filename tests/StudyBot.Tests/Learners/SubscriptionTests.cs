@@ -21,6 +21,19 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task A_default_language_written_as_people_type_it_is_stored_in_its_canonical_form()
+    {
+        await using var world = await TestWorld.StartAsync(settings: s => s["Bot:Language"] = "zh");
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+
+        var today = await learner.SendAsync("/today");
+
+        Assert.Equal("zh-CN", await world.Db.ScalarAsync<string>("SELECT language FROM learners WHERE chat_id = 42"));
+        Assert.Contains("主题", today.Text);
+    }
+
+    [Fact]
     public async Task Second_start_changes_nothing_and_says_so()
     {
         await using var world = await TestWorld.StartAsync();
