@@ -67,7 +67,7 @@ public sealed class ExportTests
         Assert.Equal("sendDocument", docx.Method);
         Assert.Equal("study-summary-2026-12-12.docx", docx.FileName);
         Assert.Equal("study-summary-2026-12-12.md", markdown.FileName);
-        Assert.Contains("6 条感想", docx.Caption);
+        Assert.Equal("你的学习心得初稿（2026-12-07 至 2026-12-12），共 6 条感想。.md 文件内容相同。", docx.Caption);
 
         var deliveries = await world.Db.QueryAsync<(string Theme, string Quote, string Source, string Prompt)>(
             "SELECT theme, quote, source, prompt FROM deliveries WHERE chat_id = 42 ORDER BY local_date");
@@ -118,6 +118,21 @@ public sealed class ExportTests
         Assert.Contains(paragraphs, p => p.Text == answers[0].Split('\n')[0]);
         Assert.Contains("Reflections: 1.", docx.Caption);
         Assert.Contains("## Next steps", Encoding.UTF8.GetString(markdown.FileContent!));
+    }
+
+    [Fact]
+    public async Task Export_caption_gives_the_first_and_the_last_date_and_the_number_of_reflections()
+    {
+        await using var world = await TestWorld.StartAsync(MondayMorning);
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/language en");
+        await AnswerDailyAsync(world, learner, lastDay: 9);
+
+        var (docx, markdown) = await ExportAsync(world, learner);
+
+        Assert.Equal("Draft of your study summary, 2026-12-07 to 2026-12-09. Reflections: 3. The .md file has the same text.", docx.Caption);
+        Assert.Null(markdown.Caption);
     }
 
     [Fact]
