@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StudyBot.Content;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram;
@@ -56,7 +57,7 @@ public sealed class HistoryCommand(ReflectionStore reflections, LearnerStore lea
         {
             builder.Append("\n\n")
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
-                .Append('“').Append(Shorten(entry.Quote, QuoteLimit)).Append("” — ").Append(entry.Source).Append('\n')
+                .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
                 .Append(Shorten(entry.Text, TextLimit));
         }
 
