@@ -64,6 +64,11 @@ public sealed class PackReaderTests
     private static ContentPack Pack(IReadOnlyList<ContentItem> items, string language = "en") =>
         new("test-pack", language, Start, items);
 
+    // Problems as an English-speaking organizer reads them.
+    private static string Where(PackProblem problem) => problem.Location.Describe(new Texts(), "en");
+
+    private static IEnumerable<string> Said(IEnumerable<PackProblem> problems) => problems.Select(p => p.ToString());
+
     private static PackProblem ReadFails(string fileName, string text) =>
         Assert.Throws<PackFormatException>(() => PackReader.Read(fileName, text, EnglishToday)).Problem;
 
@@ -197,7 +202,7 @@ public sealed class PackReaderTests
     {
         var problem = ReadFails("notes.txt", "hello");
 
-        Assert.Equal("notes.txt", problem.Location);
+        Assert.Equal("notes.txt", Where(problem));
     }
 
     // The CSV caption
@@ -232,8 +237,8 @@ public sealed class PackReaderTests
     {
         var problem = Assert.Throws<PackFormatException>(() => PackDefaults.FromCaption("language=en start=2026-13-01", "zh-CN", new DateOnly(2026, 6, 1))).Problem;
 
-        Assert.Equal("caption", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("caption, field start", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     // Bad inputs name where they are wrong
@@ -245,7 +250,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.yaml", yaml);
 
-        Assert.Equal("line 10", problem.Location);
+        Assert.Equal("line 10", Where(problem));
     }
 
     [Fact]
@@ -256,8 +261,8 @@ public sealed class PackReaderTests
         var problem = ReadFails("p.yaml", yaml);
 
         // The item that holds the date starts on line 9.
-        Assert.Equal("line 9, item 2, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 9, item 2, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,7 +272,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.yaml", yaml);
 
-        Assert.Equal("field start", problem.Location);
+        Assert.Equal("field start", Where(problem));
     }
 
     [Fact]
@@ -278,7 +283,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("line 7", problem.Location);
+        Assert.Equal("line 7", Where(problem));
     }
 
     [Fact]
@@ -288,8 +293,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("item 2, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("item 2, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -299,7 +304,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("item 2, field theme", problem.Location);
+        Assert.Equal("item 2, field theme", Where(problem));
     }
 
     [Fact]
@@ -309,8 +314,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 3, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -320,7 +325,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 4, field date", problem.Location);
+        Assert.Equal("line 4, field date", Where(problem));
     }
 
     [Fact]
@@ -330,7 +335,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3, field date", problem.Location);
+        Assert.Equal("line 3, field date", Where(problem));
     }
 
     [Fact]
@@ -340,7 +345,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3", problem.Location);
+        Assert.Equal("line 3", Where(problem));
     }
 
     [Fact]
@@ -353,8 +358,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 1", problem.Location);
-        Assert.Contains("source", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 1", Where(problem));
+        Assert.Contains("source", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -362,7 +367,7 @@ public sealed class PackReaderTests
     {
         var problem = ReadFails("p.csv", "");
 
-        Assert.Equal("line 1", problem.Location);
+        Assert.Equal("line 1", Where(problem));
     }
 
     // The validator
@@ -394,7 +399,7 @@ public sealed class PackReaderTests
 
         var problems = Validator().Validate(PackReader.Read("p.yaml", yaml, EnglishToday));
 
-        Assert.Equal([new PackProblem("item 2, field quote", "is missing")], problems);
+        Assert.Equal(["item 2, field quote: is missing"], Said(problems));
     }
 
     [Fact]
@@ -402,7 +407,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A"), new ContentItem("Theme", "B", "  ", "Prompt", null)]));
 
-        Assert.Equal([new PackProblem("item 2, field source", "is missing")], problems);
+        Assert.Equal(["item 2, field source: is missing"], Said(problems));
     }
 
     [Fact]
@@ -410,7 +415,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A")], language: "fr"));
 
-        Assert.Equal([new PackProblem("field language", "'fr' is not one of zh-CN, en")], problems);
+        Assert.Equal(["field language: 'fr' is not one of zh-CN, en"], Said(problems));
     }
 
     [Fact]
@@ -418,7 +423,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(new ContentPack(" ", "en", Start, [Item("A")]));
 
-        Assert.Equal([new PackProblem("field pack", "is missing")], problems);
+        Assert.Equal(["field pack: is missing"], Said(problems));
     }
 
     [Fact]
@@ -426,7 +431,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A"), Item("B"), Item(" A ")]));
 
-        Assert.Equal([new PackProblem("item 3, field quote", "repeats item 1")], problems);
+        Assert.Equal(["item 3, field quote: repeats item 1"], Said(problems));
     }
 
     [Fact]
@@ -436,7 +441,7 @@ public sealed class PackReaderTests
 
         var problems = Validator().Validate(Pack([Item("A"), Item("B", date), Item("C", date)]));
 
-        Assert.Equal([new PackProblem("item 3, field date", "2026-12-05 is already pinned by item 2")], problems);
+        Assert.Equal(["item 3, field date: 2026-12-05 is already pinned by item 2"], Said(problems));
     }
 
     [Fact]
@@ -445,7 +450,7 @@ public sealed class PackReaderTests
         // The English delivery text adds 62 characters to theme, quote, source and prompt (1 + 1 + 1 here).
         var problems = Validator().Validate(Pack([Item(new string('x', 4032)) with { Theme = "T", Source = "S", Prompt = "P" }]));
 
-        Assert.Equal([new PackProblem("item 1", "formatted it is 4097 characters, over Telegram's 4096")], problems);
+        Assert.Equal(["item 1: formatted it is 4097 characters, over Telegram's 4096"], Said(problems));
     }
 
     [Fact]
@@ -463,7 +468,7 @@ public sealed class PackReaderTests
         var tooLong = new ContentItem("主", new string('学', 4064), "源", "思", null);
         var justFits = new ContentItem("主", new string('学', 4063), "源", "思", null);
 
-        Assert.Equal([new PackProblem("item 1", "formatted it is 4097 characters, over Telegram's 4096")], Validator().Validate(Pack([tooLong], language: "zh-CN")));
+        Assert.Equal(["item 1: formatted it is 4097 characters, over Telegram's 4096"], Said(Validator().Validate(Pack([tooLong], language: "zh-CN"))));
         Assert.Empty(Validator().Validate(Pack([justFits], language: "zh-CN")));
     }
 
@@ -472,7 +477,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([]));
 
-        Assert.Equal([new PackProblem("field items", "the pack has no items")], problems);
+        Assert.Equal(["field items: the pack has no items"], Said(problems));
     }
 
     [Fact]
@@ -484,12 +489,12 @@ public sealed class PackReaderTests
 
         Assert.Equal(
             [
-                new PackProblem("field language", "'de' is not one of zh-CN, en"),
-                new PackProblem("item 2, field theme", "is missing"),
-                new PackProblem("item 2, field quote", "repeats item 1"),
-                new PackProblem("item 2, field date", "2026-12-05 is already pinned by item 1"),
+                "field language: 'de' is not one of zh-CN, en",
+                "item 2, field theme: is missing",
+                "item 2, field quote: repeats item 1",
+                "item 2, field date: 2026-12-05 is already pinned by item 1",
             ],
-            problems);
+            Said(problems));
     }
 
     // The packs that ship
