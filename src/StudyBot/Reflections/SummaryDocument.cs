@@ -22,8 +22,12 @@ internal sealed record SummaryDocument(
             return null;
         }
 
+        // An answer about what the learner will do belongs under Next steps only: printed under its
+        // theme as well, the summary said it twice. A quotation (or theme) left with nothing else
+        // under it is left out rather than shown bare.
         // GroupBy keeps the order of first appearance, so themes and quotations come in the order met.
         var themes = ordered
+            .Where(e => !IntentionPrompt.IsIntention(e.Prompt))
             .GroupBy(e => e.Theme.Trim(), StringComparer.Ordinal)
             .Select(theme => new SummaryTheme(
                 theme.Key,

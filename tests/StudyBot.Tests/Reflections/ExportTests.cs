@@ -76,9 +76,15 @@ public sealed class ExportTests
         Assert.Equal(("Title", "学习心得：Learner"), paragraphs[0]);
         Assert.Equal("时间：2026-12-07 至 2026-12-12", paragraphs[1].Text);
 
-        var themes = deliveries.Select(d => d.Theme).Distinct().Append("下一步").ToList();
+        static bool IsIntention(string prompt) => prompt.StartsWith("明天你打算", StringComparison.Ordinal) || prompt.StartsWith("这周你准备", StringComparison.Ordinal) || prompt.StartsWith("接下来你会", StringComparison.Ordinal);
+        var answered = deliveries.Zip(answers).ToList();
+        var intentions = answered.Where(x => IsIntention(x.First.Prompt)).ToList();
+        var others = answered.Where(x => !IsIntention(x.First.Prompt)).ToList();
+        Assert.NotEmpty(intentions);
+
+        var themes = others.Select(x => x.First.Theme).Distinct().Append("下一步").ToList();
         Assert.Equal(themes, paragraphs.Where(p => p.Style == "Heading1").Select(p => p.Text));
-        foreach (var (delivery, answer) in deliveries.Zip(answers))
+        foreach (var (delivery, answer) in others)
         {
             var heading = texts.IndexOf(delivery.Theme);
             var quote = texts.IndexOf(delivery.Quote);
@@ -88,15 +94,14 @@ public sealed class ExportTests
             Assert.Equal(answer.Split('\n')[1], texts[text + 1]);
         }
 
-        var intentions = deliveries.Zip(answers).Where(x => x.First.Prompt.StartsWith("明天你打算", StringComparison.Ordinal) || x.First.Prompt.StartsWith("这周你准备", StringComparison.Ordinal) || x.First.Prompt.StartsWith("接下来你会", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(intentions);
         var nextSteps = texts.Skip(texts.IndexOf("下一步") + 1).Where(t => t.StartsWith("Day ", StringComparison.Ordinal)).ToList();
         Assert.Equal(intentions.Select(x => x.Second.Split('\n')[0]), nextSteps);
+        Assert.All(intentions, x => Assert.Single(texts, t => t == x.Second.Split('\n')[0]));
 
         var md = Encoding.UTF8.GetString(markdown.FileContent!);
         Assert.StartsWith("# 学习心得：Learner\n\n时间：2026-12-07 至 2026-12-12\n\n## ", md);
-        Assert.All(answers, a => Assert.Contains(a.Split('\n')[0], md));
-        Assert.All(deliveries, d => Assert.Contains("> " + d.Quote, md));
+        Assert.All(answers, a => Assert.Single(md.Split('\n'), line => line.EndsWith(a.Split('\n')[0], StringComparison.Ordinal)));
+        Assert.All(others, x => Assert.Contains("> " + x.First.Quote, md));
         Assert.Contains("\n## 下一步\n\n- **", md);
     }
 
