@@ -73,7 +73,8 @@ public static class PackReader
                     Scalar(item, "quote") ?? "",
                     Scalar(item, "source") ?? "",
                     Scalar(item, "prompt") ?? "",
-                    ParseDate(Scalar(item, "date"), location with { Field = "date" })));
+                    ParseDate(Scalar(item, "date"), location with { Field = "date" }),
+                    ParseFlag(Scalar(item, "intention"), location with { Field = "intention" })));
             }
         }
 
@@ -109,6 +110,14 @@ public static class PackReader
                 : value.ValueKind == JsonValueKind.String ? value.GetString()
                 : throw new PackFormatException(new PackProblem(location with { Field = name }, "PackNotAString"));
 
+            static bool Flag(JsonElement element, string name, PackLocation location) =>
+                element.TryGetProperty(name, out var value) ? value.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False or JsonValueKind.Null => false,
+                    _ => throw new PackFormatException(new PackProblem(location with { Field = name }, "PackNotAFlag")),
+                } : false;
+
             var items = new List<ContentItem>();
             if (root.TryGetProperty("items", out var itemsElement))
             {
@@ -132,7 +141,8 @@ public static class PackReader
                         Text(item, "quote", location) ?? "",
                         Text(item, "source", location) ?? "",
                         Text(item, "prompt", location) ?? "",
-                        ParseDate(Text(item, "date", location), location with { Field = "date" })));
+                        ParseDate(Text(item, "date", location), location with { Field = "date" }),
+                        Flag(item, "intention", location)));
                 }
             }
 
@@ -167,6 +177,7 @@ public static class PackReader
         }
 
         var hasDate = header.Any(h => string.Equals(h.Trim(), "date", StringComparison.OrdinalIgnoreCase));
+        var hasIntention = header.Any(h => string.Equals(h.Trim(), "intention", StringComparison.OrdinalIgnoreCase));
         var items = new List<ContentItem>();
         while (csv.Read())
         {
@@ -176,11 +187,20 @@ public static class PackReader
                 csv.GetField("quote") ?? "",
                 csv.GetField("source") ?? "",
                 csv.GetField("prompt") ?? "",
-                hasDate ? ParseDate(csv.GetField("date"), location with { Field = "date" }) : null));
+                hasDate ? ParseDate(csv.GetField("date"), location with { Field = "date" }) : null,
+                hasIntention && ParseFlag(csv.GetField("intention"), location with { Field = "intention" })));
         }
 
         return new ContentPack(name, defaults.Language, defaults.Start, items);
     }
+
+    // YAML's and CSV's spelling of a yes/no field; left out or empty, it is no.
+    private static bool ParseFlag(string? text, PackLocation location) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        _ => throw new PackFormatException(new PackProblem(location, "PackNotAFlag")),
+    };
 
     private static DateOnly? ParseDate(string? text, PackLocation location)
     {

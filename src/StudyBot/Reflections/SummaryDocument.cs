@@ -27,7 +27,7 @@ internal sealed record SummaryDocument(
         // under it is left out rather than shown bare.
         // GroupBy keeps the order of first appearance, so themes and quotations come in the order met.
         var themes = ordered
-            .Where(e => !IntentionPrompt.IsIntention(e.Prompt))
+            .Where(e => !e.Intention)
             .GroupBy(e => e.Theme.Trim(), StringComparer.Ordinal)
             .Select(theme => new SummaryTheme(
                 theme.Key,
@@ -36,7 +36,7 @@ internal sealed record SummaryDocument(
                     .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(ToReflection).ToList()))
                     .ToList()))
             .ToList();
-        var nextSteps = ordered.Where(e => IntentionPrompt.IsIntention(e.Prompt)).Select(ToReflection).ToList();
+        var nextSteps = ordered.Where(e => e.Intention).Select(ToReflection).ToList();
         return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
     }
 

@@ -13,7 +13,7 @@ public sealed class PackReaderTests
     [
         new("好学", "学而时习之，不亦说乎？", "《论语·学而》", "今天学的哪一点值得明天再温习一遍？", null),
         new("Duty", "Men exist for the sake of one another.", "Marcus Aurelius, Meditations, Book 8", "Whom will you help this week, and how?", new DateOnly(2026, 12, 5)),
-        new("自律", "静以修身，俭以养德。", "诸葛亮《诫子书》", "明天你打算留出多长安静的时间？", null),
+        new("自律", "静以修身，俭以养德。", "诸葛亮《诫子书》", "明天你打算留出多长安静的时间？", null, Intention: true),
     ];
 
     private const string GoodYaml = """
@@ -34,6 +34,7 @@ public sealed class PackReaderTests
             quote: 静以修身，俭以养德。
             source: 诸葛亮《诫子书》
             prompt: 明天你打算留出多长安静的时间？
+            intention: true
         """;
 
     private const string GoodJson = """
@@ -44,16 +45,16 @@ public sealed class PackReaderTests
           "items": [
             { "theme": "好学", "quote": "学而时习之，不亦说乎？", "source": "《论语·学而》", "prompt": "今天学的哪一点值得明天再温习一遍？" },
             { "theme": "Duty", "quote": "Men exist for the sake of one another.", "source": "Marcus Aurelius, Meditations, Book 8", "prompt": "Whom will you help this week, and how?", "date": "2026-12-05" },
-            { "theme": "自律", "quote": "静以修身，俭以养德。", "source": "诸葛亮《诫子书》", "prompt": "明天你打算留出多长安静的时间？", "date": null }
+            { "theme": "自律", "quote": "静以修身，俭以养德。", "source": "诸葛亮《诫子书》", "prompt": "明天你打算留出多长安静的时间？", "date": null, "intention": true }
           ]
         }
         """;
 
     private const string GoodCsv = """
-        theme,quote,source,prompt,date
-        好学,学而时习之，不亦说乎？,《论语·学而》,今天学的哪一点值得明天再温习一遍？,
-        Duty,Men exist for the sake of one another.,"Marcus Aurelius, Meditations, Book 8","Whom will you help this week, and how?",2026-12-05
-        自律,静以修身，俭以养德。,诸葛亮《诫子书》,明天你打算留出多长安静的时间？,
+        theme,quote,source,prompt,date,intention
+        好学,学而时习之，不亦说乎？,《论语·学而》,今天学的哪一点值得明天再温习一遍？,,
+        Duty,Men exist for the sake of one another.,"Marcus Aurelius, Meditations, Book 8","Whom will you help this week, and how?",2026-12-05,false
+        自律,静以修身，俭以养德。,诸葛亮《诫子书》,明天你打算留出多长安静的时间？,,TRUE
         """;
 
     private static PackValidator Validator() => new(new Texts());
@@ -198,6 +199,30 @@ public sealed class PackReaderTests
     }
 
     [Fact]
+    public void An_item_is_an_intention_only_where_the_pack_says_so_whatever_its_wording()
+    {
+        const string yaml = """
+            pack: p
+            language: en
+            start: 2026-12-01
+            items:
+              - theme: Plans
+                quote: Q1
+                source: S
+                prompt: Which chapter comes next for you?
+                intention: true
+              - theme: Plans
+                quote: Q2
+                source: S
+                prompt: What will you do tomorrow?
+            """;
+
+        var pack = PackReader.Read("p.yaml", yaml, EnglishToday);
+
+        Assert.Equal([true, false], pack.Items.Select(i => i.Intention));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_pack_format_is_refused()
     {
         var problem = ReadFails("notes.txt", "hello");
@@ -336,6 +361,18 @@ public sealed class PackReaderTests
         var problem = ReadFails("p.csv", csv);
 
         Assert.Equal("line 3, field date", Where(problem));
+    }
+
+    [Fact]
+    public void An_intention_that_is_not_true_or_false_names_where_in_each_format()
+    {
+        var yaml = ReadFails("p.yaml", GoodYaml.Replace("intention: true", "intention: maybe", StringComparison.Ordinal));
+        var json = ReadFails("p.json", GoodJson.Replace("\"intention\": true", "\"intention\": \"yes\"", StringComparison.Ordinal));
+        var csv = ReadFails("p.csv", GoodCsv.Replace(",,TRUE", ",,yes", StringComparison.Ordinal));
+
+        Assert.Equal("line 14, item 3, field intention: must be true or false", yaml.ToString());
+        Assert.Equal("item 3, field intention: must be true or false", json.ToString());
+        Assert.Equal("line 4, field intention: must be true or false", csv.ToString());
     }
 
     [Fact]

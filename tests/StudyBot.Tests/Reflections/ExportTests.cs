@@ -76,7 +76,8 @@ public sealed class ExportTests
         Assert.Equal(("Title", "学习心得：Learner"), paragraphs[0]);
         Assert.Equal("时间：2026-12-07 至 2026-12-12", paragraphs[1].Text);
 
-        static bool IsIntention(string prompt) => prompt.StartsWith("明天你打算", StringComparison.Ordinal) || prompt.StartsWith("这周你准备", StringComparison.Ordinal) || prompt.StartsWith("接下来你会", StringComparison.Ordinal);
+        var intentionPrompts = await world.Db.QueryAsync<string>("SELECT prompt FROM deliveries WHERE chat_id = 42 AND intention = 1");
+        bool IsIntention(string prompt) => intentionPrompts.Contains(prompt);
         var answered = deliveries.Zip(answers).ToList();
         var intentions = answered.Where(x => IsIntention(x.First.Prompt)).ToList();
         var others = answered.Where(x => !IsIntention(x.First.Prompt)).ToList();

@@ -12,7 +12,7 @@ public sealed class SummaryDocumentTests
 
     private static int nextId;
 
-    private static ReflectionEntry Entry(string date, string theme, string quote, string text, string prompt = "Describe it.", string source = "Source") => new()
+    private static ReflectionEntry Entry(string date, string theme, string quote, string text, string prompt = "Describe it.", string source = "Source", bool intention = false) => new()
     {
         Id = Interlocked.Increment(ref nextId),
         LocalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
@@ -22,6 +22,7 @@ public sealed class SummaryDocumentTests
         Source = source,
         Prompt = prompt,
         Text = text,
+        Intention = intention,
     };
 
     // Out of date order on purpose: the document orders by date, themes by first appearance.
@@ -30,8 +31,8 @@ public sealed class SummaryDocumentTests
         Entry("2026-12-09", "Duty", "Men exist for the sake of one another.", "Helped Li with the proof.", source: "Marcus Aurelius, Meditations 8"),
         Entry("2026-12-07", "Duty", "Men exist for the sake of one another.", "Explained recursion to Wang.\nIt took two tries.", source: "Marcus Aurelius, Meditations 8"),
         Entry("2026-12-08", "Learning", "It is impossible to learn what one thinks one knows.", "I thought I knew SQL joins.", source: "Epictetus II.17"),
-        Entry("2026-12-10", "Duty", "No one can live happily who has regard to himself alone.", "I will share my notes on Friday.", "What will you share this week?", "Seneca 48"),
-        Entry("2026-12-11", "Learning", "It is impossible to learn what one thinks one knows.", "Tomorrow: *one* page of <SQL> # practice.", "Which one thing will you try tomorrow?", "Epictetus II.17"),
+        Entry("2026-12-10", "Duty", "No one can live happily who has regard to himself alone.", "I will share my notes on Friday.", "What will you share this week?", "Seneca 48", intention: true),
+        Entry("2026-12-11", "Learning", "It is impossible to learn what one thinks one knows.", "Tomorrow: *one* page of <SQL> # practice.", "Which one thing will you try tomorrow?", "Epictetus II.17", intention: true),
     ];
 
     private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
@@ -69,7 +70,7 @@ public sealed class SummaryDocumentTests
     }
 
     [Fact]
-    public void Next_steps_are_the_reflections_on_prompts_asking_what_the_learner_will_do()
+    public void Next_steps_are_the_reflections_on_the_items_marked_as_intentions()
     {
         var document = SummaryDocument.Build(Sample, English)!;
 
