@@ -33,8 +33,8 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
             var deleted = await connection.ExecuteAsync(deleteItems, new { PackId = packId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string insertItem = """
-                INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date)
-                VALUES (@PackId, @Position, @Theme, @Quote, @Source, @Prompt, @PinnedDate)
+                INSERT INTO content_items (pack_id, position, theme, quote, source, prompt, pinned_date, intention)
+                VALUES (@PackId, @Position, @Theme, @Quote, @Source, @Prompt, @PinnedDate, @Intention)
                 """;
             var rows = pack.Items.Select((item, index) => new
             {
@@ -45,6 +45,7 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
                 Source = item.Source.Trim(),
                 Prompt = item.Prompt.Trim(),
                 PinnedDate = item.Date,
+                Intention = item.Intention ? 1 : 0,
             });
             await connection.ExecuteAsync(insertItem, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return deleted;
@@ -93,13 +94,13 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         if (row is not null)
         {
             const string selectItems = """
-                SELECT theme AS Theme, quote AS Quote, source AS Source, prompt AS Prompt, pinned_date AS PinnedDate
+                SELECT theme AS Theme, quote AS Quote, source AS Source, prompt AS Prompt, pinned_date AS PinnedDate, intention AS Intention
                 FROM content_items
                 WHERE pack_id = @PackId
                 ORDER BY position
                 """;
             var items = await connection.QueryAsync<ItemRow>(selectItems, new { PackId = row.Id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
-            active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate)).ToList());
+            active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate, i.Intention)).ToList());
         }
 
         activeByLanguage[language] = new CachedPack(active, Environment.TickCount64);
@@ -123,6 +124,7 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         public string Source { get; set; } = "";
         public string Prompt { get; set; } = "";
         public DateOnly? PinnedDate { get; set; }
+        public bool Intention { get; set; }
     }
 }
 

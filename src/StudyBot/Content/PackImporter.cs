@@ -30,14 +30,14 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
         }
         catch (PackFormatException e)
         {
-            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", e.Problem));
+            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", e.Problem.Describe(texts, language)));
         }
 
         var problems = validator.Validate(pack);
         if (problems.Count > 0)
         {
             var more = problems.Count > 1 ? texts.Get(language, "ImportMoreProblems", problems.Count - 1) : "";
-            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", problems[0]) + more);
+            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", problems[0].Describe(texts, language)) + more);
         }
 
         var summary = await content.ImportAsync(pack, cancellationToken);

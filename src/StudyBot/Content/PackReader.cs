@@ -26,7 +26,7 @@ internal static class PackReader
             ".yaml" or ".yml" => ReadYaml(text),
             ".json" => ReadJson(text),
             ".csv" => ReadCsv(Path.GetFileNameWithoutExtension(fileName), text, defaults),
-            var other => throw new PackFormatException(new PackProblem(fileName, $"'{other}' is not a pack format: use .yaml, .json or .csv")),
+            var other => throw new PackFormatException(new PackProblem(new PackLocation(File: fileName), "PackNotAFormat", other)),
         };
     }
 
@@ -39,12 +39,12 @@ internal static class PackReader
         }
         catch (YamlException e)
         {
-            throw new PackFormatException(new PackProblem($"line {e.Start.Line}", $"not valid YAML ({e.Message})"));
+            throw new PackFormatException(new PackProblem(new PackLocation(Line: (int)e.Start.Line), "PackBadYaml", e.Message));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new PackFormatException(new PackProblem("line 1", "a pack is a mapping with pack, language, start and items"));
+            throw new PackFormatException(new PackProblem(new PackLocation(Line: 1), "PackNotAMapping"));
         }
 
         string? Scalar(YamlMappingNode node, string key) =>
@@ -55,17 +55,17 @@ internal static class PackReader
         {
             if (itemsNode is not YamlSequenceNode sequence)
             {
-                throw new PackFormatException(new PackProblem($"line {itemsNode.Start.Line}", "field items must be a list"));
+                throw new PackFormatException(new PackProblem(new PackLocation(Line: (int)itemsNode.Start.Line, Field: "items"), "PackNotAList"));
             }
 
             var index = 0;
             foreach (var node in sequence)
             {
                 index++;
-                var location = $"line {node.Start.Line}, item {index}";
+                var location = new PackLocation(Line: (int)node.Start.Line, Item: index);
                 if (node is not YamlMappingNode item)
                 {
-                    throw new PackFormatException(new PackProblem(location, "an item must have theme, quote, source and prompt"));
+                    throw new PackFormatException(new PackProblem(location, "PackNotAnItem"));
                 }
 
                 items.Add(new ContentItem(
@@ -73,14 +73,15 @@ internal static class PackReader
                     Scalar(item, "quote") ?? "",
                     Scalar(item, "source") ?? "",
                     Scalar(item, "prompt") ?? "",
-                    ParseDate(Scalar(item, "date"), $"{location}, field date")));
+                    ParseDate(Scalar(item, "date"), location with { Field = "date" }),
+                    ParseFlag(Scalar(item, "intention"), location with { Field = "intention" })));
             }
         }
 
         return new ContentPack(
             Scalar(root, "pack") ?? "",
             Scalar(root, "language") ?? "",
-            ParseDate(Scalar(root, "start"), "field start") ?? throw new PackFormatException(new PackProblem("field start", "is missing")),
+            ParseDate(Scalar(root, "start"), new PackLocation(Field: "start")) ?? throw new PackFormatException(new PackProblem(new PackLocation(Field: "start"), "PackMissing")),
             items);
     }
 
@@ -93,7 +94,7 @@ internal static class PackReader
         }
         catch (JsonException e)
         {
-            throw new PackFormatException(new PackProblem($"line {(e.LineNumber ?? 0) + 1}", "not valid JSON"));
+            throw new PackFormatException(new PackProblem(new PackLocation(Line: (int)(e.LineNumber ?? 0) + 1), "PackBadJson"));
         }
 
         using (document)
@@ -101,30 +102,38 @@ internal static class PackReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new PackFormatException(new PackProblem("line 1", "a pack is an object with pack, language, start and items"));
+                throw new PackFormatException(new PackProblem(new PackLocation(Line: 1), "PackNotAnObject"));
             }
 
-            static string? Text(JsonElement element, string name, string location) =>
+            static string? Text(JsonElement element, string name, PackLocation location) =>
                 !element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
                 : value.ValueKind == JsonValueKind.String ? value.GetString()
-                : throw new PackFormatException(new PackProblem($"{location}field {name}", "must be a string"));
+                : throw new PackFormatException(new PackProblem(location with { Field = name }, "PackNotAString"));
+
+            static bool Flag(JsonElement element, string name, PackLocation location) =>
+                element.TryGetProperty(name, out var value) ? value.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False or JsonValueKind.Null => false,
+                    _ => throw new PackFormatException(new PackProblem(location with { Field = name }, "PackNotAFlag")),
+                } : false;
 
             var items = new List<ContentItem>();
             if (root.TryGetProperty("items", out var itemsElement))
             {
                 if (itemsElement.ValueKind != JsonValueKind.Array)
                 {
-                    throw new PackFormatException(new PackProblem("field items", "must be a list"));
+                    throw new PackFormatException(new PackProblem(new PackLocation(Field: "items"), "PackNotAList"));
                 }
 
                 var index = 0;
                 foreach (var item in itemsElement.EnumerateArray())
                 {
                     index++;
-                    var location = $"item {index}, ";
+                    var location = new PackLocation(Item: index);
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        throw new PackFormatException(new PackProblem($"item {index}", "an item must have theme, quote, source and prompt"));
+                        throw new PackFormatException(new PackProblem(location, "PackNotAnItem"));
                     }
 
                     items.Add(new ContentItem(
@@ -132,14 +141,15 @@ internal static class PackReader
                         Text(item, "quote", location) ?? "",
                         Text(item, "source", location) ?? "",
                         Text(item, "prompt", location) ?? "",
-                        ParseDate(Text(item, "date", location), $"{location}field date")));
+                        ParseDate(Text(item, "date", location), location with { Field = "date" }),
+                        Flag(item, "intention", location)));
                 }
             }
 
             return new ContentPack(
-                Text(root, "pack", "") ?? "",
-                Text(root, "language", "") ?? "",
-                ParseDate(Text(root, "start", ""), "field start") ?? throw new PackFormatException(new PackProblem("field start", "is missing")),
+                Text(root, "pack", default) ?? "",
+                Text(root, "language", default) ?? "",
+                ParseDate(Text(root, "start", default), new PackLocation(Field: "start")) ?? throw new PackFormatException(new PackProblem(new PackLocation(Field: "start"), "PackMissing")),
                 items);
         }
     }
@@ -150,12 +160,12 @@ internal static class PackReader
         {
             PrepareHeaderForMatch = args => args.Header.Trim().ToLowerInvariant(),
             MissingFieldFound = null,
-            BadDataFound = args => throw new PackFormatException(new PackProblem($"line {args.Context.Parser?.RawRow}", "badly quoted field")),
+            BadDataFound = args => throw new PackFormatException(new PackProblem(new PackLocation(Line: args.Context.Parser?.RawRow), "PackBadQuoting")),
         };
         using var csv = new CsvReader(new StringReader(text), configuration);
         if (!csv.Read() || !csv.ReadHeader())
         {
-            throw new PackFormatException(new PackProblem("line 1", "the header theme,quote,source,prompt,date is missing"));
+            throw new PackFormatException(new PackProblem(new PackLocation(Line: 1), "PackNoHeader"));
         }
 
         string[] required = ["theme", "quote", "source", "prompt"];
@@ -163,26 +173,36 @@ internal static class PackReader
         var missing = required.FirstOrDefault(column => !header.Any(h => string.Equals(h.Trim(), column, StringComparison.OrdinalIgnoreCase)));
         if (missing is not null)
         {
-            throw new PackFormatException(new PackProblem("line 1", $"the header has no column {missing} (expected theme,quote,source,prompt,date)"));
+            throw new PackFormatException(new PackProblem(new PackLocation(Line: 1), "PackNoColumn", missing));
         }
 
         var hasDate = header.Any(h => string.Equals(h.Trim(), "date", StringComparison.OrdinalIgnoreCase));
+        var hasIntention = header.Any(h => string.Equals(h.Trim(), "intention", StringComparison.OrdinalIgnoreCase));
         var items = new List<ContentItem>();
         while (csv.Read())
         {
-            var location = $"line {csv.Parser.RawRow}";
+            var location = new PackLocation(Line: csv.Parser.RawRow);
             items.Add(new ContentItem(
                 csv.GetField("theme") ?? "",
                 csv.GetField("quote") ?? "",
                 csv.GetField("source") ?? "",
                 csv.GetField("prompt") ?? "",
-                hasDate ? ParseDate(csv.GetField("date"), $"{location}, field date") : null));
+                hasDate ? ParseDate(csv.GetField("date"), location with { Field = "date" }) : null,
+                hasIntention && ParseFlag(csv.GetField("intention"), location with { Field = "intention" })));
         }
 
         return new ContentPack(name, defaults.Language, defaults.Start, items);
     }
 
-    private static DateOnly? ParseDate(string? text, string location)
+    // YAML's and CSV's spelling of a yes/no field; left out or empty, it is no.
+    private static bool ParseFlag(string? text, PackLocation location) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        _ => throw new PackFormatException(new PackProblem(location, "PackNotAFlag")),
+    };
+
+    private static DateOnly? ParseDate(string? text, PackLocation location)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -191,7 +211,7 @@ internal static class PackReader
 
         return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
-            : throw new PackFormatException(new PackProblem(location, $"'{text}' is not a date as YYYY-MM-DD"));
+            : throw new PackFormatException(new PackProblem(location, "PackNotADate", text));
     }
 }
 
@@ -218,7 +238,7 @@ internal sealed record PackDefaults(string Language, DateOnly Start)
             {
                 start = DateOnly.TryParseExact(pair[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
                     ? parsed
-                    : throw new PackFormatException(new PackProblem("caption", $"start '{pair[1]}' is not a date as YYYY-MM-DD"));
+                    : throw new PackFormatException(new PackProblem(new PackLocation(Field: "start", Caption: true), "PackNotADate", pair[1]));
             }
         }
 

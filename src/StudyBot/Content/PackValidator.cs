@@ -1,3 +1,4 @@
+using System.Globalization;
 using StudyBot.Localization;
 
 namespace StudyBot.Content;
@@ -12,22 +13,22 @@ internal sealed class PackValidator(Texts texts)
         var problems = new List<PackProblem>();
         if (string.IsNullOrWhiteSpace(pack.Name))
         {
-            problems.Add(new PackProblem("field pack", "is missing"));
+            problems.Add(new PackProblem(new PackLocation(Field: "pack"), "PackMissing"));
         }
         else if (pack.Name.Length > 100)
         {
-            problems.Add(new PackProblem("field pack", "is longer than 100 characters"));
+            problems.Add(new PackProblem(new PackLocation(Field: "pack"), "PackTooLong", 100));
         }
 
         var language = Languages.Normalize(pack.Language);
         if (language is null)
         {
-            problems.Add(new PackProblem("field language", $"'{pack.Language}' is not one of {string.Join(", ", Languages.Supported)}"));
+            problems.Add(new PackProblem(new PackLocation(Field: "language"), "PackUnknownLanguage", pack.Language, string.Join(", ", Languages.Supported)));
         }
 
         if (pack.Items.Count == 0)
         {
-            problems.Add(new PackProblem("field items", "the pack has no items"));
+            problems.Add(new PackProblem(new PackLocation(Field: "items"), "PackNoItems"));
         }
 
         var quotes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -35,23 +36,23 @@ internal sealed class PackValidator(Texts texts)
         for (var i = 0; i < pack.Items.Count; i++)
         {
             var item = pack.Items[i];
-            var location = $"item {i + 1}";
+            var location = new PackLocation(Item: i + 1);
             foreach (var (field, value) in new[] { ("theme", item.Theme), ("quote", item.Quote), ("source", item.Source), ("prompt", item.Prompt) })
             {
                 if (string.IsNullOrWhiteSpace(value))
                 {
-                    problems.Add(new PackProblem($"{location}, field {field}", "is missing"));
+                    problems.Add(new PackProblem(location with { Field = field }, "PackMissing"));
                 }
             }
 
             if (!string.IsNullOrWhiteSpace(item.Quote) && !quotes.TryAdd(item.Quote.Trim(), i + 1))
             {
-                problems.Add(new PackProblem($"{location}, field quote", $"repeats item {quotes[item.Quote.Trim()]}"));
+                problems.Add(new PackProblem(location with { Field = "quote" }, "PackRepeats", quotes[item.Quote.Trim()]));
             }
 
             if (item.Date is { } date && !pinned.TryAdd(date, i + 1))
             {
-                problems.Add(new PackProblem($"{location}, field date", $"{date:yyyy-MM-dd} is already pinned by item {pinned[date]}"));
+                problems.Add(new PackProblem(location with { Field = "date" }, "PackPinnedTwice", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), pinned[date]));
             }
 
             if (language is not null)
@@ -59,7 +60,7 @@ internal sealed class PackValidator(Texts texts)
                 var length = DeliveryText.Format(texts, language, item).Length;
                 if (length > TelegramMessageLimit)
                 {
-                    problems.Add(new PackProblem(location, $"formatted it is {length} characters, over Telegram's {TelegramMessageLimit}"));
+                    problems.Add(new PackProblem(location, "PackOverMessageLimit", length, TelegramMessageLimit));
                 }
             }
         }

@@ -25,8 +25,8 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
         // Only for a learner who still exists: a sweep batch read just before /deletedata must not
         // bring the deleted learner's rows back.
         const string sql = """
-            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc)
-            SELECT @ChatId, @LocalDate, @Theme, @Quote, @Source, @Prompt, @ClaimedUtc
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc)
+            SELECT @ChatId, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc
             WHERE EXISTS (SELECT 1 FROM learners WHERE chat_id = @ChatId)
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
@@ -194,15 +194,15 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
     // still exists and has none that day, then an outbox row for each delivery this made.
     // One parameter row for both ways of claiming a day's prompt (one learner, or a batch).
     private static ClaimParameters ClaimRow(long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc) =>
-        new(chatId, localDate, item.Theme, item.Quote, item.Source, item.Prompt, nowUtc);
+        new(chatId, localDate, item.Theme, item.Quote, item.Source, item.Prompt, item.Intention ? 1 : 0, nowUtc);
 
-    internal sealed record ClaimParameters(long ChatId, DateOnly LocalDate, string Theme, string Quote, string Source, string Prompt, DateTime ClaimedUtc);
+    internal sealed record ClaimParameters(long ChatId, DateOnly LocalDate, string Theme, string Quote, string Source, string Prompt, int Intention, DateTime ClaimedUtc);
 
     private static async Task<int> ClaimAllAsync(DbConnection connection, DbTransaction transaction, long[] chatIds, DateOnly localDate, ContentItem item, string text, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var claim = $"""
-            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, claimed_utc)
-            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @ClaimedUtc
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc)
+            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc
             FROM learners l
             WHERE l.chat_id IN ({IdList(chatIds)})
             ON CONFLICT (chat_id, local_date) DO NOTHING

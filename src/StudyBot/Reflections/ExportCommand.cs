@@ -32,7 +32,7 @@ internal sealed partial class ExportCommand(ReflectionStore reflections, BotMess
         }
 
         var fileName = "study-summary-" + SummaryDocument.Date(document.Last);
-        var caption = texts.Get(language, "ExportCaption", entries.Count, document.Themes.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
+        var caption = texts.Get(language, "ExportCaption", entries.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
         var docx = await messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document), fileName + ".docx", caption, cancellationToken);
         var markdown = await messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), fileName + ".md", null, cancellationToken);
         LogExported(context.ChatId, entries.Count);

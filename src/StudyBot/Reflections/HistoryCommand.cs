@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StudyBot.Content;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
@@ -57,7 +58,7 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         {
             builder.Append("\n\n")
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
-                .Append('“').Append(Shorten(entry.Quote, QuoteLimit)).Append("” — ").Append(entry.Source).Append('\n')
+                .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
                 .Append(Shorten(entry.Text, TextLimit));
         }
 

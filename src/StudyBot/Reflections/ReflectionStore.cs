@@ -8,7 +8,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     // A reflection with the date and the item of the prompt it answers.
     private const string EntrySelect = """
         SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
-               d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt
+               d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt, d.intention AS Intention
         FROM reflections r
         JOIN deliveries d ON d.id = r.delivery_id
         """;
@@ -105,6 +105,7 @@ internal sealed class ReflectionEntry
     public string Quote { get; set; } = "";
     public string Source { get; set; } = "";
     public string Prompt { get; set; } = "";
+    public bool Intention { get; set; }
 }
 
 // A row rather than a bare DateOnly: the generated reader applies the days' type handler to members.

@@ -22,8 +22,12 @@ internal sealed record SummaryDocument(
             return null;
         }
 
+        // An answer about what the learner will do belongs under Next steps only: printed under its
+        // theme as well, the summary said it twice. A quotation (or theme) left with nothing else
+        // under it is left out rather than shown bare.
         // GroupBy keeps the order of first appearance, so themes and quotations come in the order met.
         var themes = ordered
+            .Where(e => !e.Intention)
             .GroupBy(e => e.Theme.Trim(), StringComparer.Ordinal)
             .Select(theme => new SummaryTheme(
                 theme.Key,
@@ -32,7 +36,7 @@ internal sealed record SummaryDocument(
                     .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(ToReflection).ToList()))
                     .ToList()))
             .ToList();
-        var nextSteps = ordered.Where(e => IntentionPrompt.IsIntention(e.Prompt)).Select(ToReflection).ToList();
+        var nextSteps = ordered.Where(e => e.Intention).Select(ToReflection).ToList();
         return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
     }
 

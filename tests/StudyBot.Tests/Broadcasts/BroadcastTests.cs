@@ -37,7 +37,8 @@ public sealed class BroadcastTests
         ]);
 
         Assert.Equal("明天 19:00 集体学习，地点见群公告。", preview.Text);
-        Assert.Contains("5", world.Api.SentTo(Admin)[0].Text);
+        Assert.Contains("将发送给 5 位活跃订阅者", world.Api.SentTo(Admin)[0].Text);
+        Assert.Contains("“全部发送”", world.Api.SentTo(Admin)[0].Text);
         Assert.Equal(2, preview.Buttons.Count);
         Assert.Equal(0, await world.Db.CountAsync("outbox"));
 

@@ -78,12 +78,12 @@ public sealed class PackImportTests
     }
 
     [Theory]
-    [InlineData("bad.yaml", "pack: x\nlanguage: en\nstart: 2026-12-01\nitems:\n  - theme: A\n    quote: Q\n    source: S\n    prompt: P\n  - theme: B\n    quote: Q2\n    source: S2\n", null, "item 2, field prompt")]
-    [InlineData("bad.yaml", "pack: x\nlanguage: en\nstart: 2026-12-01\nitems:\n  - theme: A\n    quote: Q\n    source: S\n    prompt: P\n    date: 2026-13-01\n", null, "line 5, item 1, field date")]
-    [InlineData("bad.json", """{"pack": "x", "language": "en", "start": "2026-12-01", "items": [{"theme": "A", "quote": "Q", "source": "S", "prompt": "P"}, {"theme": "B", "quote": "Q", "source": "S", "prompt": "P"}]}""", null, "item 2, field quote")]
-    [InlineData("bad.json", """{"pack": "x", "language": "fr", "start": "2026-12-01", "items": [{"theme": "A", "quote": "Q", "source": "S", "prompt": "P"}]}""", null, "field language")]
-    [InlineData("bad.csv", "theme,quote,source,prompt,date\nA,Q,S,P,\nB,Q2,S2,P2,2026-02-30\n", "language=en", "line 3, field date")]
-    [InlineData("bad.csv", "theme,quote,prompt\nA,Q,P\n", "language=en", "line 1")]
+    [InlineData("bad.yaml", "pack: x\nlanguage: en\nstart: 2026-12-01\nitems:\n  - theme: A\n    quote: Q\n    source: S\n    prompt: P\n  - theme: B\n    quote: Q2\n    source: S2\n", null, "第 2 条，字段 prompt：未填写")]
+    [InlineData("bad.yaml", "pack: x\nlanguage: en\nstart: 2026-12-01\nitems:\n  - theme: A\n    quote: Q\n    source: S\n    prompt: P\n    date: 2026-13-01\n", null, "第 5 行，第 1 条，字段 date：“2026-13-01”不是 YYYY-MM-DD 格式的日期")]
+    [InlineData("bad.json", """{"pack": "x", "language": "en", "start": "2026-12-01", "items": [{"theme": "A", "quote": "Q", "source": "S", "prompt": "P"}, {"theme": "B", "quote": "Q", "source": "S", "prompt": "P"}]}""", null, "第 2 条，字段 quote：与第 1 条重复")]
+    [InlineData("bad.json", """{"pack": "x", "language": "fr", "start": "2026-12-01", "items": [{"theme": "A", "quote": "Q", "source": "S", "prompt": "P"}]}""", null, "字段 language：“fr”不是支持的语言")]
+    [InlineData("bad.csv", "theme,quote,source,prompt,date\nA,Q,S,P,\nB,Q2,S2,P2,2026-02-30\n", "language=en", "第 3 行，字段 date")]
+    [InlineData("bad.csv", "theme,quote,prompt\nA,Q,P\n", "language=en", "第 1 行：表头缺少 source 列")]
     public async Task A_bad_pack_is_refused_naming_the_place_and_nothing_of_it_is_imported(string fileName, string content, string? caption, string place)
     {
         await using var world = await TestWorld.StartAsync();
@@ -99,6 +99,21 @@ public sealed class PackImportTests
     }
 
     [Fact]
+    public async Task A_bad_pack_is_refused_wholly_in_the_uploaders_language()
+    {
+        await using var world = await TestWorld.StartAsync();
+        const string yaml = "pack: x\nlanguage: en\nstart: 2026-12-01\nitems:\n  - theme: A\n    source: S\n    prompt: P\n  - theme: B\n    quote: Q\n    source: S\n    prompt: P\n  - theme: C\n    quote: Q\n    source: S\n    prompt: P\n";
+
+        var chinese = await SendPackAsync(world, "bad.yaml", yaml);
+        await world.Learner(Admin).SendAsync("/start");
+        await world.Learner(Admin).SendAsync("/language en");
+        var english = await SendPackAsync(world, "bad.yaml", yaml);
+
+        Assert.Equal("内容包未通过校验，未导入任何内容：第 1 条，字段 quote：未填写（另有 1 处问题）", chinese);
+        Assert.Equal("Pack refused, nothing was imported: item 1, field quote: is missing (and 1 more problems)", english);
+    }
+
+    [Fact]
     public async Task A_pack_item_too_long_for_one_Telegram_message_is_refused()
     {
         await using var world = await TestWorld.StartAsync();
@@ -107,8 +122,7 @@ public sealed class PackImportTests
 
         var reply = await SendPackAsync(world, "long.csv", $"theme,quote,source,prompt\nA,{longQuote},S,P\n", "language=zh-CN");
 
-        Assert.Contains("item 1", reply);
-        Assert.Contains("4096", reply);
+        Assert.Contains("第 1 条：排版后共 4133 个字符，超过 Telegram 单条消息的上限 4096", reply);
         Assert.Equal(items, await ItemCountAsync(world));
     }
 
@@ -138,7 +152,7 @@ public sealed class PackImportTests
         Assert.Equal(0, good.ExitCode);
         Assert.Contains("“spring-course”：新增 2 条，替换 0 条", good.Output);
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("item 1, field quote: is missing", bad.Error);
+        Assert.Contains("第 1 条，字段 quote：未填写", bad.Error);
         Assert.Equal(1, await world.Db.CountAsync("packs", "name = 'spring-course'"));
         Assert.Equal(0, await world.Db.CountAsync("packs", "name = 'bad'"));
         Assert.Equal(1, await world.Db.CountAsync("packs", "name = 'classics-zh'"));

@@ -13,7 +13,7 @@ public sealed class PackReaderTests
     [
         new("好学", "学而时习之，不亦说乎？", "《论语·学而》", "今天学的哪一点值得明天再温习一遍？", null),
         new("Duty", "Men exist for the sake of one another.", "Marcus Aurelius, Meditations, Book 8", "Whom will you help this week, and how?", new DateOnly(2026, 12, 5)),
-        new("自律", "静以修身，俭以养德。", "诸葛亮《诫子书》", "明天你打算留出多长安静的时间？", null),
+        new("自律", "静以修身，俭以养德。", "诸葛亮《诫子书》", "明天你打算留出多长安静的时间？", null, Intention: true),
     ];
 
     private const string GoodYaml = """
@@ -34,6 +34,7 @@ public sealed class PackReaderTests
             quote: 静以修身，俭以养德。
             source: 诸葛亮《诫子书》
             prompt: 明天你打算留出多长安静的时间？
+            intention: true
         """;
 
     private const string GoodJson = """
@@ -44,16 +45,16 @@ public sealed class PackReaderTests
           "items": [
             { "theme": "好学", "quote": "学而时习之，不亦说乎？", "source": "《论语·学而》", "prompt": "今天学的哪一点值得明天再温习一遍？" },
             { "theme": "Duty", "quote": "Men exist for the sake of one another.", "source": "Marcus Aurelius, Meditations, Book 8", "prompt": "Whom will you help this week, and how?", "date": "2026-12-05" },
-            { "theme": "自律", "quote": "静以修身，俭以养德。", "source": "诸葛亮《诫子书》", "prompt": "明天你打算留出多长安静的时间？", "date": null }
+            { "theme": "自律", "quote": "静以修身，俭以养德。", "source": "诸葛亮《诫子书》", "prompt": "明天你打算留出多长安静的时间？", "date": null, "intention": true }
           ]
         }
         """;
 
     private const string GoodCsv = """
-        theme,quote,source,prompt,date
-        好学,学而时习之，不亦说乎？,《论语·学而》,今天学的哪一点值得明天再温习一遍？,
-        Duty,Men exist for the sake of one another.,"Marcus Aurelius, Meditations, Book 8","Whom will you help this week, and how?",2026-12-05
-        自律,静以修身，俭以养德。,诸葛亮《诫子书》,明天你打算留出多长安静的时间？,
+        theme,quote,source,prompt,date,intention
+        好学,学而时习之，不亦说乎？,《论语·学而》,今天学的哪一点值得明天再温习一遍？,,
+        Duty,Men exist for the sake of one another.,"Marcus Aurelius, Meditations, Book 8","Whom will you help this week, and how?",2026-12-05,false
+        自律,静以修身，俭以养德。,诸葛亮《诫子书》,明天你打算留出多长安静的时间？,,TRUE
         """;
 
     private static PackValidator Validator() => new(new Texts());
@@ -63,6 +64,11 @@ public sealed class PackReaderTests
 
     private static ContentPack Pack(IReadOnlyList<ContentItem> items, string language = "en") =>
         new("test-pack", language, Start, items);
+
+    // Problems as an English-speaking organizer reads them.
+    private static string Where(PackProblem problem) => problem.Location.Describe(new Texts(), "en");
+
+    private static IEnumerable<string> Said(IEnumerable<PackProblem> problems) => problems.Select(p => p.ToString());
 
     private static PackProblem ReadFails(string fileName, string text) =>
         Assert.Throws<PackFormatException>(() => PackReader.Read(fileName, text, EnglishToday)).Problem;
@@ -193,11 +199,35 @@ public sealed class PackReaderTests
     }
 
     [Fact]
+    public void An_item_is_an_intention_only_where_the_pack_says_so_whatever_its_wording()
+    {
+        const string yaml = """
+            pack: p
+            language: en
+            start: 2026-12-01
+            items:
+              - theme: Plans
+                quote: Q1
+                source: S
+                prompt: Which chapter comes next for you?
+                intention: true
+              - theme: Plans
+                quote: Q2
+                source: S
+                prompt: What will you do tomorrow?
+            """;
+
+        var pack = PackReader.Read("p.yaml", yaml, EnglishToday);
+
+        Assert.Equal([true, false], pack.Items.Select(i => i.Intention));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_pack_format_is_refused()
     {
         var problem = ReadFails("notes.txt", "hello");
 
-        Assert.Equal("notes.txt", problem.Location);
+        Assert.Equal("notes.txt", Where(problem));
     }
 
     // The CSV caption
@@ -232,8 +262,8 @@ public sealed class PackReaderTests
     {
         var problem = Assert.Throws<PackFormatException>(() => PackDefaults.FromCaption("language=en start=2026-13-01", "zh-CN", new DateOnly(2026, 6, 1))).Problem;
 
-        Assert.Equal("caption", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("caption, field start", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     // Bad inputs name where they are wrong
@@ -245,7 +275,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.yaml", yaml);
 
-        Assert.Equal("line 10", problem.Location);
+        Assert.Equal("line 10", Where(problem));
     }
 
     [Fact]
@@ -256,8 +286,8 @@ public sealed class PackReaderTests
         var problem = ReadFails("p.yaml", yaml);
 
         // The item that holds the date starts on line 9.
-        Assert.Equal("line 9, item 2, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 9, item 2, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,7 +297,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.yaml", yaml);
 
-        Assert.Equal("field start", problem.Location);
+        Assert.Equal("field start", Where(problem));
     }
 
     [Fact]
@@ -278,7 +308,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("line 7", problem.Location);
+        Assert.Equal("line 7", Where(problem));
     }
 
     [Fact]
@@ -288,8 +318,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("item 2, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("item 2, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -299,7 +329,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.json", json);
 
-        Assert.Equal("item 2, field theme", problem.Location);
+        Assert.Equal("item 2, field theme", Where(problem));
     }
 
     [Fact]
@@ -309,8 +339,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3, field date", problem.Location);
-        Assert.Contains("2026-13-01", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 3, field date", Where(problem));
+        Assert.Contains("2026-13-01", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -320,7 +350,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 4, field date", problem.Location);
+        Assert.Equal("line 4, field date", Where(problem));
     }
 
     [Fact]
@@ -330,7 +360,19 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3, field date", problem.Location);
+        Assert.Equal("line 3, field date", Where(problem));
+    }
+
+    [Fact]
+    public void An_intention_that_is_not_true_or_false_names_where_in_each_format()
+    {
+        var yaml = ReadFails("p.yaml", GoodYaml.Replace("intention: true", "intention: maybe", StringComparison.Ordinal));
+        var json = ReadFails("p.json", GoodJson.Replace("\"intention\": true", "\"intention\": \"yes\"", StringComparison.Ordinal));
+        var csv = ReadFails("p.csv", GoodCsv.Replace(",,TRUE", ",,yes", StringComparison.Ordinal));
+
+        Assert.Equal("line 14, item 3, field intention: must be true or false", yaml.ToString());
+        Assert.Equal("item 3, field intention: must be true or false", json.ToString());
+        Assert.Equal("line 4, field intention: must be true or false", csv.ToString());
     }
 
     [Fact]
@@ -340,7 +382,7 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 3", problem.Location);
+        Assert.Equal("line 3", Where(problem));
     }
 
     [Fact]
@@ -353,8 +395,8 @@ public sealed class PackReaderTests
 
         var problem = ReadFails("p.csv", csv);
 
-        Assert.Equal("line 1", problem.Location);
-        Assert.Contains("source", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("line 1", Where(problem));
+        Assert.Contains("source", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -362,7 +404,7 @@ public sealed class PackReaderTests
     {
         var problem = ReadFails("p.csv", "");
 
-        Assert.Equal("line 1", problem.Location);
+        Assert.Equal("line 1", Where(problem));
     }
 
     // The validator
@@ -394,7 +436,7 @@ public sealed class PackReaderTests
 
         var problems = Validator().Validate(PackReader.Read("p.yaml", yaml, EnglishToday));
 
-        Assert.Equal([new PackProblem("item 2, field quote", "is missing")], problems);
+        Assert.Equal(["item 2, field quote: is missing"], Said(problems));
     }
 
     [Fact]
@@ -402,7 +444,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A"), new ContentItem("Theme", "B", "  ", "Prompt", null)]));
 
-        Assert.Equal([new PackProblem("item 2, field source", "is missing")], problems);
+        Assert.Equal(["item 2, field source: is missing"], Said(problems));
     }
 
     [Fact]
@@ -410,7 +452,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A")], language: "fr"));
 
-        Assert.Equal([new PackProblem("field language", "'fr' is not one of zh-CN, en")], problems);
+        Assert.Equal(["field language: 'fr' is not one of zh-CN, en"], Said(problems));
     }
 
     [Fact]
@@ -418,7 +460,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(new ContentPack(" ", "en", Start, [Item("A")]));
 
-        Assert.Equal([new PackProblem("field pack", "is missing")], problems);
+        Assert.Equal(["field pack: is missing"], Said(problems));
     }
 
     [Fact]
@@ -426,7 +468,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([Item("A"), Item("B"), Item(" A ")]));
 
-        Assert.Equal([new PackProblem("item 3, field quote", "repeats item 1")], problems);
+        Assert.Equal(["item 3, field quote: repeats item 1"], Said(problems));
     }
 
     [Fact]
@@ -436,7 +478,7 @@ public sealed class PackReaderTests
 
         var problems = Validator().Validate(Pack([Item("A"), Item("B", date), Item("C", date)]));
 
-        Assert.Equal([new PackProblem("item 3, field date", "2026-12-05 is already pinned by item 2")], problems);
+        Assert.Equal(["item 3, field date: 2026-12-05 is already pinned by item 2"], Said(problems));
     }
 
     [Fact]
@@ -445,7 +487,7 @@ public sealed class PackReaderTests
         // The English delivery text adds 62 characters to theme, quote, source and prompt (1 + 1 + 1 here).
         var problems = Validator().Validate(Pack([Item(new string('x', 4032)) with { Theme = "T", Source = "S", Prompt = "P" }]));
 
-        Assert.Equal([new PackProblem("item 1", "formatted it is 4097 characters, over Telegram's 4096")], problems);
+        Assert.Equal(["item 1: formatted it is 4097 characters, over Telegram's 4096"], Said(problems));
     }
 
     [Fact]
@@ -463,7 +505,7 @@ public sealed class PackReaderTests
         var tooLong = new ContentItem("主", new string('学', 4064), "源", "思", null);
         var justFits = new ContentItem("主", new string('学', 4063), "源", "思", null);
 
-        Assert.Equal([new PackProblem("item 1", "formatted it is 4097 characters, over Telegram's 4096")], Validator().Validate(Pack([tooLong], language: "zh-CN")));
+        Assert.Equal(["item 1: formatted it is 4097 characters, over Telegram's 4096"], Said(Validator().Validate(Pack([tooLong], language: "zh-CN"))));
         Assert.Empty(Validator().Validate(Pack([justFits], language: "zh-CN")));
     }
 
@@ -472,7 +514,7 @@ public sealed class PackReaderTests
     {
         var problems = Validator().Validate(Pack([]));
 
-        Assert.Equal([new PackProblem("field items", "the pack has no items")], problems);
+        Assert.Equal(["field items: the pack has no items"], Said(problems));
     }
 
     [Fact]
@@ -484,12 +526,12 @@ public sealed class PackReaderTests
 
         Assert.Equal(
             [
-                new PackProblem("field language", "'de' is not one of zh-CN, en"),
-                new PackProblem("item 2, field theme", "is missing"),
-                new PackProblem("item 2, field quote", "repeats item 1"),
-                new PackProblem("item 2, field date", "2026-12-05 is already pinned by item 1"),
+                "field language: 'de' is not one of zh-CN, en",
+                "item 2, field theme: is missing",
+                "item 2, field quote: repeats item 1",
+                "item 2, field date: 2026-12-05 is already pinned by item 1",
             ],
-            problems);
+            Said(problems));
     }
 
     // The packs that ship

@@ -67,7 +67,7 @@ public sealed class ExportTests
         Assert.Equal("sendDocument", docx.Method);
         Assert.Equal("study-summary-2026-12-12.docx", docx.FileName);
         Assert.Equal("study-summary-2026-12-12.md", markdown.FileName);
-        Assert.Contains("6 条感想", docx.Caption);
+        Assert.Equal("你的学习心得初稿（2026-12-07 至 2026-12-12），共 6 条感想。.md 文件内容相同。", docx.Caption);
 
         var deliveries = await world.Db.QueryAsync<(string Theme, string Quote, string Source, string Prompt)>(
             "SELECT theme, quote, source, prompt FROM deliveries WHERE chat_id = 42 ORDER BY local_date");
@@ -76,9 +76,16 @@ public sealed class ExportTests
         Assert.Equal(("Title", "学习心得：Learner"), paragraphs[0]);
         Assert.Equal("时间：2026-12-07 至 2026-12-12", paragraphs[1].Text);
 
-        var themes = deliveries.Select(d => d.Theme).Distinct().Append("下一步").ToList();
+        var intentionPrompts = await world.Db.QueryAsync<string>("SELECT prompt FROM deliveries WHERE chat_id = 42 AND intention = 1");
+        bool IsIntention(string prompt) => intentionPrompts.Contains(prompt);
+        var answered = deliveries.Zip(answers).ToList();
+        var intentions = answered.Where(x => IsIntention(x.First.Prompt)).ToList();
+        var others = answered.Where(x => !IsIntention(x.First.Prompt)).ToList();
+        Assert.NotEmpty(intentions);
+
+        var themes = others.Select(x => x.First.Theme).Distinct().Append("下一步").ToList();
         Assert.Equal(themes, paragraphs.Where(p => p.Style == "Heading1").Select(p => p.Text));
-        foreach (var (delivery, answer) in deliveries.Zip(answers))
+        foreach (var (delivery, answer) in others)
         {
             var heading = texts.IndexOf(delivery.Theme);
             var quote = texts.IndexOf(delivery.Quote);
@@ -88,15 +95,14 @@ public sealed class ExportTests
             Assert.Equal(answer.Split('\n')[1], texts[text + 1]);
         }
 
-        var intentions = deliveries.Zip(answers).Where(x => x.First.Prompt.StartsWith("明天你打算", StringComparison.Ordinal) || x.First.Prompt.StartsWith("这周你准备", StringComparison.Ordinal) || x.First.Prompt.StartsWith("接下来你会", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(intentions);
         var nextSteps = texts.Skip(texts.IndexOf("下一步") + 1).Where(t => t.StartsWith("Day ", StringComparison.Ordinal)).ToList();
         Assert.Equal(intentions.Select(x => x.Second.Split('\n')[0]), nextSteps);
+        Assert.All(intentions, x => Assert.Single(texts, t => t == x.Second.Split('\n')[0]));
 
         var md = Encoding.UTF8.GetString(markdown.FileContent!);
         Assert.StartsWith("# 学习心得：Learner\n\n时间：2026-12-07 至 2026-12-12\n\n## ", md);
-        Assert.All(answers, a => Assert.Contains(a.Split('\n')[0], md));
-        Assert.All(deliveries, d => Assert.Contains("> " + d.Quote, md));
+        Assert.All(answers, a => Assert.Single(md.Split('\n'), line => line.EndsWith(a.Split('\n')[0], StringComparison.Ordinal)));
+        Assert.All(others, x => Assert.Contains("> " + x.First.Quote, md));
         Assert.Contains("\n## 下一步\n\n- **", md);
     }
 
@@ -118,6 +124,21 @@ public sealed class ExportTests
         Assert.Contains(paragraphs, p => p.Text == answers[0].Split('\n')[0]);
         Assert.Contains("Reflections: 1.", docx.Caption);
         Assert.Contains("## Next steps", Encoding.UTF8.GetString(markdown.FileContent!));
+    }
+
+    [Fact]
+    public async Task Export_caption_gives_the_first_and_the_last_date_and_the_number_of_reflections()
+    {
+        await using var world = await TestWorld.StartAsync(MondayMorning);
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/language en");
+        await AnswerDailyAsync(world, learner, lastDay: 9);
+
+        var (docx, markdown) = await ExportAsync(world, learner);
+
+        Assert.Equal("Draft of your study summary, 2026-12-07 to 2026-12-09. Reflections: 3. The .md file has the same text.", docx.Caption);
+        Assert.Null(markdown.Caption);
     }
 
     [Fact]

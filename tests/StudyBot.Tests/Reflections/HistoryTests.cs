@@ -23,7 +23,7 @@ public sealed class HistoryTests
         Assert.StartsWith("Your reflections: 7 in all, page 1 of 2", page1.Text);
         Assert.Contains("2026-12-07", page1.Text);
         var quote = await world.Db.ScalarAsync<string>("SELECT quote FROM deliveries");
-        Assert.Contains(quote.Length > 120 ? quote[..120] : quote, page1.Text);
+        Assert.Contains("“" + (quote.Length > 120 ? quote[..120] + "…" : quote + "”"), page1.Text);
         Assert.True(page1.Text.IndexOf("Reflection number 7", StringComparison.Ordinal) < page1.Text.IndexOf("Reflection number 3", StringComparison.Ordinal));
         Assert.DoesNotContain("Reflection number 2", page1.Text);
         var older = Assert.Single(page1.Buttons);
@@ -39,6 +39,35 @@ public sealed class HistoryTests
         Assert.DoesNotContain("Reflection number 3", page2.Text);
         Assert.Equal("Newer ▶", Assert.Single(page2.Buttons).Text);
         Assert.Equal(before, learner.Received);
+    }
+
+    [Fact]
+    public async Task History_in_Chinese_quotes_as_the_daily_message_does_and_pages_with_older_and_newer()
+    {
+        await using var world = await TestWorld.StartAsync(new DateTimeOffset(2026, 12, 6, 22, 0, 0, TimeSpan.Zero));
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        var daily = await learner.SendAsync("/today");
+        for (var i = 1; i <= 6; i++)
+        {
+            world.Clock.Advance(TimeSpan.FromMinutes(1));
+            await learner.SendAsync($"第 {i} 条感想");
+        }
+
+        var page1 = await learner.SendAsync("/history");
+
+        var (quote, source) = (await world.Db.QueryAsync<(string Quote, string Source)>("SELECT quote, source FROM deliveries")).Single();
+        Assert.Contains("「" + quote + "」", daily.Text);
+        Assert.Contains("「" + quote + "」——" + source, page1.Text);
+        Assert.DoesNotContain('“', page1.Text);
+        var older = Assert.Single(page1.Buttons);
+        Assert.Equal("◀ 较早", older.Text);
+
+        world.Api.UserPresses(42, page1.MessageId, older.Data);
+        var page2 = await world.Api.WaitUntilAsync(() => world.Api.SentTo(42).Single(m => m.MessageId == page1.MessageId) is { Edits.Count: 1 } m ? m : null);
+
+        Assert.Contains("第 1 条感想", page2.Text);
+        Assert.Equal("较新 ▶", Assert.Single(page2.Buttons).Text);
     }
 
     [Fact]

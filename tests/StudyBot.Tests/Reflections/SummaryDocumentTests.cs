@@ -12,7 +12,7 @@ public sealed class SummaryDocumentTests
 
     private static int nextId;
 
-    private static ReflectionEntry Entry(string date, string theme, string quote, string text, string prompt = "Describe it.", string source = "Source") => new()
+    private static ReflectionEntry Entry(string date, string theme, string quote, string text, string prompt = "Describe it.", string source = "Source", bool intention = false) => new()
     {
         Id = Interlocked.Increment(ref nextId),
         LocalDate = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
@@ -22,6 +22,7 @@ public sealed class SummaryDocumentTests
         Source = source,
         Prompt = prompt,
         Text = text,
+        Intention = intention,
     };
 
     // Out of date order on purpose: the document orders by date, themes by first appearance.
@@ -30,9 +31,11 @@ public sealed class SummaryDocumentTests
         Entry("2026-12-09", "Duty", "Men exist for the sake of one another.", "Helped Li with the proof.", source: "Marcus Aurelius, Meditations 8"),
         Entry("2026-12-07", "Duty", "Men exist for the sake of one another.", "Explained recursion to Wang.\nIt took two tries.", source: "Marcus Aurelius, Meditations 8"),
         Entry("2026-12-08", "Learning", "It is impossible to learn what one thinks one knows.", "I thought I knew SQL joins.", source: "Epictetus II.17"),
-        Entry("2026-12-10", "Duty", "No one can live happily who has regard to himself alone.", "I will share my notes on Friday.", "What will you share this week?", "Seneca 48"),
-        Entry("2026-12-11", "Learning", "It is impossible to learn what one thinks one knows.", "Tomorrow: *one* page of <SQL> # practice.", "Which one thing will you try tomorrow?", "Epictetus II.17"),
+        Entry("2026-12-10", "Duty", "No one can live happily who has regard to himself alone.", "I will share my notes on Friday.", "What will you share this week?", "Seneca 48", intention: true),
+        Entry("2026-12-11", "Learning", "It is impossible to learn what one thinks one knows.", "Tomorrow: *one* page of <SQL> # practice.", "Which one thing will you try tomorrow?", "Epictetus II.17", intention: true),
     ];
+
+    private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
 
     [Fact]
     public void Build_groups_by_theme_then_quotation_with_reflections_in_date_order()
@@ -44,17 +47,30 @@ public sealed class SummaryDocumentTests
         Assert.Equal("Period: 2026-12-07 – 2026-12-11", document.PeriodLine);
         Assert.Equal(["Duty", "Learning"], document.Themes.Select(t => t.Name));
 
-        var duty = document.Themes[0];
-        Assert.Equal(["Men exist for the sake of one another.", "No one can live happily who has regard to himself alone."], duty.Quotations.Select(q => q.Quote));
-        Assert.Equal("Marcus Aurelius, Meditations 8", duty.Quotations[0].Source);
-        Assert.Equal(["Explained recursion to Wang.\nIt took two tries.", "Helped Li with the proof."], duty.Quotations[0].Reflections.Select(r => r.Text));
+        var duty = Assert.Single(document.Themes[0].Quotations);
+        Assert.Equal("Men exist for the sake of one another.", duty.Quote);
+        Assert.Equal("Marcus Aurelius, Meditations 8", duty.Source);
+        Assert.Equal(["Explained recursion to Wang.\nIt took two tries.", "Helped Li with the proof."], duty.Reflections.Select(r => r.Text));
 
         var learning = Assert.Single(document.Themes[1].Quotations);
-        Assert.Equal(2, learning.Reflections.Count);
+        Assert.Equal(["I thought I knew SQL joins."], learning.Reflections.Select(r => r.Text));
     }
 
     [Fact]
-    public void Next_steps_are_the_reflections_on_prompts_asking_what_the_learner_will_do()
+    public void An_answer_to_an_intention_prompt_is_only_under_next_steps()
+    {
+        var document = SummaryDocument.Build(Sample, English)!;
+
+        var underThemes = document.Themes.SelectMany(t => t.Quotations).SelectMany(q => q.Reflections).Select(r => r.Text).ToList();
+        Assert.DoesNotContain("I will share my notes on Friday.", underThemes);
+        Assert.DoesNotContain("Tomorrow: *one* page of <SQL> # practice.", underThemes);
+
+        // The Seneca quotation was answered only with an intention: it is not left under Duty with nothing below it.
+        Assert.DoesNotContain(document.Themes.SelectMany(t => t.Quotations), q => q.Source == "Seneca 48");
+    }
+
+    [Fact]
+    public void Next_steps_are_the_reflections_on_the_items_marked_as_intentions()
     {
         var document = SummaryDocument.Build(Sample, English)!;
 
@@ -75,6 +91,9 @@ public sealed class SummaryDocumentTests
         Assert.StartsWith("# Study summary: Ada\n\nPeriod: 2026-12-07 – 2026-12-11\n\n## Duty\n\n> Men exist for the sake of one another.\n>\n> — Marcus Aurelius, Meditations 8\n\n**2026-12-07**\n\nExplained recursion to Wang.\n\nIt took two tries.\n\n**2026-12-09**\n\nHelped Li with the proof.\n\n", markdown);
         Assert.True(markdown.IndexOf("## Learning", StringComparison.Ordinal) < markdown.IndexOf("## Next steps", StringComparison.Ordinal));
         Assert.EndsWith("## Next steps\n\n- **2026-12-10** I will share my notes on Friday.\n- **2026-12-11** Tomorrow: \\*one\\* page of \\<SQL\\> # practice.\n", markdown);
+        Assert.Equal(1, Occurrences(markdown, "I will share my notes on Friday."));
+        Assert.Equal(1, Occurrences(markdown, "Tomorrow: \\*one\\* page"));
+        Assert.DoesNotContain("Seneca 48", markdown);
     }
 
     [Theory]
@@ -127,7 +146,7 @@ public sealed class SummaryDocumentTests
         Assert.Equal((null, "Period: 2026-12-07 – 2026-12-11"), paragraphs[1]);
         Assert.Equal(["Duty", "Learning", "Next steps"], paragraphs.Where(p => p.Style == "Heading1").Select(p => p.Text));
         Assert.Equal(
-            ["Men exist for the sake of one another.", "— Marcus Aurelius, Meditations 8", "No one can live happily who has regard to himself alone.", "— Seneca 48", "It is impossible to learn what one thinks one knows.", "— Epictetus II.17"],
+            ["Men exist for the sake of one another.", "— Marcus Aurelius, Meditations 8", "It is impossible to learn what one thinks one knows.", "— Epictetus II.17"],
             paragraphs.Where(p => p.Style == "Quote").Select(p => p.Text));
 
         var texts = paragraphs.Select(p => p.Text).ToList();
@@ -136,10 +155,12 @@ public sealed class SummaryDocumentTests
             && At("Men exist for the sake of one another.") < At("Explained recursion to Wang.")
             && At("Explained recursion to Wang.") < At("It took two tries.")
             && At("It took two tries.") < At("Helped Li with the proof.")
-            && At("Helped Li with the proof.") < At("No one can live happily who has regard to himself alone.")
+            && At("Helped Li with the proof.") < At("Learning")
             && At("Learning") < At("I thought I knew SQL joins."));
         var nextSteps = texts.Skip(At("Next steps")).ToList();
         Assert.Equal(["Next steps", "2026-12-10", "I will share my notes on Friday.", "2026-12-11", "Tomorrow: *one* page of <SQL> # practice."], nextSteps);
+        Assert.Single(texts, t => t == "I will share my notes on Friday.");
+        Assert.Single(texts, t => t == "Tomorrow: *one* page of <SQL> # practice.");
     }
 
     [Fact]

@@ -64,9 +64,9 @@ public sealed class StatsTests
 
         Assert.Equal(
             """
-            订阅者：共 6 人 — 活跃 3，暂停 1，已退订或屏蔽 2
+            订阅者共 6 人：活跃 3 人，暂停 1 人，已退订或屏蔽机器人 2 人
             今天（2026-12-07）：已推送 3 条，收到感想 3 条
-            近 7 天回复率：57%（7 条推送中 4 条得到回复）
+            近 7 天回复率：57%（7 条推送中有 4 条得到回复）
             """,
             photo.Caption);
         Assert.Equal((StatsChart.Width, StatsChart.Height), PngSize(photo.FileContent!));
