@@ -6,15 +6,17 @@ namespace StudyBot.Bench;
 
 internal sealed record BotSettings(string ApiBaseUrl, BenchDatabase Database, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
 
-// The built bot as a child process, configured only through its environment, with its peak memory
-// (VmHWM) sampled while it runs: the Release build run by `dotnet`, or with --bot native the
-// ahead-of-time compiled executable that `dotnet publish` makes.
 internal enum BotBuild
 {
     Jit,
     Native,
 }
 
+// The built bot as a child process, configured only through its environment, with its peak memory
+// (VmHWM) sampled while it runs: the Release build run by `dotnet`, or with --bot native the
+// ahead-of-time compiled executable that `dotnet publish` makes.
+// (Over 300 lines: starting, configuring, watching and sampling one process belong together; the
+// samples' own types live in their files.)
 internal sealed class BotProcess : IAsyncDisposable
 {
     private const int KeptLogLines = 40;
@@ -320,45 +322,4 @@ internal sealed class BotProcess : IAsyncDisposable
     }
 }
 
-// CPU used so far by the bot, by this bench process (the fake included) and by the whole machine.
-internal readonly record struct CpuSample(TimeSpan Bot, TimeSpan Bench, TimeSpan Machine, long At)
-{
-    private const double TicksPerSecond = 100; // USER_HZ, 100 on Linux
-
-    public static CpuSample Take(TimeSpan bot) => new(bot, Environment.CpuUsage.TotalTime, MachineBusy(), Stopwatch.GetTimestamp());
-
-    // Busy time of all cores from /proc/stat: user, nice, system, irq, softirq and steal.
-    private static TimeSpan MachineBusy()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var busy = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
-        return TimeSpan.FromSeconds(busy / TicksPerSecond);
-    }
-}
-
-// The repository root is the directory holding Bot.sln, found upwards from where the bench runs.
-internal static class RepositoryRoot
-{
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(System.IO.Path.Combine(directory.FullName, "Bot.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new BenchFailure("Cannot find the repository root (a directory with Bot.sln) above the current directory or the bench's binaries");
-    }
-}
-
 internal sealed record MemorySample(long RssKb, long FileKb, long AnonKb, long SharedKb);
-
-// A run that cannot give figures: the bot failed, exited or timed out.
-internal sealed class BenchFailure(string message) : Exception(message);

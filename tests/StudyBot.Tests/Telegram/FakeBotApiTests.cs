@@ -8,6 +8,7 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.Tests.Telegram;
 
 // The fake Telegram itself, driven through the real Telegram.Bot client the bot uses.
+// (Over 300 lines: every behaviour the bot's tests rely on has its test here, in one place.)
 public sealed class FakeBotApiTests : IAsyncLifetime, IDisposable
 {
     private FakeBotApiServer server = null!;
