@@ -32,6 +32,10 @@ internal sealed class SendGate : IAsyncDisposable
     // A send whose answer never came is assumed to have arrived by then.
     private static readonly long AssumeArrivedAfter = Stopwatch.Frequency * 5;
 
+    // Replies go first, but never more than this many in a row while a bulk send is ready: bulk
+    // sends (the day's prompts, broadcasts) keep a fifth of the rate however busy the chats are.
+    private const int InteractiveRunBeforeBulk = 4;
+
     private readonly object sync = new();
     private readonly List<Waiter>[] queues = [[], []];
     private readonly Dictionary<long, long> chatReadyAt = [];
@@ -44,6 +48,7 @@ internal sealed class SendGate : IAsyncDisposable
     private readonly SemaphoreSlim wake = new(0);
     private readonly Task pump;
     private long nextGrantAt;
+    private int interactiveRun;
 
     public SendGate(IOptions<TelegramOptions> options)
     {
@@ -195,8 +200,11 @@ internal sealed class SendGate : IAsyncDisposable
                 window.Dequeue();
             }
 
-            foreach (var queue in queues)
+            var bulkFirst = interactiveRun >= InteractiveRunBeforeBulk;
+            var grantedFrom = -1;
+            foreach (var index in bulkFirst ? BulkFirst : InteractiveFirst)
             {
+                var queue = queues[index];
                 for (var i = 0; i < queue.Count; i++)
                 {
                     // A chat with a send in flight wakes the pump when answered; others when ready.
@@ -209,6 +217,7 @@ internal sealed class SendGate : IAsyncDisposable
                     if (readyAt <= now)
                     {
                         granted = queue[i];
+                        grantedFrom = index;
                         queue.RemoveAt(i);
                         break;
                     }
@@ -227,6 +236,7 @@ internal sealed class SendGate : IAsyncDisposable
                 return wait;
             }
 
+            interactiveRun = grantedFrom == (int)SendPriority.Interactive ? interactiveRun + 1 : 0;
             ticket = new SendTicket(this, granted.ChatId, now);
             window.Enqueue(ticket);
             nextGrantAt = now + spacing;
@@ -250,6 +260,9 @@ internal sealed class SendGate : IAsyncDisposable
 
         return 0;
     }
+
+    private static readonly int[] InteractiveFirst = [(int)SendPriority.Interactive, (int)SendPriority.Bulk];
+    private static readonly int[] BulkFirst = [(int)SendPriority.Bulk, (int)SendPriority.Interactive];
 
     private sealed class Waiter(long chatId)
     {

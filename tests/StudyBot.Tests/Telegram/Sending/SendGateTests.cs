@@ -41,4 +41,30 @@ public sealed class SendGateTests
         (await bulk).Dispose();
         (await interactive).Dispose();
     }
+
+    [Fact]
+    public async Task Bulk_sends_keep_a_share_of_the_rate_while_replies_are_waiting_for_every_turn()
+    {
+        await using var gate = Gate(perSecond: 30);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var replies = Enumerable.Range(1, 20).Select(chat => gate.WaitTurnAsync(chat, SendPriority.Interactive, cancellation.Token).AsTask()).ToList();
+        var bulk = gate.WaitTurnAsync(1000, SendPriority.Bulk, cancellation.Token).AsTask();
+
+        var order = new List<Task<SendTicket>>();
+        var pending = replies.Append(bulk).ToList();
+        while (!bulk.IsCompleted || order.Count < 6)
+        {
+            var next = await Task.WhenAny(pending);
+            pending.Remove(next);
+            order.Add(next);
+            (await next).Dispose();
+        }
+
+        // Four replies, then the bulk send, although fifteen more replies were still waiting.
+        Assert.Equal(4, order.IndexOf(bulk));
+        foreach (var rest in pending)
+        {
+            (await rest).Dispose();
+        }
+    }
 }
