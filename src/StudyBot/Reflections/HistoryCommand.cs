@@ -57,8 +57,8 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         {
             builder.Append("\n\n")
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
-                .Append('“').Append(Shorten(entry.Quote, QuoteLimit)).Append("” — ").Append(entry.Source).Append('\n')
-                .Append(Shorten(entry.Text, TextLimit));
+                .Append('“').Append(TextCut.Shorten(entry.Quote, QuoteLimit)).Append("” — ").Append(entry.Source).Append('\n')
+                .Append(TextCut.Shorten(entry.Text, TextLimit));
         }
 
         var buttons = new List<InlineKeyboardButton>();
@@ -74,7 +74,4 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
 
         return (builder.ToString(), buttons.Count == 0 ? null : new InlineKeyboardMarkup(buttons));
     }
-
-    private static string Shorten(string text, int limit) =>
-        text.Length <= limit ? text : string.Concat(text.AsSpan(0, limit), "…");
 }
