@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
+using StudyBot.Localization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -26,7 +27,7 @@ internal static class PackReader
             ".yaml" or ".yml" => ReadYaml(text),
             ".json" => ReadJson(text),
             ".csv" => ReadCsv(Path.GetFileNameWithoutExtension(fileName), text, defaults),
-            var other => throw new PackFormatException(new PackProblem(fileName, $"'{other}' is not a pack format: use .yaml, .json or .csv")),
+            var other => throw new PackFormatException(new PackProblem(fileName, $"'{TextCut.Echo(other)}' is not a pack format: use .yaml, .json or .csv")),
         };
     }
 
@@ -191,7 +192,7 @@ internal static class PackReader
 
         return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
-            : throw new PackFormatException(new PackProblem(location, $"'{text}' is not a date as YYYY-MM-DD"));
+            : throw new PackFormatException(new PackProblem(location, $"'{TextCut.Echo(text)}' is not a date as YYYY-MM-DD"));
     }
 }
 
@@ -218,7 +219,7 @@ internal sealed record PackDefaults(string Language, DateOnly Start)
             {
                 start = DateOnly.TryParseExact(pair[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
                     ? parsed
-                    : throw new PackFormatException(new PackProblem("caption", $"start '{pair[1]}' is not a date as YYYY-MM-DD"));
+                    : throw new PackFormatException(new PackProblem("caption", $"start '{TextCut.Echo(pair[1])}' is not a date as YYYY-MM-DD"));
             }
         }
 

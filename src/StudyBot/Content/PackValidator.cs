@@ -22,7 +22,7 @@ internal sealed class PackValidator(Texts texts)
         var language = Languages.Normalize(pack.Language);
         if (language is null)
         {
-            problems.Add(new PackProblem("field language", $"'{pack.Language}' is not one of {string.Join(", ", Languages.Supported)}"));
+            problems.Add(new PackProblem("field language", $"'{TextCut.Echo(pack.Language)}' is not one of {string.Join(", ", Languages.Supported)}"));
         }
 
         if (pack.Items.Count == 0)

@@ -7,6 +7,13 @@ namespace StudyBot.Localization;
 // as garbage), and a flag or a family emoji cut between its parts shows as other emoji.
 internal static class TextCut
 {
+    // What a reply quotes back of what the user typed: enough to recognise it, and short enough
+    // that the longest input Telegram takes still leaves room for the reply around it.
+    public const int EchoLimit = 64;
+
+    // Every reply that repeats the user's input passes it through here.
+    public static string Echo(string input) => Shorten(input, EchoLimit);
+
     /// <returns>The text itself if it fits, otherwise its whole text elements that fit in limit, then "…".</returns>
     public static string Shorten(string text, int limit)
     {

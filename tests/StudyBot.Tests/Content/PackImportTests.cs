@@ -98,6 +98,26 @@ public sealed class PackImportTests
         Assert.Equal(items, await ItemCountAsync(world));
     }
 
+    [Theory]
+    [InlineData("date")]
+    [InlineData("language")]
+    public async Task A_refusal_quoting_a_field_of_5000_characters_quotes_its_start_within_Telegrams_limit(string field)
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var value = new string('9', 5000);
+        var yaml = field == "date" ? GoodYaml.Replace("date: 2026-12-25", $"date: {value}", StringComparison.Ordinal) : GoodYaml.Replace("language: en", $"language: {value}", StringComparison.Ordinal);
+
+        var reply = await SendPackAsync(world, "long-field.yaml", yaml);
+
+        Assert.Contains("未导入任何内容", reply);
+        Assert.Contains($"'{value[..60]}", reply);
+        Assert.InRange(reply.Length, 1, 4096);
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
     [Fact]
     public async Task A_pack_item_too_long_for_one_Telegram_message_is_refused()
     {
