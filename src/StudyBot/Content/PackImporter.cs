@@ -32,6 +32,10 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
         {
             return ImportOutcome.Refused(texts.Get(language, "ImportRefused", e.Problem));
         }
+        catch (PackRefusedException e)
+        {
+            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", texts.Get(language, e.TextKey, e.Line)));
+        }
 
         var problems = validator.Validate(pack);
         if (problems.Count > 0)

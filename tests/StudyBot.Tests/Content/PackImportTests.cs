@@ -118,6 +118,28 @@ public sealed class PackImportTests
         Assert.Equal(items, await ItemCountAsync(world));
     }
 
+    [Theory]
+    [InlineData("deep.yaml", "第 1 行：嵌套层数超出内容包的格式")]
+    [InlineData("deep.json", "第 1 行：嵌套层数超出内容包的格式")]
+    [InlineData("bomb.yaml", "第 4 行：内容包不能使用锚点或别名")]
+    public async Task A_pack_made_to_harm_the_parser_is_refused_at_once_naming_the_line_and_nothing_of_it_is_imported(string fileName, string refusal)
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var content = fileName == "bomb.yaml" ? HostilePacks.AliasBomb() : HostilePacks.Brackets;
+
+        var clock = Stopwatch.StartNew();
+        var reply = await SendPackAsync(world, fileName, content);
+
+        // A generous bound, not a benchmark: unchecked, the brackets kill the bot and the bomb keeps a core busy.
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Contains("未导入任何内容", reply);
+        Assert.Contains(refusal, reply);
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
     [Fact]
     public async Task A_pack_item_too_long_for_one_Telegram_message_is_refused()
     {
