@@ -141,6 +141,26 @@ public sealed class PackImportTests
     }
 
     [Fact]
+    public async Task A_30_MB_document_without_a_size_is_refused_and_its_download_stopped_past_1_MB()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var content = new byte[30 * 1024 * 1024];
+        Array.Fill(content, (byte)'#');
+
+        var before = world.Api.SentTo(Admin).Count;
+        world.Api.SendsDocument(Admin, "huge.yaml", content, fromId: Admin, reportsSize: false);
+        var reply = (await world.Api.WaitForNthMessageAsync(Admin, before + 1)).Text;
+
+        Assert.Contains("文件超过 1024 KB，未导入任何内容", reply);
+        // How much the fake sent says nothing: loopback sockets buffer up to 32 MB whatever the bot reads.
+        Assert.Contains(world.Logs.Lines, l => l.Contains("Stopped downloading pack file huge.yaml past 1048576 bytes", StringComparison.Ordinal));
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
+    [Fact]
     public async Task A_pack_item_too_long_for_one_Telegram_message_is_refused()
     {
         await using var world = await TestWorld.StartAsync();
