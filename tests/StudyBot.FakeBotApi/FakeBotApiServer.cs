@@ -168,18 +168,25 @@ public sealed class FakeBotApiServer : IAsyncDisposable
         return message;
     }
 
+    // Files sent with reportsSize: false, whose size neither the message nor getFile tells (Telegram may leave it out).
+    private readonly HashSet<string> filesWithoutSize = new(StringComparer.Ordinal);
+
     // Someone (an admin, say) sends the bot a file; the bot can fetch it with getFile and DownloadFile.
-    public Message SendsDocument(long chatId, string fileName, byte[] content, string? caption = null, long? fromId = null)
+    public Message SendsDocument(long chatId, string fileName, byte[] content, string? caption = null, long? fromId = null, bool reportsSize = true)
     {
         ArgumentNullException.ThrowIfNull(content);
         var fileId = $"file-{Interlocked.Increment(ref lastFileNumber)}";
         lock (gate)
         {
             files[fileId] = [.. content];
+            if (!reportsSize)
+            {
+                filesWithoutSize.Add(fileId);
+            }
         }
 
         var message = NewUserMessage(chatId, fromId, "Learner");
-        message.Document = new Document { FileId = fileId, FileUniqueId = $"u-{fileId}", FileName = fileName, FileSize = content.Length };
+        message.Document = new Document { FileId = fileId, FileUniqueId = $"u-{fileId}", FileName = fileName, FileSize = reportsSize ? content.Length : null };
         message.Caption = caption;
         Enqueue(new Update { Message = message });
         return message;
@@ -665,9 +672,11 @@ public sealed class FakeBotApiServer : IAsyncDisposable
     {
         var fileId = request.String("file_id") ?? "";
         int? size;
+        bool reportsSize;
         lock (gate)
         {
             size = files.TryGetValue(fileId, out var content) ? content.Length : null;
+            reportsSize = !filesWithoutSize.Contains(fileId);
         }
 
         if (size is null)
@@ -676,7 +685,7 @@ public sealed class FakeBotApiServer : IAsyncDisposable
             return;
         }
 
-        await WriteResultAsync(context, new TGFile { FileId = fileId, FileUniqueId = $"u-{fileId}", FileSize = size, FilePath = $"documents/{fileId}" });
+        await WriteResultAsync(context, new TGFile { FileId = fileId, FileUniqueId = $"u-{fileId}", FileSize = reportsSize ? size : null, FilePath = $"documents/{fileId}" });
     }
 
     // GET /file/bot{token}/{file_path}, where Telegram.Bot's DownloadFile fetches file contents.

@@ -15,7 +15,7 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
     {
         if (bytes.Length > MaxBytes)
         {
-            return ImportOutcome.Refused(texts.Get(language, "ImportTooLarge", MaxBytes / 1024));
+            return TooLarge(language);
         }
 
         if (!PackReader.IsPackFile(fileName))
@@ -32,6 +32,10 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
         {
             return ImportOutcome.Refused(texts.Get(language, "ImportRefused", e.Problem.Describe(texts, language)));
         }
+        catch (PackRefusedException e)
+        {
+            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", texts.Get(language, e.TextKey, e.Line)));
+        }
 
         var problems = validator.Validate(pack);
         if (problems.Count > 0)
@@ -43,6 +47,8 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
         var summary = await content.ImportAsync(pack, cancellationToken);
         return new ImportOutcome(summary, texts.Get(language, "ImportDone", summary.PackName, summary.ItemsAdded, summary.ItemsReplaced));
     }
+
+    public ImportOutcome TooLarge(string language) => ImportOutcome.Refused(texts.Get(language, "ImportTooLarge", MaxBytes / 1024));
 
     // UTF-8 with or without a byte order mark (Excel writes one); UTF-16 files carry theirs.
     private static string Decode(byte[] bytes)

@@ -58,3 +58,11 @@ internal sealed class PackFormatException(PackProblem problem) : Exception(probl
 {
     public PackProblem Problem { get; } = problem;
 }
+
+// A file refused for what a pack may not hold at all, said in the sender's language: textKey names
+// a text of Strings.resx that takes the line.
+internal sealed class PackRefusedException(string textKey, long line) : Exception($"{textKey} at line {line}")
+{
+    public string TextKey { get; } = textKey;
+    public long Line { get; } = line;
+}

@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
+using StudyBot.Localization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace StudyBot.Content;
@@ -12,6 +15,9 @@ namespace StudyBot.Content;
 internal static class PackReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json", ".csv"];
+
+    // A pack is a mapping whose items are a list of mappings of texts: three collections deep.
+    private const int MaxDepth = 3;
 
     public static bool IsPackFile(string fileName) =>
         Extensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
@@ -26,7 +32,7 @@ internal static class PackReader
             ".yaml" or ".yml" => ReadYaml(text),
             ".json" => ReadJson(text),
             ".csv" => ReadCsv(Path.GetFileNameWithoutExtension(fileName), text, defaults),
-            var other => throw new PackFormatException(new PackProblem(new PackLocation(File: fileName), "PackNotAFormat", other)),
+            var other => throw new PackFormatException(new PackProblem(new PackLocation(File: fileName), "PackNotAFormat", TextCut.Echo(other))),
         };
     }
 
@@ -35,6 +41,7 @@ internal static class PackReader
         var stream = new YamlStream();
         try
         {
+            CheckYamlShape(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -85,12 +92,67 @@ internal static class PackReader
             items);
     }
 
+    // YamlStream builds its tree by recursion, so a 1 MB "[[[[…" overflows the stack and kills the
+    // process, and it hashes a key by walking it, so an alias bomb used as a key walks billions of
+    // nodes. The event parser keeps its own stack: the document is read with it first and refused
+    // at the first anchor or alias (a pack has no use for them), collection used as a key, or
+    // collection nested deeper than a pack's.
+    private static void CheckYamlShape(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        // One entry per open collection: for a mapping, whether its next node is a key.
+        var open = new Stack<(bool IsMapping, bool AtKey)>();
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            if (current is AnchorAlias || current is NodeEvent { Anchor.IsEmpty: false })
+            {
+                throw new PackRefusedException("PackAnchor", current.Start.Line);
+            }
+
+            if (current is MappingStart or SequenceStart)
+            {
+                if (open.TryPeek(out var parent) && parent.IsMapping && parent.AtKey)
+                {
+                    throw new PackRefusedException("PackKeyNotText", current.Start.Line);
+                }
+
+                if (open.Count == MaxDepth)
+                {
+                    throw new PackRefusedException("PackTooDeep", current.Start.Line);
+                }
+
+                open.Push((current is MappingStart, true));
+            }
+            else if (current is MappingEnd or SequenceEnd)
+            {
+                open.Pop();
+                NodeEnded(open);
+            }
+            else if (current is Scalar)
+            {
+                NodeEnded(open);
+            }
+        }
+
+        static void NodeEnded(Stack<(bool IsMapping, bool AtKey)> open)
+        {
+            if (open.TryPop(out var parent))
+            {
+                open.Push((parent.IsMapping, !parent.AtKey));
+            }
+        }
+    }
+
     private static ContentPack ReadJson(string text)
     {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var options = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            CheckJsonDepth(utf8, options);
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = options.AllowTrailingCommas, CommentHandling = options.CommentHandling });
         }
         catch (JsonException e)
         {
@@ -154,6 +216,21 @@ internal static class PackReader
         }
     }
 
+    // JsonDocument stops at 64 levels without harm, but says only "not valid JSON"; this refuses
+    // nesting at the depth YAML is refused, saying what is wrong and where.
+    private static void CheckJsonDepth(byte[] utf8, JsonReaderOptions options)
+    {
+        var reader = new Utf8JsonReader(utf8, options);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= MaxDepth)
+            {
+                var line = 1 + utf8.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n');
+                throw new PackRefusedException("PackTooDeep", line);
+            }
+        }
+    }
+
     private static ContentPack ReadCsv(string name, string text, PackDefaults defaults)
     {
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -211,7 +288,7 @@ internal static class PackReader
 
         return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
-            : throw new PackFormatException(new PackProblem(location, "PackNotADate", text));
+            : throw new PackFormatException(new PackProblem(location, "PackNotADate", TextCut.Echo(text)));
     }
 }
 
@@ -238,7 +315,7 @@ internal sealed record PackDefaults(string Language, DateOnly Start)
             {
                 start = DateOnly.TryParseExact(pair[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
                     ? parsed
-                    : throw new PackFormatException(new PackProblem(new PackLocation(Field: "start", Caption: true), "PackNotADate", pair[1]));
+                    : throw new PackFormatException(new PackProblem(new PackLocation(Field: "start", Caption: true), "PackNotADate", TextCut.Echo(pair[1])));
             }
         }
 

@@ -23,7 +23,7 @@ internal sealed class PackValidator(Texts texts)
         var language = Languages.Normalize(pack.Language);
         if (language is null)
         {
-            problems.Add(new PackProblem(new PackLocation(Field: "language"), "PackUnknownLanguage", pack.Language, string.Join(", ", Languages.Supported)));
+            problems.Add(new PackProblem(new PackLocation(Field: "language"), "PackUnknownLanguage", TextCut.Echo(pack.Language), string.Join(", ", Languages.Supported)));
         }
 
         if (pack.Items.Count == 0)

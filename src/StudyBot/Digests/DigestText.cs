@@ -25,14 +25,7 @@ internal static class DigestText
     public static string FirstLine(string? text)
     {
         var line = (text ?? "").ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        if (line.Length <= FirstLineLimit)
-        {
-            return line;
-        }
-
-        // Never cut between the two halves of an emoji.
-        var cut = char.IsHighSurrogate(line[FirstLineLimit - 1]) ? FirstLineLimit - 1 : FirstLineLimit;
-        return string.Concat(line.AsSpan(0, cut), "…");
+        return TextCut.Shorten(line, FirstLineLimit);
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

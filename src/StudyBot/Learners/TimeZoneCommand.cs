@@ -16,7 +16,7 @@ internal sealed class TimeZoneCommand(LearnerStore learners, LearnerSchedule sch
 
         if (!TimeZones.TryFind(arguments.Trim(), out var zone))
         {
-            return new SettingReply(false, Texts.Get(learner.Language, "TimeZoneUsage", arguments.Trim()));
+            return new SettingReply(false, Texts.Get(learner.Language, "TimeZoneUsage", TextCut.Echo(arguments.Trim())));
         }
 
         learner.TimeZone = zone.Id;

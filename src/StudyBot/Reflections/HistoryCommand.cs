@@ -58,8 +58,8 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         {
             builder.Append("\n\n")
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
-                .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
-                .Append(Shorten(entry.Text, TextLimit));
+                .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, TextCut.Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
+                .Append(TextCut.Shorten(entry.Text, TextLimit));
         }
 
         var buttons = new List<InlineKeyboardButton>();
@@ -75,7 +75,4 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
 
         return (builder.ToString(), buttons.Count == 0 ? null : new InlineKeyboardMarkup(buttons));
     }
-
-    private static string Shorten(string text, int limit) =>
-        text.Length <= limit ? text : string.Concat(text.AsSpan(0, limit), "…");
 }

@@ -98,6 +98,68 @@ public sealed class PackImportTests
         Assert.Equal(items, await ItemCountAsync(world));
     }
 
+    [Theory]
+    [InlineData("date")]
+    [InlineData("language")]
+    public async Task A_refusal_quoting_a_field_of_5000_characters_quotes_its_start_within_Telegrams_limit(string field)
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var value = new string('9', 5000);
+        var yaml = field == "date" ? GoodYaml.Replace("date: 2026-12-25", $"date: {value}", StringComparison.Ordinal) : GoodYaml.Replace("language: en", $"language: {value}", StringComparison.Ordinal);
+
+        var reply = await SendPackAsync(world, "long-field.yaml", yaml);
+
+        Assert.Contains("未导入任何内容", reply);
+        Assert.Contains($"'{value[..60]}", reply);
+        Assert.InRange(reply.Length, 1, 4096);
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
+    [Theory]
+    [InlineData("deep.yaml", "第 1 行：嵌套层数超出内容包的格式")]
+    [InlineData("deep.json", "第 1 行：嵌套层数超出内容包的格式")]
+    [InlineData("bomb.yaml", "第 4 行：内容包不能使用锚点或别名")]
+    public async Task A_pack_made_to_harm_the_parser_is_refused_at_once_naming_the_line_and_nothing_of_it_is_imported(string fileName, string refusal)
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var content = fileName == "bomb.yaml" ? HostilePacks.AliasBomb() : HostilePacks.Brackets;
+
+        var clock = Stopwatch.StartNew();
+        var reply = await SendPackAsync(world, fileName, content);
+
+        // A generous bound, not a benchmark: unchecked, the brackets kill the bot and the bomb keeps a core busy.
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Contains("未导入任何内容", reply);
+        Assert.Contains(refusal, reply);
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
+    [Fact]
+    public async Task A_30_MB_document_without_a_size_is_refused_and_its_download_stopped_past_1_MB()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var packs = await world.Db.CountAsync("packs");
+        var items = await ItemCountAsync(world);
+        var content = new byte[30 * 1024 * 1024];
+        Array.Fill(content, (byte)'#');
+
+        var before = world.Api.SentTo(Admin).Count;
+        world.Api.SendsDocument(Admin, "huge.yaml", content, fromId: Admin, reportsSize: false);
+        var reply = (await world.Api.WaitForNthMessageAsync(Admin, before + 1)).Text;
+
+        Assert.Contains("文件超过 1024 KB，未导入任何内容", reply);
+        // How much the fake sent says nothing: loopback sockets buffer up to 32 MB whatever the bot reads.
+        Assert.Contains(world.Logs.Lines, l => l.Contains("Stopped downloading pack file huge.yaml past 1048576 bytes", StringComparison.Ordinal));
+        Assert.Equal(packs, await world.Db.CountAsync("packs"));
+        Assert.Equal(items, await ItemCountAsync(world));
+    }
+
     [Fact]
     public async Task A_bad_pack_is_refused_wholly_in_the_uploaders_language()
     {

@@ -73,6 +73,12 @@ public sealed class PackReaderTests
     private static PackProblem ReadFails(string fileName, string text) =>
         Assert.Throws<PackFormatException>(() => PackReader.Read(fileName, text, EnglishToday)).Problem;
 
+    private static (string TextKey, long Line) Refused(string fileName, string text)
+    {
+        var refused = Assert.Throws<PackRefusedException>(() => PackReader.Read(fileName, text, EnglishToday));
+        return (refused.TextKey, refused.Line);
+    }
+
     // Reading good packs
 
     [Fact]
@@ -405,6 +411,52 @@ public sealed class PackReaderTests
         var problem = ReadFails("p.csv", "");
 
         Assert.Equal("line 1", Where(problem));
+    }
+
+    // What a pack may not hold at all
+
+    [Theory]
+    [InlineData("p.yaml")]
+    [InlineData("p.json")]
+    public void A_file_of_100000_opening_brackets_is_refused_as_too_deep_at_line_1(string fileName)
+    {
+        Assert.Equal(("PackTooDeep", 1), Refused(fileName, HostilePacks.Brackets));
+    }
+
+    [Fact]
+    public void A_YAML_alias_bomb_is_refused_at_its_first_anchor()
+    {
+        Assert.Equal(("PackAnchor", 4), Refused("p.yaml", HostilePacks.AliasBomb()));
+    }
+
+    [Fact]
+    public void A_YAML_alias_is_refused_naming_its_line()
+    {
+        var yaml = GoodYaml.Replace("quote: 静以修身，俭以养德。", "quote: *wisdom", StringComparison.Ordinal);
+
+        Assert.Equal(("PackAnchor", 15), Refused("p.yaml", yaml));
+    }
+
+    [Fact]
+    public void A_YAML_key_that_is_a_list_is_refused_naming_its_line()
+    {
+        Assert.Equal(("PackKeyNotText", 1), Refused("p.yaml", "[pack, name]: x\n" + GoodYaml));
+    }
+
+    [Fact]
+    public void A_YAML_field_holding_a_list_is_refused_as_too_deep_naming_its_line()
+    {
+        var yaml = GoodYaml.Replace("theme: Duty", "theme: [Duty, Care]", StringComparison.Ordinal);
+
+        Assert.Equal(("PackTooDeep", 9), Refused("p.yaml", yaml));
+    }
+
+    [Fact]
+    public void A_JSON_field_holding_a_list_is_refused_as_too_deep_naming_its_line()
+    {
+        var json = GoodJson.Replace("\"theme\": \"Duty\"", "\"theme\": [\"Duty\"]", StringComparison.Ordinal);
+
+        Assert.Equal(("PackTooDeep", 7), Refused("p.json", json));
     }
 
     // The validator

@@ -79,4 +79,13 @@ public sealed class DigestScheduleTests
         Assert.Equal(new string('a', 199) + "…", DigestText.FirstLine(line));
         Assert.Equal(201, DigestText.FirstLine(new string('b', 300)).Length);
     }
+
+    [Fact]
+    public void A_long_first_line_is_shortened_without_splitting_an_emoji_with_a_skin_tone()
+    {
+        // 👍🏽 is one emoji of four UTF-16 units; the limit of 200 falls after its first two.
+        var line = new string('a', 198) + "👍🏽" + "tail";
+
+        Assert.Equal(new string('a', 198) + "…", DigestText.FirstLine(line));
+    }
 }

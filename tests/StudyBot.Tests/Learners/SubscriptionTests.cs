@@ -130,6 +130,37 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task A_time_zone_of_4000_characters_is_answered_with_its_start_within_Telegrams_limit()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/language en");
+        var zone = "Mars/" + new string('x', 3995);
+
+        var reply = await learner.SendAsync("/timezone " + zone);
+
+        Assert.Contains("'" + zone[..60], reply.Text);
+        Assert.Contains("Asia/Shanghai", reply.Text);
+        Assert.InRange(reply.Text.Length, 1, 4096);
+        Assert.Equal("Asia/Shanghai", await world.Db.ScalarAsync<string>("SELECT time_zone FROM learners"));
+    }
+
+    [Fact]
+    public async Task An_unknown_command_of_4090_characters_is_answered_with_its_start_within_Telegrams_limit()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        var command = "/" + new string('x', 4090);
+
+        var reply = await learner.SendAsync(command);
+
+        Assert.Contains(command[..60], reply.Text);
+        Assert.Contains("/help", reply.Text);
+        Assert.InRange(reply.Text.Length, 1, 4096);
+    }
+
+    [Fact]
     public async Task Unknown_command_gets_one_line_and_nothing_changes()
     {
         await using var world = await TestWorld.StartAsync();

@@ -71,6 +71,22 @@ public sealed class HistoryTests
     }
 
     [Fact]
+    public async Task History_shortens_a_long_reflection_between_emoji_never_inside_one()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/today");
+        // History shows 500 characters of a reflection; the emoji's two halves are the 500th and 501st.
+        await learner.SendAsync(new string('a', 499) + "😀 and the rest");
+
+        var history = await learner.SendAsync("/history");
+
+        Assert.Contains(new string('a', 499) + "…", history.Text);
+        Assert.DoesNotContain(history.Text, char.IsSurrogate);
+    }
+
+    [Fact]
     public async Task History_without_reflections_says_how_to_write_one()
     {
         await using var world = await TestWorld.StartAsync();

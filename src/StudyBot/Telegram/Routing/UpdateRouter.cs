@@ -91,7 +91,7 @@ internal sealed partial class UpdateRouter(
         var isAdmin = message.From is { } from && options.Value.IsAdmin(from.Id);
         if (!commandsByName.TryGetValue(parsed.Name, out var command))
         {
-            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "UnknownCommand", "/" + parsed.Name), cancellationToken);
+            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "UnknownCommand", TextCut.Echo("/" + parsed.Name)), cancellationToken);
             return;
         }
 
