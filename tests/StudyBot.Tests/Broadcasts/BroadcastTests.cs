@@ -105,8 +105,7 @@ public sealed class BroadcastTests
         var preview = await DraftAsync(world, "/broadcast Notice");
 
         world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: 2);
-        await world.Api.WaitUntilAsync(() => world.Api.AllUpdatesConfirmed ? "" : null);
-        await Task.Delay(300);
+        await world.UpdatesHandledAsync();
 
         Assert.Empty(world.Api.SentTo(1));
         Assert.Equal("draft", await world.Db.ScalarAsync<string>("SELECT status FROM broadcasts"));
