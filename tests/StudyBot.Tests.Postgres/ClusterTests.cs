@@ -9,6 +9,8 @@ namespace StudyBot.Tests;
 
 // Two bot processes on one PostgreSQL and one fake Telegram that enforces Telegram's limits over
 // everything it receives. The processes run on the real clock, as they would in production.
+// Slow: 20 s to a minute and a half each (bot processes starting, broadcasts at Telegram's rate).
+[Trait("Category", "Slow")]
 public sealed class ClusterTests(ITestOutputHelper output)
 {
     private const long Admin = 900;

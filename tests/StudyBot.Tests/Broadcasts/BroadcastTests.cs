@@ -145,7 +145,9 @@ public sealed class BroadcastTests
         Assert.Equal(new[] { "blocked", "blocked" }, await world.Db.QueryAsync<string>("SELECT status FROM learners WHERE chat_id IN (2, 3)"));
     }
 
+    // Slow: 1000 sends at Telegram's 30 a second take over half a minute.
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_1000_recipient_broadcast_under_Telegrams_limits_reaches_everyone_exactly_once_without_a_violation()
     {
         await using var world = await TestWorld.StartAsync(settings: s => s["Telegram:EnforceLimits"] = "true");
