@@ -8,7 +8,9 @@ public sealed class BroadcastCrashTests
     private const long Admin = 900;
     private const int Recipients = 300;
 
+    // Slow: about 20 s (a bot process to start, 300 sends at Telegram's 30 a second).
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_broadcast_cut_off_by_killing_the_process_is_finished_by_a_new_host_on_the_same_database()
     {
         await using var world = await TestWorld.CreateAsync();

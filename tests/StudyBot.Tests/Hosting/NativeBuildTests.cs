@@ -10,6 +10,8 @@ namespace StudyBot.Tests.Hosting;
 // One pass through everything that leans on it: configuration binding, the packs shipped as
 // resources, generated data access and the scheduler's store, Telegram's JSON (updates kept in the
 // inbox, a broadcast's formatting), the documents, the chart, pack import and the web endpoints.
+// Slow: the native publish alone takes minutes (in the fixture, so not in the test's own time).
+[Trait("Category", "Slow")]
 public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBuild>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);

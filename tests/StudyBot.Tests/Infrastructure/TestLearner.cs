@@ -20,10 +20,12 @@ public sealed class TestLearner(TestWorld world, long chatId)
 
     public SentMessage Last => world.Api.SentTo(chatId)[^1];
 
-    // Nothing more arrives within a short, bounded wait: used after actions that must not answer twice.
-    public async Task AssertNothingMoreAsync(int expectedCount, int milliseconds = 500)
+    // Nothing more arrives: once the bot has handled every update so far and sent what it queued for
+    // this chat (a bounded wait, see TestWorld.UpdatesHandledAsync), the count is still the expected
+    // one. Used after actions that must not answer twice.
+    public async Task AssertNothingMoreAsync(int expectedCount)
     {
-        await Task.Delay(milliseconds);
+        await world.UpdatesHandledAsync(chatId);
         Assert.Equal(expectedCount, Received);
     }
 }

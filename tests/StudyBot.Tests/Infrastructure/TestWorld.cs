@@ -141,6 +141,20 @@ public sealed class TestWorld : IAsyncDisposable
     public Task OutboxDrainedAsync(TimeSpan? timeout = null) =>
         EventuallyAsync(async () => await Db.CountAsync("outbox", "status IN ('pending', 'claimed')") == 0, "the outbox drains", timeout);
 
+    // Until the bot has handled every update of this world and the outbox owes `chatId` (every chat
+    // when null) nothing: the fake has handed out every update a test made and seen its offset
+    // confirmed, so each is in the inbox (stored before the offset moves), and no inbox row is left
+    // unhandled (updates posted to the webhook included). A handler's own replies are sent before
+    // its mark is written (UpdateDispatcher); what it queued in the outbox is sent after, hence the
+    // outbox. The fake is read before the database, so no update can slip in between the two.
+    public Task UpdatesHandledAsync(long? chatId = null, TimeSpan? timeout = null) =>
+        EventuallyAsync(
+            async () => Api.AllUpdatesConfirmed
+                && await Db.CountAsync("inbound_updates", "handled_utc IS NULL") == 0
+                && await Db.CountAsync("outbox", "status IN ('pending', 'claimed')" + (chatId is null ? "" : " AND chat_id = @ChatId"), new { ChatId = chatId }) == 0,
+            $"every update is handled and nothing is left in the outbox{(chatId is null ? "" : $" for chat {chatId}")}",
+            timeout);
+
     // Polls a condition on state outside the fake (the database) until it holds, within a bound.
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {

@@ -1,0 +1,205 @@
+using Microsoft.AspNetCore.Http;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace StudyBot.FakeBotApi;
+
+// The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands,
+// and getFile with its download.
+public sealed partial class FakeBotApiServer
+{
+    private async Task GetUpdatesAsync(HttpContext context, Request request)
+    {
+        var offset = request.Int("offset") ?? 0;
+        var limit = request.Int("limit") ?? 100;
+        var timeout = TimeSpan.FromSeconds(Math.Min(request.Int("timeout") ?? 0, 50));
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task arrived;
+            Update[] batch;
+            lock (gate)
+            {
+                GetUpdatesCalls++;
+                if (offset > 0)
+                {
+                    pending.RemoveAll(u => u.Id < offset);
+                    confirmedBelow = Math.Max(confirmedBelow, offset);
+                }
+
+                batch = pending.Take(limit).ToArray();
+                arrived = updatesArrived.Task;
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (batch.Length > 0 || remaining <= TimeSpan.Zero)
+            {
+                await WriteResultAsync(context, batch);
+                return;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(remaining, context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SendAsync(HttpContext context, string method, Request request)
+    {
+        var chatId = request.Long("chat_id") ?? 0;
+        var messageId = NextMessageId(chatId);
+        var record = new SentMessage
+        {
+            Method = method,
+            ChatId = chatId,
+            MessageId = messageId,
+            Text = request.String("text") ?? "",
+            Caption = request.String("caption"),
+            ReplyMarkup = request.Json("reply_markup"),
+            ReplyToMessageId = request.Json("reply_parameters")?["message_id"]?.GetValue<int>(),
+            FileName = request.File?.FileName,
+            FileContent = request.File?.Content,
+            Entities = request.Json("entities") ?? request.Json("caption_entities"),
+            AllowPaidBroadcast = request.Bool("allow_paid_broadcast") ?? false,
+            FromChatId = method == "copyMessage" ? request.Long("from_chat_id") : null,
+            SourceMessageId = method == "copyMessage" ? request.Int("message_id") : null,
+            SentAtUtc = DateTime.UtcNow,
+        };
+        lock (gate)
+        {
+            sent.Add(record);
+            Signal(ref sentChanged);
+        }
+
+        if (method == "copyMessage")
+        {
+            await WriteResultAsync(context, new MessageId { Id = messageId });
+            return;
+        }
+
+        var message = new Message
+        {
+            Id = messageId,
+            Chat = new Chat { Id = chatId, Type = ChatTypeOf(chatId) },
+            From = BotUser(),
+            Date = record.SentAtUtc,
+            Text = method == "sendMessage" ? record.Text : null,
+            Caption = record.Caption,
+        };
+        if (method == "sendDocument")
+        {
+            message.Document = new Document { FileId = $"doc-{messageId}", FileUniqueId = $"u-doc-{messageId}", FileName = record.FileName };
+        }
+        else if (method == "sendPhoto")
+        {
+            message.Photo = [new PhotoSize { FileId = $"photo-{messageId}", FileUniqueId = $"u-photo-{messageId}", Width = 1, Height = 1 }];
+        }
+
+        await WriteResultAsync(context, message);
+    }
+
+    private async Task EditAsync(HttpContext context, Request request)
+    {
+        var chatId = request.Long("chat_id") ?? 0;
+        var messageId = (int)(request.Long("message_id") ?? 0);
+        var text = request.String("text") ?? "";
+        SentMessage? target;
+        lock (gate)
+        {
+            target = sent.FirstOrDefault(m => m.ChatId == chatId && m.MessageId == messageId);
+            if (target is not null && (target.Text != text || request.Json("reply_markup")?.ToJsonString() != target.ReplyMarkup?.ToJsonString()))
+            {
+                target.Edits.Add(target.Text);
+                target.Text = text;
+                target.ReplyMarkup = request.Json("reply_markup");
+                Signal(ref sentChanged);
+                target = new SentMessage { Method = "edit", ChatId = chatId, MessageId = messageId, Text = text, SentAtUtc = DateTime.UtcNow };
+            }
+            else if (target is not null)
+            {
+                target = null;
+            }
+        }
+
+        if (target is null)
+        {
+            await WriteErrorAsync(context, 400, "Bad Request: message is not modified");
+            return;
+        }
+
+        await WriteResultAsync(context, new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = DateTime.UtcNow, Text = text });
+    }
+
+    private void RecordCommandMenu(Request request)
+    {
+        var scope = request.Json("scope");
+        var commands = request.Json("commands")?.AsArray()
+            .Select(c => (c!["command"]!.GetValue<string>(), c["description"]!.GetValue<string>()))
+            .ToList() ?? [];
+        var chatId = scope?["chat_id"] is { } chat ? long.Parse(chat.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
+        var call = new CommandMenuCall(scope?["type"]?.GetValue<string>() ?? "default", chatId, request.String("language_code"), commands);
+        lock (gate)
+        {
+            commandMenus.Add(call);
+            Signal(ref sentChanged);
+        }
+    }
+
+    private async Task GetFileAsync(HttpContext context, Request request)
+    {
+        var fileId = request.String("file_id") ?? "";
+        int? size;
+        bool reportsSize;
+        lock (gate)
+        {
+            size = files.TryGetValue(fileId, out var content) ? content.Length : null;
+            reportsSize = !filesWithoutSize.Contains(fileId);
+        }
+
+        if (size is null)
+        {
+            await WriteErrorAsync(context, 400, "Bad Request: invalid file_id");
+            return;
+        }
+
+        await WriteResultAsync(context, new TGFile { FileId = fileId, FileUniqueId = $"u-{fileId}", FileSize = reportsSize ? size : null, FilePath = $"documents/{fileId}" });
+    }
+
+    // GET /file/bot{token}/{file_path}, where Telegram.Bot's DownloadFile fetches file contents.
+    private async Task DownloadAsync(HttpContext context, string token, string filePath)
+    {
+        if (token != Token)
+        {
+            await WriteErrorAsync(context, 401, "Unauthorized");
+            return;
+        }
+
+        byte[]? content = null;
+        const string prefix = "documents/";
+        if (filePath.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            lock (gate)
+            {
+                content = files.GetValueOrDefault(filePath[prefix.Length..]);
+            }
+        }
+
+        if (content is null)
+        {
+            await WriteErrorAsync(context, 404, "Not Found");
+            return;
+        }
+
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = content.Length;
+        await context.Response.Body.WriteAsync(content, context.RequestAborted);
+    }
+}

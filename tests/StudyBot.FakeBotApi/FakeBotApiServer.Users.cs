@@ -1,0 +1,288 @@
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace StudyBot.FakeBotApi;
+
+// The users' side: what a test does as a Telegram user (each action becomes an update the bot
+// fetches with getUpdates), and what the bot did, read back or waited for.
+public sealed partial class FakeBotApiServer
+{
+    // A "/..." text gets a bot_command entity first; `entities` are added after it.
+    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
+    {
+        var message = NewUserMessage(chatId, fromId, firstName);
+        message.Text = text;
+        var allEntities = new List<MessageEntity>();
+        if (text.StartsWith('/'))
+        {
+            var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
+            allEntities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
+        }
+
+        if (entities is not null)
+        {
+            allEntities.AddRange(entities);
+        }
+
+        if (allEntities.Count > 0)
+        {
+            message.Entities = [.. allEntities];
+        }
+
+        if (replyTo is { } replyId)
+        {
+            message.ReplyToMessage = new Message { Id = replyId, Chat = message.Chat, Date = message.Date, Text = FindSent(chatId, replyId)?.Text };
+        }
+
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    public void UserEdits(Message original, string newText)
+    {
+        var edited = new Message
+        {
+            Id = original.Id,
+            Chat = original.Chat,
+            From = original.From,
+            Date = original.Date,
+            EditDate = DateTime.UtcNow,
+            Text = newText,
+            ReplyToMessage = original.ReplyToMessage,
+        };
+        Enqueue(new Update { EditedMessage = edited });
+    }
+
+    public Message UserSendsPhoto(long chatId)
+    {
+        var message = NewUserMessage(chatId, null, "Learner");
+        message.Photo = [new PhotoSize { FileId = "photo-1", FileUniqueId = "u-photo-1", Width = 10, Height = 10 }];
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    public Message UserSendsSticker(long chatId)
+    {
+        var message = NewUserMessage(chatId, null, "Learner");
+        message.Sticker = new Sticker { FileId = "sticker-1", FileUniqueId = "u-sticker-1", Width = 10, Height = 10, Type = StickerType.Regular };
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    // Someone (an admin, say) sends the bot a file; the bot can fetch it with getFile and DownloadFile.
+    public Message SendsDocument(long chatId, string fileName, byte[] content, string? caption = null, long? fromId = null, bool reportsSize = true)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var fileId = $"file-{Interlocked.Increment(ref lastFileNumber)}";
+        lock (gate)
+        {
+            files[fileId] = [.. content];
+            if (!reportsSize)
+            {
+                filesWithoutSize.Add(fileId);
+            }
+        }
+
+        var message = NewUserMessage(chatId, fromId, "Learner");
+        message.Document = new Document { FileId = fileId, FileUniqueId = $"u-{fileId}", FileName = fileName, FileSize = reportsSize ? content.Length : null };
+        message.Caption = caption;
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    // The user blocks the bot: a my_chat_member update (member -> kicked) and 403 on every later send.
+    public ChatMemberUpdated UserBlocksBot(long chatId)
+    {
+        BlockChat(chatId);
+        var change = NewMemberChange(chatId, new ChatMemberMember { User = BotUser() }, new ChatMemberBanned { User = BotUser() });
+        Enqueue(new Update { MyChatMember = change });
+        return change;
+    }
+
+    // The user unblocks (restarts) the bot: a my_chat_member update (kicked -> member); sends work again.
+    public ChatMemberUpdated UserUnblocksBot(long chatId)
+    {
+        UnblockChat(chatId);
+        var change = NewMemberChange(chatId, new ChatMemberBanned { User = BotUser() }, new ChatMemberMember { User = BotUser() });
+        Enqueue(new Update { MyChatMember = change });
+        return change;
+    }
+
+    public void UserPresses(long chatId, int messageId, string data, long? fromId = null)
+    {
+        var shown = FindSent(chatId, messageId) ?? throw new InvalidOperationException($"No message {messageId} in chat {chatId}");
+        var query = new CallbackQuery
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            From = new User { Id = fromId ?? chatId, FirstName = "Learner" },
+            ChatInstance = chatId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Data = data,
+            Message = new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = shown.SentAtUtc, Text = shown.Text },
+        };
+        Enqueue(new Update { CallbackQuery = query });
+    }
+
+    // Telegram hands out again every update whose offset was never confirmed; this puts one back.
+    public void Redeliver(Update update)
+    {
+        lock (gate)
+        {
+            pending.Add(update);
+            pending.Sort((a, b) => a.Id.CompareTo(b.Id));
+            confirmedBelow = Math.Min(confirmedBelow, update.Id);
+            Signal(ref updatesArrived);
+        }
+    }
+
+    public IReadOnlyList<Update> AllUpdates
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. history];
+            }
+        }
+    }
+
+    // ---- what the bot did ----
+
+    public IReadOnlyList<SentMessage> SentTo(long chatId)
+    {
+        lock (gate)
+        {
+            return sent.Where(m => m.ChatId == chatId).ToList();
+        }
+    }
+
+    public IReadOnlyList<SentMessage> AllSent
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. sent];
+            }
+        }
+    }
+
+    // Every accepted setMyCommands request, in order.
+    public IReadOnlyList<CommandMenuCall> CommandMenus
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. commandMenus];
+            }
+        }
+    }
+
+    // How many `method` requests were accepted per chat.
+    public IReadOnlyDictionary<long, int> SentCountByChat(string method = "sendMessage")
+    {
+        lock (gate)
+        {
+            var counts = new Dictionary<long, int>();
+            foreach (var message in sent)
+            {
+                if (message.Method == method)
+                {
+                    counts[message.ChatId] = counts.GetValueOrDefault(message.ChatId) + 1;
+                }
+            }
+
+            return counts;
+        }
+    }
+
+    public async Task<SentMessage> WaitForMessageAsync(long chatId, Func<SentMessage, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
+    {
+        var result = await WaitUntilAsync(() => SentTo(chatId).Where(m => match?.Invoke(m) ?? true).Skip(skip).FirstOrDefault(), timeout);
+        return result;
+    }
+
+    // Waits for the bot's n-th message (1-based) to a chat.
+    public Task<SentMessage> WaitForNthMessageAsync(long chatId, int n, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => SentTo(chatId).Skip(n - 1).FirstOrDefault(), timeout);
+
+    public async Task<T> WaitUntilAsync<T>(Func<T?> probe, TimeSpan? timeout = null)
+        where T : class
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (gate)
+            {
+                changed = sentChanged.Task;
+            }
+
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            try
+            {
+                await changed.WaitAsync(TimeSpan.FromMilliseconds(200), cancellation.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Re-check: state outside the fake (the database) may be what the probe reads.
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Condition not met in time. Sent so far:\n{string.Join('\n', AllSent.TakeLast(20))}");
+            }
+        }
+    }
+
+    // True once the bot has fetched every update and confirmed it with a later offset.
+    public bool AllUpdatesConfirmed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending.Count == 0;
+            }
+        }
+    }
+
+    private Message NewUserMessage(long chatId, long? fromId, string firstName) => new()
+    {
+        Id = NextMessageId(chatId),
+        Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = firstName },
+        From = new User { Id = fromId ?? chatId, FirstName = firstName, LanguageCode = "en" },
+        Date = DateTime.UtcNow,
+    };
+
+    private static ChatMemberUpdated NewMemberChange(long chatId, ChatMember oldMember, ChatMember newMember) => new()
+    {
+        Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = "Learner" },
+        From = new User { Id = chatId, FirstName = "Learner", LanguageCode = "en" },
+        Date = DateTime.UtcNow,
+        OldChatMember = oldMember,
+        NewChatMember = newMember,
+    };
+
+    private SentMessage? FindSent(long chatId, int messageId)
+    {
+        lock (gate)
+        {
+            return sent.FirstOrDefault(m => m.ChatId == chatId && m.MessageId == messageId);
+        }
+    }
+
+    private void Enqueue(Update update)
+    {
+        lock (gate)
+        {
+            update.Id = ++lastUpdateId;
+            pending.Add(update);
+            history.Add(update);
+            Signal(ref updatesArrived);
+        }
+    }
+}
