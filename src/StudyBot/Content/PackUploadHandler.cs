@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using StudyBot.Audit;
 using StudyBot.Delivery;
 using StudyBot.Telegram.Sending;
-using Telegram.Bot.Exceptions;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 
 namespace StudyBot.Content;
