@@ -65,6 +65,8 @@ internal static class StudyBotServices
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -190,6 +192,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<WebhookEndpoint>();
         builder.Services.AddSingleton<HealthCheck>();
         builder.Services.AddSingleton<BotMetrics>();
+        builder.Services.AddSingleton<MetricsAccess>();
         return builder;
     }
 

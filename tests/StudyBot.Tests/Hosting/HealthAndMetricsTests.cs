@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using StudyBot.Hosting;
@@ -98,6 +99,45 @@ public sealed class HealthAndMetricsTests
 
         Assert.All(burst, answer => Assert.Equal("ok", answer));
         Assert.Equal(1, world.Get<HealthCheck>().DatabaseAnswers.Reads);
+    }
+
+    // The tests' client is on loopback, so loopback is left out of the allowed networks here.
+    [Fact]
+    public async Task Metrics_refuse_a_client_outside_the_allowed_networks_unless_it_brings_the_token()
+    {
+        const string token = "s3cret-metrics-token-0123456789";
+        await using var world = await TestWorld.StartAsync(settings: s =>
+        {
+            s["Metrics:AllowedNetworks:0"] = "10.0.0.0/8";
+            s["Metrics:Token"] = token;
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        using (var refused = await http.GetAsync(world.BotUrl + "/metrics"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.DoesNotContain("studybot_", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, world.BotUrl + "/metrics"))
+        {
+            wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token + "x");
+            using var response = await http.SendAsync(wrong);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, world.BotUrl + "/metrics");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var allowed = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("studybot_outbox_depth", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // /healthz says nothing about anyone, so a load balancer anywhere may probe it.
+        await TestWorld.EventuallyAsync(async () =>
+        {
+            using var response = await http.GetAsync(world.BotUrl + "/healthz");
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "/healthz answers 200 to the same client", TimeSpan.FromSeconds(30));
     }
 
     // The slim web host leaves HTTPS out unless it is put back: an endpoint with a certificate in
