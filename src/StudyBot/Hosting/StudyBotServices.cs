@@ -240,6 +240,10 @@ internal static class StudyBotServices
                 t => t.WithIdentity($"{InboxPruneJob.Key.Name}-trigger").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 j => j.WithIdentity(InboxPruneJob.Key));
+            q.ScheduleJob<OutboxPruneJob>(
+                t => t.WithIdentity($"{OutboxPruneJob.Key.Name}-trigger").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
+                j => j.WithIdentity(OutboxPruneJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
