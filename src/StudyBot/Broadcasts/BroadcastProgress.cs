@@ -39,7 +39,7 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
                 var language = broadcast.Language;
                 if (counts.Pending == 0)
                 {
-                    if (await broadcasts.TryFinishAsync(broadcast.Id, cancellationToken))
+                    if (await broadcasts.TryFinishAsync(broadcast.Id, counts, cancellationToken))
                     {
                         var done = texts.Get(language, "BroadcastDone", broadcast.Id, counts.Delivered, counts.Blocked, counts.Failed, broadcast.Total);
                         await ShowAsync(broadcast, done, cancellationToken);

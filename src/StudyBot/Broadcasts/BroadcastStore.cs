@@ -117,11 +117,16 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
         return await connection.QuerySingleAsync<BroadcastCounts>(sql, new { Id = id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
+    // The final counts are kept with the broadcast: its outbox rows are pruned after 30 days, and
+    // the prune leaves a broadcast's rows alone while it is sending, so these counts are complete.
     /// <returns>true for the one caller that moves it from sending to done.</returns>
-    public async Task<bool> TryFinishAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> TryFinishAsync(long id, BroadcastCounts counts, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE broadcasts SET status = 'done', finished_utc = @Now WHERE id = @Id AND status = 'sending'";
-        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        const string sql = """
+            UPDATE broadcasts SET status = 'done', finished_utc = @Now, delivered = @Delivered, blocked = @Blocked, failed = @Failed
+            WHERE id = @Id AND status = 'sending'
+            """;
+        var parameters = new { Id = id, Now = time.GetUtcNow().UtcDateTime, counts.Delivered, counts.Blocked, counts.Failed, CancellationToken = cancellationToken };
         return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
     }
 }

@@ -100,3 +100,29 @@ internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
+{
+    // A bearer token is the only lock on /metrics from outside the allowed networks.
+    public const int MinTokenLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < (options.AllowedNetworks?.Length ?? 0); i++)
+        {
+            var entry = options.AllowedNetworks![i];
+            if (!MetricsOptions.TryParseNetwork(entry, out _))
+            {
+                errors.Add($"Metrics:AllowedNetworks:{i}: '{entry}' is not a network as address/prefix (10.0.0.0/8, fd00::/8) or one address");
+            }
+        }
+
+        if (options.HasToken && (options.Token!.Length < MinTokenLength || options.Token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            errors.Add($"Metrics:Token must be at least {MinTokenLength} characters without spaces (the value is not shown); leave it unset for no token");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

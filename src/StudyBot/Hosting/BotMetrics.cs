@@ -6,11 +6,13 @@ using StudyBot.Outbox;
 namespace StudyBot.Hosting;
 
 // What an operator watches on /metrics. Each host has its own registry (a process normally runs
-// one; tests run many side by side); outbox depth and delivery lag are read when scraped.
+// one; tests run many side by side); outbox depth and delivery lag are read when scraped, at most
+// once every few seconds however often that is.
 internal sealed class BotMetrics
 {
     public BotMetrics(Database database, TimeProvider time)
     {
+        Outbox = new RecentRead<(long Depth, DateTime? OldestClaimedUtc)>(cancellationToken => ReadOutboxAsync(database, cancellationToken), time);
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         UpdatesHandled = factory.CreateCounter("studybot_updates_handled_total", "Telegram updates handled");
@@ -20,13 +22,15 @@ internal sealed class BotMetrics
 
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            var (depth, oldestClaimedUtc) = await ReadOutboxAsync(database, cancellationToken);
+            var (depth, oldestClaimedUtc) = await Outbox.GetAsync(cancellationToken);
             outboxDepth.Set(depth);
             deliveryLag.Set(oldestClaimedUtc is { } claimed ? Math.Max(0, (time.GetUtcNow().UtcDateTime - claimed).TotalSeconds) : 0);
         });
     }
 
     public CollectorRegistry Registry { get; }
+
+    public RecentRead<(long Depth, DateTime? OldestClaimedUtc)> Outbox { get; }
 
     private static async Task<(long Depth, DateTime? OldestClaimedUtc)> ReadOutboxAsync(Database database, CancellationToken cancellationToken)
     {

@@ -16,8 +16,14 @@ internal static class StudyBotEndpoints
                 ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ok"));
 
-        app.MapGet("/metrics", async (HttpContext context, BotMetrics metrics) =>
+        app.MapGet("/metrics", async (HttpContext context, BotMetrics metrics, MetricsAccess access) =>
         {
+            if (!access.Allows(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });

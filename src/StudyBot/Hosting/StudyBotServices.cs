@@ -65,6 +65,8 @@ internal static class StudyBotServices
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -190,6 +192,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<WebhookEndpoint>();
         builder.Services.AddSingleton<HealthCheck>();
         builder.Services.AddSingleton<BotMetrics>();
+        builder.Services.AddSingleton<MetricsAccess>();
         return builder;
     }
 
@@ -237,6 +240,10 @@ internal static class StudyBotServices
                 t => t.WithIdentity($"{InboxPruneJob.Key.Name}-trigger").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
                 j => j.WithIdentity(InboxPruneJob.Key));
+            q.ScheduleJob<OutboxPruneJob>(
+                t => t.WithIdentity($"{OutboxPruneJob.Key.Name}-trigger").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)),
+                j => j.WithIdentity(OutboxPruneJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

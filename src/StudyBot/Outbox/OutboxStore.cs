@@ -83,6 +83,28 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
+    // One batch of rows in a final state created before the cutoff, oldest first. Nothing reads them
+    // any more: a delivery keeps its own outcome, and a broadcast its final counts, written when it
+    // is done; its rows stay while it is sending, since its counts are read from them. The status is
+    // checked again outside the subquery: on PostgreSQL a row a learner's /today just set back to
+    // pending is re-read by the delete and kept.
+    public Task<int> PruneFinishedAsync(DateTime createdBeforeUtc, int limit, CancellationToken cancellationToken)
+    {
+        const string final = $"'{Status.Sent}', '{Status.Failed}', '{Status.Unreachable}'";
+        const string sql = $"""
+            DELETE FROM outbox
+            WHERE status IN ({final}) AND created_utc < @Before
+              AND id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.status IN ({final}) AND o.created_utc < @Before
+                  AND NOT EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = o.broadcast_id AND b.status = 'sending')
+                ORDER BY o.created_utc
+                LIMIT @Limit)
+            """;
+        var parameters = new { Before = createdBeforeUtc, Limit = limit, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
     // Outcomes of several sends in one transaction; each also settles the delivery it carried.
     public Task CompleteAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken)
     {

@@ -19,6 +19,9 @@ public sealed class ConfigurationTests
     [InlineData("Database:ConnectionString", "", "Database:ConnectionString is empty")]
     [InlineData("Telegram:Mode", "Webhook", "Telegram:WebhookUrl must be a public https address")]
     [InlineData("Bot:ReminderTime", "8pm", "Bot:ReminderTime: '8pm' is not a time of day as HH:MM")]
+    [InlineData("Metrics:AllowedNetworks:0", "10.0.0.0/33", "Metrics:AllowedNetworks:0: '10.0.0.0/33' is not a network")]
+    [InlineData("Metrics:AllowedNetworks:0", "localhost", "Metrics:AllowedNetworks:0: 'localhost' is not a network")]
+    [InlineData("Metrics:Token", "short", "Metrics:Token must be at least 16 characters")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
     {
         await using var world = await TestWorld.CreateAsync();
