@@ -105,22 +105,45 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         }
     }
 
+    // Waiting or running now (queued in a lane or being handled), not counting updates that wait
+    // for their next attempt.
+    public int InFlight => Volatile.Read(ref inFlight);
+
     // Ids held in memory: in flight, reserved, waiting for their next attempt, or settled while a
     // replay holds rows.
     public int Remembered => offered.Count;
 
-    // Updates stored before a crash but never handled go first, in their original order.
-    // Both transports call this before they take new updates; the leader of several instances also
-    // calls it to take up updates another instance stored.
+    // Updates stored before a crash but never handled go first, in their original order, read a
+    // page at a time and only as fast as the lanes make room. Both transports call this before they
+    // take new updates; the leader of several instances also calls it to take up updates another
+    // instance stored.
     public async Task ReplayUnhandledAsync(CancellationToken cancellationToken)
     {
         await replaying.WaitAsync(cancellationToken);
         try
         {
-            ForgetSettled(replayHoldsRowsNow: true);
-            foreach (var update in await inbox.ListUnhandledAsync(cancellationToken))
+            long after = 0;
+            while (true)
             {
-                await EnqueueAsync(update, cancellationToken);
+                var room = await WaitForRoomAsync(cancellationToken);
+                ForgetSettled(replayHoldsRowsNow: true);
+                var page = await inbox.ListUnhandledAsync(after, room, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var row in page)
+                {
+                    after = row.UpdateId;
+                    if (row.Update is not { } update)
+                    {
+                        await SetAsideUnreadableAsync(row, cancellationToken);
+                        continue;
+                    }
+
+                    await EnqueueAsync(update, cancellationToken);
+                }
             }
         }
         finally
@@ -370,6 +393,19 @@ internal sealed partial class ChatLanes : IAsyncDisposable
             // Still pending with its attempts spent: the next replay sets it aside.
             LogSetAsideFailed(e, update.Id);
             offered.TryRemove(update.Id, out _);
+        }
+    }
+
+    // Not fatal, and not retried: a payload that does not read now will not read later.
+    private async Task SetAsideUnreadableAsync(StoredUpdate row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await failed.SetAsideAsync(row.UpdateId, row.ChatId, row.ReadError ?? "The stored payload cannot be read", cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSetAsideFailed(e, row.UpdateId);
         }
     }
 

@@ -90,12 +90,21 @@ internal sealed class UpdateInbox(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Update>> ListUnhandledAsync(CancellationToken cancellationToken)
+    // Pending rows after `afterUpdateId`, in update_id order, at most `limit`: the replay reads the
+    // inbox a page at a time, however much a long outage left in it. A payload that no longer reads
+    // as an update (a newer or older client's JSON, a damaged row) comes back with its error.
+    public async Task<IReadOnlyList<StoredUpdate>> ListUnhandledAsync(long afterUpdateId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT payload FROM inbound_updates WHERE handled_utc IS NULL AND failed_utc IS NULL ORDER BY update_id";
-        var payloads = await connection.QueryAsync<string>(sql, commandTimeout: Database.CommandTimeoutSeconds);
-        return payloads.Select(p => JsonSerializer.Deserialize(p, TelegramJson.Update)!).ToList();
+        const string sql = """
+            SELECT update_id AS UpdateId, chat_id AS ChatId, attempts AS Attempts, payload AS Payload
+            FROM inbound_updates
+            WHERE handled_utc IS NULL AND failed_utc IS NULL AND update_id > @After
+            ORDER BY update_id
+            LIMIT @Limit
+            """;
+        var rows = await connection.QueryAsync<InboxRow>(sql, new { After = afterUpdateId, Limit = limit, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+        return rows.Select(Read).ToList();
     }
 
     // Sets a pending update aside for good, with its error, and queues `notices` in the same
@@ -142,7 +151,29 @@ internal sealed class UpdateInbox(Database database, TimeProvider time)
         _ => 0,
     };
 
+    private static StoredUpdate Read(InboxRow row)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(row.Payload, TelegramJson.Update) is { } update
+                ? new StoredUpdate(row.UpdateId, row.ChatId, row.Attempts, update, null)
+                : new StoredUpdate(row.UpdateId, row.ChatId, row.Attempts, null, "The stored payload is empty");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return new StoredUpdate(row.UpdateId, row.ChatId, row.Attempts, null, $"The stored payload cannot be read as an update: {e.Message}");
+        }
+    }
+
     private static string Truncate(string error) => error.Length <= MaxErrorLength ? error : error[..MaxErrorLength];
+
+    internal sealed class InboxRow
+    {
+        public long UpdateId { get; set; }
+        public long ChatId { get; set; }
+        public int Attempts { get; set; }
+        public string Payload { get; set; } = "";
+    }
 }
 
 internal enum AttemptState
@@ -161,3 +192,6 @@ internal enum AttemptState
 }
 
 internal readonly record struct InboxAttempt(AttemptState State, int Number);
+
+// A pending row of the inbox: its update, or why the payload could not be read.
+internal sealed record StoredUpdate(long UpdateId, long ChatId, int Attempts, Update? Update, string? ReadError);

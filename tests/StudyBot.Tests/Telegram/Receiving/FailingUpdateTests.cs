@@ -51,6 +51,27 @@ public sealed class FailingUpdateTests
         Assert.Single(world.Api.SentTo(42), m => m.Text.Contains(Apology, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_stored_update_that_no_longer_reads_is_set_aside_and_the_others_are_handled()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await world.StopBotAsync();
+
+        // Rows a crash left pending: one whose payload no client reads any more, and a /today after it.
+        await StoreRowAsync(world, 99990, 42, """{"update_id": 99990, "message": {"message_id": "not a number"}}""", "2026-12-07 02:00:00");
+        await StoreRowAsync(world, 99991, 42, WebhookTests.UpdateJson(99991, 42, "/today"), "2026-12-07 02:00:00");
+
+        await world.StartBotAsync();
+
+        var prompt = await learner.NextAsync(1);
+        Assert.Contains("思考", prompt.Text);
+        var notice = await world.Api.WaitForMessageAsync(TestWorld.AdminId);
+        Assert.Contains("99990", notice.Text);
+        Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 99990 AND failed_utc IS NOT NULL AND error LIKE '%cannot be read%'"));
+    }
+
     // A real fault on the handler's way: the database refuses this one reflection, every time.
     private static Task<int> RefuseReflectionsAsync(TestWorld world) => world.Db.ExecuteAsync(TestWorld.OnPostgres
         ? """
@@ -87,4 +108,10 @@ public sealed class FailingUpdateTests
             world.Clock.Advance(TimeSpan.FromSeconds(1));
             return false;
         }, what, TimeSpan.FromSeconds(30));
+
+    // The state a crash (or an outage) leaves: stored, its offset confirmed, not handled.
+    internal static Task<int> StoreRowAsync(TestWorld world, long updateId, long chatId, string payload, string receivedUtc) =>
+        world.Db.ExecuteAsync(
+            $"INSERT INTO inbound_updates (update_id, chat_id, payload, received_utc) VALUES (@UpdateId, @ChatId, @Payload, '{receivedUtc}')",
+            new { UpdateId = updateId, ChatId = chatId, Payload = payload });
 }
