@@ -117,11 +117,17 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     // page at a time and only as fast as the lanes make room. Both transports call this before they
     // take new updates; the leader of several instances also calls it to take up updates another
     // instance stored.
+    // An update already tried (attempts > 0) was being handled when a process died, maybe because
+    // of it: it runs alone, after what this replay queued before it and before anything after, so
+    // a crash it causes again is counted against it and not against the updates beside it. (The
+    // webhook's own posts are not held back meanwhile; the poller replays before it polls.)
     public async Task ReplayUnhandledAsync(CancellationToken cancellationToken)
     {
         await replaying.WaitAsync(cancellationToken);
         try
         {
+            // What this replay queued and has not yet seen finish.
+            var queued = new List<Task>();
             long after = 0;
             while (true)
             {
@@ -142,8 +148,26 @@ internal sealed partial class ChatLanes : IAsyncDisposable
                         continue;
                     }
 
-                    await EnqueueAsync(update, cancellationToken);
+                    if (!TryReserve(update.Id))
+                    {
+                        continue;
+                    }
+
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (row.Attempts == 0)
+                    {
+                        await QueueAsync(new Work(update, 0, done), cancellationToken);
+                        queued.Add(done.Task);
+                        continue;
+                    }
+
+                    await Task.WhenAll(queued).WaitAsync(cancellationToken);
+                    queued.Clear();
+                    await QueueAsync(new Work(update, 0, done), cancellationToken);
+                    await done.Task.WaitAsync(cancellationToken);
                 }
+
+                queued.RemoveAll(t => t.IsCompleted);
             }
         }
         finally
@@ -154,7 +178,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     }
 
     public ValueTask EnqueueAsync(Update update, CancellationToken cancellationToken) =>
-        TryReserve(update.Id) ? QueueAsync(new Work(update, 0), cancellationToken) : ValueTask.CompletedTask;
+        TryReserve(update.Id) ? QueueAsync(new Work(update, 0, null), cancellationToken) : ValueTask.CompletedTask;
 
     // The webhook stores an update while InboxFollower replays the inbox beside it, so it takes the
     // id before it stores: a replay reading the inbox in between then leaves the update to it
@@ -166,7 +190,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     public void ReleaseReservation(long updateId) => offered.TryRemove(updateId, out _);
 
     public ValueTask QueueReservedAsync(Update update, CancellationToken cancellationToken) =>
-        QueueAsync(new Work(update, 0), cancellationToken);
+        QueueAsync(new Work(update, 0, null), cancellationToken);
 
     private async ValueTask QueueAsync(Work work, CancellationToken cancellationToken)
     {
@@ -271,6 +295,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
             finally
             {
                 Finished();
+                work.Done?.TrySetResult();
             }
         }
     }
@@ -355,7 +380,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
             return;
         }
 
-        _ = RetryAsync(new Work(work.Update, work.Retries + 1), RetryDelays[work.Retries]);
+        _ = RetryAsync(new Work(work.Update, work.Retries + 1, null), RetryDelays[work.Retries]);
     }
 
     private async Task RetryAsync(Work work, TimeSpan delay)
@@ -493,6 +518,6 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not set update {UpdateId} aside; the next replay does")]
     private partial void LogSetAsideFailed(Exception exception, long updateId);
 
-    // Retries counts this process's earlier tries of the update.
-    private readonly record struct Work(Update Update, int Retries);
+    // Retries counts this process's earlier tries of the update; Done completes when this try ends.
+    private readonly record struct Work(Update Update, int Retries, TaskCompletionSource? Done);
 }
