@@ -52,7 +52,7 @@ internal sealed class UpdateInbox(Database database, TimeProvider time)
 
     // Committed before the handler runs: a crash during the handling still counts. Only a pending
     // row with attempts left is counted, so an update handled or set aside meanwhile (by another
-    // instance) is not handled again.
+    // instance, by the prune job) is not handled again.
     public Task<InboxAttempt> BeginAttemptAsync(long updateId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -80,10 +80,11 @@ internal sealed class UpdateInbox(Database database, TimeProvider time)
             };
         }, cancellationToken);
 
-    // One prepared statement for the whole group (Dapper runs it once per id).
+    // One prepared statement for the whole group (Dapper runs it once per id). An update handled
+    // after all is no longer set aside (the prune job may have set it aside while it ran).
     public Task MarkHandledAsync(IReadOnlyList<long> updateIds, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc WHERE update_id = @UpdateId";
+        const string sql = "UPDATE inbound_updates SET handled_utc = @HandledUtc, failed_utc = NULL, error = NULL WHERE update_id = @UpdateId";
         var now = time.GetUtcNow().UtcDateTime;
         // An array, not a List: the generated batch code reads a List<T> of anonymous rows as List<object>.
         var rows = updateIds.Select(id => new { UpdateId = id, HandledUtc = now }).ToArray();
@@ -139,6 +140,18 @@ internal sealed class UpdateInbox(Database database, TimeProvider time)
     {
         const string sql = "DELETE FROM inbound_updates WHERE handled_utc IS NOT NULL AND received_utc < @Before";
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { Before = olderThanUtc, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    // Pending rows received before `olderThanUtc` are set aside, not deleted: they may hold a
+    // learner's words, which are kept like those of any update set aside.
+    public Task<int> SetAsideStaleAsync(DateTime olderThanUtc, string error, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE inbound_updates SET failed_utc = @Now, error = @Error
+            WHERE handled_utc IS NULL AND failed_utc IS NULL AND received_utc < @Before
+            """;
+        var parameters = new { Now = time.GetUtcNow().UtcDateTime, Error = error, Before = olderThanUtc, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public static long ChatOf(Update update) => update switch

@@ -1,3 +1,4 @@
+using Quartz;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Tests.Infrastructure;
 
@@ -70,6 +71,28 @@ public sealed class FailingUpdateTests
         var notice = await world.Api.WaitForMessageAsync(TestWorld.AdminId);
         Assert.Contains("99990", notice.Text);
         Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 99990 AND failed_utc IS NOT NULL AND error LIKE '%cannot be read%'"));
+    }
+
+    [Fact]
+    public async Task The_prune_job_sets_aside_what_is_still_pending_a_day_after_it_arrived_and_logs_it()
+    {
+        await using var world = await TestWorld.StartAsync();
+
+        // The clock says 2026-12-07 02:00 UTC. Stored after the start's replay, so only the job sees them.
+        await StoreRowAsync(world, 99990, 42, "{}", "2026-12-06 01:00:00");
+        await StoreRowAsync(world, 99991, 42, "{}", "2026-12-07 01:00:00");
+
+        var scheduler = await world.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(InboxPruneJob.Key);
+
+        await TestWorld.EventuallyAsync(
+            async () => await world.Db.CountAsync("inbound_updates", "update_id = 99990 AND failed_utc IS NOT NULL") == 1,
+            "the day-old update is set aside");
+        Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 99990 AND error LIKE '%24 hours%'"));
+        Assert.Equal(1, await world.Db.CountAsync("inbound_updates", "update_id = 99991 AND failed_utc IS NULL AND handled_utc IS NULL"));
+        await TestWorld.EventuallyAsync(
+            () => Task.FromResult(world.Logs.Lines.Any(l => l.Contains("Set aside 1 updates not handled within 24 hours", StringComparison.Ordinal))),
+            "the job logs it");
     }
 
     // A real fault on the handler's way: the database refuses this one reflection, every time.
