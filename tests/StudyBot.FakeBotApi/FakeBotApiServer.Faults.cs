@@ -1,7 +1,7 @@
 namespace StudyBot.FakeBotApi;
 
-// Faults a test injects (403, 400, any error code, delays, dropped connections), and Decide,
-// which settles each request's fate from them and from the limits when it arrives.
+// Faults a test injects (403, 400, any error code, delays, dropped connections, held sends), and
+// Decide, which settles each request's fate from them and from the limits when it arrives.
 public sealed partial class FakeBotApiServer
 {
     // Sends to the chat get 403 "Forbidden: bot was blocked by the user".
@@ -52,6 +52,36 @@ public sealed partial class FakeBotApiServer
         }
     }
 
+    // Sends to these chats are not answered (nor recorded) until ReleaseSends, or until the client
+    // goes away: the bot stays in the middle of handling whatever it is replying to, for a test
+    // that counts what is waiting or kills the process there.
+    public void HoldSendsTo(IEnumerable<long> chatIds)
+    {
+        lock (gate)
+        {
+            heldChats.UnionWith(chatIds);
+        }
+    }
+
+    // Answers every held send as usual and holds no more.
+    public void ReleaseSends()
+    {
+        lock (gate)
+        {
+            heldChats.Clear();
+            Signal(ref holdsReleased);
+        }
+    }
+
+    // Sends being held now, to one chat or to all.
+    public int SendsHeld(long? chatId = null)
+    {
+        lock (gate)
+        {
+            return chatId is { } id ? heldSends.GetValueOrDefault(id) : heldSends.Values.Sum();
+        }
+    }
+
     // The next `count` requests of `method` are read, then the connection is aborted with no answer;
     // nothing is recorded.
     public void DropNext(string method, int count)
@@ -74,6 +104,41 @@ public sealed partial class FakeBotApiServer
             if (count > 0)
             {
                 slowdowns.Add(new Countdown(method, count, delay));
+            }
+        }
+    }
+
+    // False when the client went away while its send was held.
+    private async Task<bool> WaitWhileHeldAsync(long chatId, CancellationToken aborted)
+    {
+        Task released;
+        lock (gate)
+        {
+            if (!heldChats.Contains(chatId))
+            {
+                return true;
+            }
+
+            heldSends[chatId] = heldSends.GetValueOrDefault(chatId) + 1;
+            released = holdsReleased.Task;
+            Signal(ref sentChanged);
+        }
+
+        try
+        {
+            await released.WaitAsync(aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (gate)
+            {
+                heldSends[chatId]--;
+                Signal(ref sentChanged);
             }
         }
     }

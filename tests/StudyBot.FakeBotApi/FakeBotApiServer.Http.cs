@@ -21,6 +21,11 @@ public sealed partial class FakeBotApiServer
         }
 
         var request = await ReadRequestAsync(context.Request);
+        if (IsLimitedSend(method) && !await WaitWhileHeldAsync(request.Long("chat_id") ?? 0, context.RequestAborted))
+        {
+            return;
+        }
+
         var verdict = Decide(method, request, Stopwatch.GetTimestamp());
         if (verdict.Drop)
         {

@@ -56,6 +56,11 @@ public sealed partial class FakeBotApiServer : IAsyncDisposable
     private readonly List<Countdown> drops = [];
     private readonly List<Countdown> slowdowns = [];
 
+    // Sends held until released (Faults.cs); under `gate`.
+    private readonly HashSet<long> heldChats = [];
+    private readonly Dictionary<long, int> heldSends = [];
+    private TaskCompletionSource holdsReleased = NewSignal();
+
     // Telegram's limits (Limits.cs): the windows under `limitGate`, and the counts of refusals.
     private const int MinPruneThreshold = 1024;
     private readonly object limitGate = new();

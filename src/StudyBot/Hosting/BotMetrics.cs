@@ -16,6 +16,7 @@ internal sealed class BotMetrics
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         UpdatesHandled = factory.CreateCounter("studybot_updates_handled_total", "Telegram updates handled");
+        UpdatesSetAside = factory.CreateCounter("studybot_updates_set_aside_total", "Telegram updates set aside after failing, never to be replayed");
         MessagesSent = factory.CreateCounter("studybot_messages_sent_total", "Messages sent to Telegram, by outcome", "outcome");
         var outboxDepth = factory.CreateGauge("studybot_outbox_depth", "Outbox messages waiting to be sent");
         var deliveryLag = factory.CreateGauge("studybot_delivery_lag_seconds", "Age of the oldest daily prompt claimed but not yet sent");
@@ -43,6 +44,8 @@ internal sealed class BotMetrics
     }
 
     public Counter UpdatesHandled { get; }
+
+    public Counter UpdatesSetAside { get; }
 
     public Counter MessagesSent { get; }
 }

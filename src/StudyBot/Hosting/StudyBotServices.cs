@@ -103,6 +103,7 @@ internal static class StudyBotServices
         services.AddSingleton<SendGate>();
         services.AddSingleton<BotMessenger>();
         services.AddSingleton<UpdateInbox>();
+        services.AddSingleton<FailedUpdates>();
         services.AddSingleton<UpdateRouter>();
         services.AddSingleton<ChatLanes>();
         services.AddSingleton<OutboxStore>();

@@ -28,6 +28,7 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
         public const string Broadcast = "broadcast";
         public const string Reminder = "reminder";
         public const string Digest = "digest";
+        public const string OwnerNotice = "owner-notice";
     }
 
     public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)

@@ -144,13 +144,14 @@ public sealed class TestWorld : IAsyncDisposable
     // Until the bot has handled every update of this world and the outbox owes `chatId` (every chat
     // when null) nothing: the fake has handed out every update a test made and seen its offset
     // confirmed, so each is in the inbox (stored before the offset moves), and no inbox row is left
-    // unhandled (updates posted to the webhook included). A handler's own replies are sent before
-    // its mark is written (UpdateDispatcher); what it queued in the outbox is sent after, hence the
-    // outbox. The fake is read before the database, so no update can slip in between the two.
+    // pending (updates posted to the webhook included; one set aside after failing is settled too).
+    // A handler's own replies are sent before its mark is written (ChatLanes); what it queued in the
+    // outbox is sent after, hence the outbox. The fake is read before the database, so no update
+    // can slip in between the two.
     public Task UpdatesHandledAsync(long? chatId = null, TimeSpan? timeout = null) =>
         EventuallyAsync(
             async () => Api.AllUpdatesConfirmed
-                && await Db.CountAsync("inbound_updates", "handled_utc IS NULL") == 0
+                && await Db.CountAsync("inbound_updates", "handled_utc IS NULL AND failed_utc IS NULL") == 0
                 && await Db.CountAsync("outbox", "status IN ('pending', 'claimed')" + (chatId is null ? "" : " AND chat_id = @ChatId"), new { ChatId = chatId }) == 0,
             $"every update is handled and nothing is left in the outbox{(chatId is null ? "" : $" for chat {chatId}")}",
             timeout);
