@@ -35,4 +35,36 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
             : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
         await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: message.Id);
     }
+
+    // Many texts that arrived together (a forward of a whole conversation, a flood): each is saved
+    // like any reflection, and one confirmation answers them all, so the chat's next turn to be
+    // answered does not wait a second per message behind Telegram's per-chat limit.
+    public async Task ReceiveBurstAsync(IReadOnlyList<Message> messages, Learner? learner, string language, CancellationToken cancellationToken)
+    {
+        var chatId = messages[0].Chat.Id;
+        if (learner is not { IsSubscribed: true })
+        {
+            await messenger.SendTextAsync(chatId, texts.Get(language, "NotSubscribed"), cancellationToken);
+            return;
+        }
+
+        // Saved side by side: the writer commits them in a few groups instead of one by one.
+        var saved = await Task.WhenAll(messages.Select(async message =>
+        {
+            var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
+            if (prompt is null)
+            {
+                return false;
+            }
+
+            await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, isEdit: false, cancellationToken);
+            return true;
+        }));
+
+        var count = saved.Count(s => s);
+        var confirmation = count == 0
+            ? texts.Get(language, "NoPromptYet")
+            : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
+        await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: messages[^1].Id);
+    }
 }

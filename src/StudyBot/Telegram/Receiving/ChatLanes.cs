@@ -10,9 +10,14 @@ using Telegram.Bot.Types;
 namespace StudyBot.Telegram.Receiving;
 
 // Updates of different chats run concurrently; one chat's updates run strictly in order.
-// Each chat maps to one lane (a channel read by one loop), so ordering needs no locks.
-// An update is queued once however many times it is offered (by a transport and by a replay of
-// the inbox). Each handling is counted in the inbox before it starts; one that throws is tried
+// Each chat with work has a queue of its own, and a fixed set of workers serves the chats in turn:
+// a worker takes the next update (or the next run of plain texts, together) of the chat at the
+// front, and puts the chat back at the end if more is queued. So a chat that sends hundreds of
+// messages at once holds one worker at a time, and every other chat is served as if it were not
+// there. Only a few updates of each chat count against the window the poller fills, and a chat's
+// queue is bounded: what arrives beyond it stays in the inbox and is read again once the queue is
+// empty. An update is queued once however many times it is offered (by a transport and by a
+// replay of the inbox). Each handling is counted in the inbox before it starts; one that throws is tried
 // again a little later, and after UpdateInbox.MaxAttempts it is set aside (FailedUpdates), so no
 // update can fail, or crash the process, forever.
 // (Over 300 lines: the lanes, the in-flight window, the webhook's reservations, the replay, the
@@ -39,9 +44,18 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     // wait behind the first.
     private const int ColdUpdates = 100;
 
-    // A lane's queue: a writer waits while this many of its chats' updates are queued (the poller's
-    // MaxInFlight keeps it from getting there in practice).
-    private const int LaneCapacity = 256;
+    // A chat's queued updates count against MaxInFlight up to this many: one chat's backlog must not
+    // stop the poller from fetching everyone else's updates.
+    private const int CountedPerChat = 2;
+
+    // Updates of one chat held in memory; more stay pending in the inbox until the queue is empty.
+    private const int MaxQueuedPerChat = 1000;
+
+    // From this many plain texts waiting at the front of a chat's queue, a worker takes them (up to
+    // MaxBurst) together: saved each, confirmed once, instead of one confirmation a second. A person
+    // typing a few messages in a row still gets an answer to each.
+    private const int BurstSize = 10;
+    private const int MaxBurst = 100;
 
     // Handled marks written in one transaction at most.
     private const int MaxMarksPerWrite = 1024;
@@ -51,8 +65,14 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     // answered within the minute.
     public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 
-    private readonly Channel<Work>[] lanes;
-    private readonly Task[] readers;
+    private readonly Lock queues = new();
+    private readonly Dictionary<long, Queue<Work>> chatQueues = [];
+    private readonly HashSet<long> overflowed = [];
+    private readonly Channel<long> readyChats = Channel.CreateUnbounded<long>();
+    private readonly TaskCompletionSource allDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task[] workers;
+    private bool closed;
+    private Task overflowReplay = Task.CompletedTask;
     private readonly Channel<long> handled = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task marker;
     private readonly SemaphoreSlim room = new(0, 1);
@@ -76,14 +96,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         this.failed = failed;
         this.time = time;
         this.logger = logger;
-        lanes = new Channel<Work>[options.Value.UpdateConcurrency];
-        readers = new Task[lanes.Length];
-        for (var i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = Channel.CreateBounded<Work>(new BoundedChannelOptions(LaneCapacity) { SingleReader = true });
-            var lane = lanes[i];
-            readers[i] = Task.Run(() => ReadLaneAsync(lane));
-        }
+        workers = [.. Enumerable.Range(0, options.Value.UpdateConcurrency).Select(_ => Task.Run(WorkAsync))];
 
         marker = Task.Run(MarkHandledAsync);
     }
@@ -105,8 +118,8 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         }
     }
 
-    // Waiting or running now (queued in a lane or being handled), not counting updates that wait
-    // for their next attempt.
+    // Waiting or running now and counted against the window (CountedPerChat of each chat), not
+    // counting updates that wait for their next attempt.
     public int InFlight => Volatile.Read(ref inFlight);
 
     // Ids held in memory: in flight, reserved, waiting for their next attempt, or settled while a
@@ -192,22 +205,50 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     public ValueTask QueueReservedAsync(Update update, CancellationToken cancellationToken) =>
         QueueAsync(new Work(update, 0, null), cancellationToken);
 
-    private async ValueTask QueueAsync(Work work, CancellationToken cancellationToken)
+    private ValueTask QueueAsync(Work work, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var chat = UpdateInbox.ChatOf(work.Update);
-        var lane = lanes[(int)((ulong)chat % (ulong)lanes.Length)];
-        Interlocked.Increment(ref inFlight);
-        try
+        bool schedule;
+        lock (queues)
         {
-            await lane.Writer.WriteAsync(work, cancellationToken);
+            if (closed)
+            {
+                // Not queued after all: a later replay must be able to offer it again.
+                offered.TryRemove(work.Update.Id, out _);
+                throw new ChannelClosedException();
+            }
+
+            if (!chatQueues.TryGetValue(chat, out var queue))
+            {
+                chatQueues[chat] = queue = new Queue<Work>();
+            }
+
+            if (queue.Count >= MaxQueuedPerChat)
+            {
+                // Stored and pending in the inbox: read again when this chat's queue is empty.
+                overflowed.Add(chat);
+                offered.TryRemove(work.Update.Id, out _);
+                work.Done?.TrySetResult();
+                return ValueTask.CompletedTask;
+            }
+
+            queue.Enqueue(work);
+            if (queue.Count <= CountedPerChat)
+            {
+                Interlocked.Increment(ref inFlight);
+            }
+
+            // A chat is in the ready list once at most: a worker that finds more queued puts it back.
+            schedule = queue.Count == 1;
         }
-        catch
+
+        if (schedule)
         {
-            // Not queued after all: a later replay must be able to offer it again.
-            Interlocked.Decrement(ref inFlight);
-            offered.TryRemove(work.Update.Id, out _);
-            throw;
+            readyChats.Writer.TryWrite(chat);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private void Forget(long updateId)
@@ -245,14 +286,12 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     // Lets the queued updates finish; what does not finish stays unhandled in the inbox for the next start.
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        foreach (var lane in lanes)
-        {
-            lane.Writer.TryComplete();
-        }
-
+        Close();
         try
         {
-            await Task.WhenAll(readers).WaitAsync(cancellationToken);
+            await allDrained.Task.WaitAsync(cancellationToken);
+            readyChats.Writer.TryComplete();
+            await Task.WhenAll(workers).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -265,13 +304,11 @@ internal sealed partial class ChatLanes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var lane in lanes)
-        {
-            lane.Writer.TryComplete();
-        }
-
+        Close();
+        readyChats.Writer.TryComplete();
         await stopping.CancelAsync();
-        await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(workers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await overflowReplay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         handled.Writer.TryComplete();
         await marker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.Dispose();
@@ -279,25 +316,68 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         replaying.Dispose();
     }
 
-    private async Task ReadLaneAsync(Channel<Work> lane)
+    // No more updates are taken; the queued ones still run.
+    private void Close()
     {
-        await foreach (var work in lane.Reader.ReadAllAsync(CancellationToken.None))
+        lock (queues)
+        {
+            closed = true;
+            if (chatQueues.Count == 0)
+            {
+                allDrained.TrySetResult();
+            }
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        await foreach (var chat in readyChats.Reader.ReadAllAsync(CancellationToken.None))
         {
             if (stopping.IsCancellationRequested)
             {
                 return;
             }
 
+            List<Work> taken;
+            lock (queues)
+            {
+                taken = TakeNext(chatQueues[chat]);
+            }
+
             try
             {
-                await RunAsync(work);
+                if (taken.Count == 1)
+                {
+                    await RunAsync(taken[0]);
+                }
+                else
+                {
+                    await RunBurstAsync(taken);
+                }
             }
             finally
             {
-                Finished();
-                work.Done?.TrySetResult();
+                Finished(chat, taken);
             }
         }
+    }
+
+    // The update at the front, or the run of plain texts there if it is long enough to be a burst.
+    // What is taken stays in the queue while it runs, so it still counts and the chat is not scheduled twice.
+    private static List<Work> TakeNext(Queue<Work> queue)
+    {
+        var run = new List<Work>();
+        foreach (var work in queue)
+        {
+            if (run.Count == MaxBurst || work.Retries > 0 || !UpdateRouter.IsPlainText(work.Update))
+            {
+                break;
+            }
+
+            run.Add(work);
+        }
+
+        return run.Count >= BurstSize ? run : [queue.Peek()];
     }
 
     private async Task RunAsync(Work work)
@@ -347,24 +427,135 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (attempt.State == AttemptState.Missing)
+        catch (Exception e)
+        {
+            await FailedAsync(work, attempt, e);
+        }
+    }
+
+    // Plain texts of one chat taken together (TakeNext): each attempt is counted as for one update,
+    // the router saves them all and confirms once, and if that throws each goes its own way as a
+    // single failed update would.
+    private async Task RunBurstAsync(List<Work> burst)
+    {
+        if (!leadership.Elected)
+        {
+            foreach (var work in burst)
+            {
+                offered.TryRemove(work.Update.Id, out _);
+            }
+
+            return;
+        }
+
+        InboxAttempt[] attempts;
+        try
+        {
+            attempts = await Task.WhenAll(burst.Select(w => inbox.BeginAttemptAsync(w.Update.Id, stopping.Token)));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            LogNotCounted(e, burst[0].Update.Id);
+            burst.ForEach(RetryLater);
+            return;
+        }
+
+        var counted = new List<(Work Work, InboxAttempt Attempt)>(burst.Count);
+        for (var i = 0; i < burst.Count; i++)
+        {
+            switch (attempts[i].State)
+            {
+                case AttemptState.Settled:
+                    Forget(burst[i].Update.Id);
+                    break;
+                case AttemptState.Exhausted:
+                    await SetAsideAsync(burst[i].Update, $"The handling did not finish in {UpdateInbox.MaxAttempts} attempts: the process stopped during each");
+                    break;
+                default:
+                    counted.Add((burst[i], attempts[i]));
+                    break;
+            }
+        }
+
+        if (counted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await router.HandleBurstAsync([.. counted.Select(c => c.Work.Update)], stopping.Token);
+            foreach (var (work, _) in counted)
+            {
+                handled.Writer.TryWrite(work.Update.Id);
+            }
+
+            metrics.UpdatesHandled.Inc(counted.Count);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            foreach (var (work, attempt) in counted)
+            {
+                await FailedAsync(work, attempt, e);
+            }
+        }
+    }
+
+    private async Task FailedAsync(Work work, InboxAttempt attempt, Exception e)
+    {
+        var update = work.Update;
+        if (attempt.State == AttemptState.Missing)
         {
             // Its row is gone (the learner's data was deleted meanwhile): nothing to try again from.
             LogFailedUncounted(e, update.Id);
             Forget(update.Id);
             await ApologizeAsync(update);
         }
-        catch (Exception e) when (attempt.Number >= UpdateInbox.MaxAttempts)
+        else if (attempt.Number >= UpdateInbox.MaxAttempts)
         {
             LogFailed(e, update.Id, attempt.Number, UpdateInbox.MaxAttempts);
             await SetAsideAsync(update, e.ToString());
         }
-        catch (Exception e)
+        else
         {
             // Tried again later rather than at once: it may be a reflection, and a database that was
             // briefly unavailable must not lose it.
             LogFailed(e, update.Id, attempt.Number, UpdateInbox.MaxAttempts);
             RetryLater(work);
+        }
+    }
+
+    // A full queue left updates of a chat pending in the inbox: read it again, one replay after
+    // another, never two at once.
+    private void ReplayAfterOverflow()
+    {
+        lock (queues)
+        {
+            overflowReplay = ReplayQuietlyAsync(overflowReplay);
+        }
+    }
+
+    private async Task ReplayQuietlyAsync(Task previous)
+    {
+        await previous;
+        try
+        {
+            await ReplayUnhandledAsync(stopping.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogOverflowReplayFailed(e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what is pending is read at the next start.
         }
     }
 
@@ -434,10 +625,50 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         }
     }
 
-    private void Finished()
+    private void Finished(long chat, List<Work> taken)
     {
-        Interlocked.Increment(ref handledSinceStart);
-        if (Interlocked.Decrement(ref inFlight) <= MaxInFlight / 2 && room.CurrentCount == 0)
+        bool more;
+        bool replayOverflow;
+        int released;
+        lock (queues)
+        {
+            var queue = chatQueues[chat];
+            var before = queue.Count;
+            for (var i = 0; i < taken.Count; i++)
+            {
+                queue.Dequeue();
+            }
+
+            released = Math.Min(before, CountedPerChat) - Math.Min(queue.Count, CountedPerChat);
+            more = queue.Count > 0;
+            replayOverflow = !more && overflowed.Remove(chat) && !closed;
+            if (!more)
+            {
+                chatQueues.Remove(chat);
+                if (closed && chatQueues.Count == 0)
+                {
+                    allDrained.TrySetResult();
+                }
+            }
+        }
+
+        if (more)
+        {
+            readyChats.Writer.TryWrite(chat);
+        }
+
+        foreach (var work in taken)
+        {
+            work.Done?.TrySetResult();
+        }
+
+        if (replayOverflow)
+        {
+            ReplayAfterOverflow();
+        }
+
+        Interlocked.Add(ref handledSinceStart, taken.Count);
+        if (Interlocked.Add(ref inFlight, -released) <= MaxInFlight / 2 && room.CurrentCount == 0)
         {
             try
             {
@@ -514,6 +745,9 @@ internal sealed partial class ChatLanes : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Update {UpdateId} could not be tried again now; it stays in the inbox for the next replay")]
     private partial void LogLeftInInbox(long updateId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the inbox again after a full chat queue failed; the next replay reads it")]
+    private partial void LogOverflowReplayFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not set update {UpdateId} aside; the next replay does")]
     private partial void LogSetAsideFailed(Exception exception, long updateId);

@@ -44,6 +44,19 @@ internal sealed partial class UpdateRouter(
         _ => Task.CompletedTask,
     };
 
+    // A new plain text in a private chat: a reflection, which ChatLanes may take together with the
+    // texts queued behind it (HandleBurstAsync).
+    public static bool IsPlainText(Update update) =>
+        update.Message is { Text: { } text, Chat.Type: ChatType.Private } && !text.StartsWith('/');
+
+    // Plain texts of one chat (IsPlainText), in the order they came.
+    public async Task HandleBurstAsync(IReadOnlyList<Update> burst, CancellationToken cancellationToken)
+    {
+        var messages = burst.Select(u => u.Message!).ToList();
+        var learner = await learners.GetAsync(messages[0].Chat.Id, cancellationToken);
+        await reflections.ReceiveBurstAsync(messages, learner, learner?.Language ?? options.Value.Language, cancellationToken);
+    }
+
     public async Task ApologizeAsync(Update update, CancellationToken cancellationToken)
     {
         var chatId = UpdateInbox.ChatOf(update);
