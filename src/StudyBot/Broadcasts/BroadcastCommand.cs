@@ -82,6 +82,20 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
+        progress.Starting(id);
+        try
+        {
+            await ConfirmAsync(query, broadcast, cancellationToken);
+        }
+        finally
+        {
+            progress.Started(id);
+        }
+    }
+
+    private async Task ConfirmAsync(CallbackQuery query, Broadcast broadcast, CancellationToken cancellationToken)
+    {
+        var id = broadcast.Id;
         var total = await broadcasts.TryConfirmAsync(id, cancellationToken);
         await messenger.AnswerButtonAsync(query.Id, cancellationToken);
         if (total is null)
@@ -92,14 +106,14 @@ internal sealed partial class BroadcastCommand(
 
         LogConfirmed(query.From.Id, id, total.Value);
         await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastConfirm, $"#{id}, {total.Value} recipients", cancellationToken);
-        var status = await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value), cancellationToken);
+        outbox.Wake();
+        var sending = texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value);
+        var status = await messenger.SendTextAsync(broadcast.AdminChatId, sending, cancellationToken);
         if (status.MessageId is { } statusMessageId)
         {
             await broadcasts.SetStatusMessageAsync(id, statusMessageId, cancellationToken);
+            await progress.StartAsync(id, sending, cancellationToken);
         }
-
-        outbox.Wake();
-        await progress.ReportAsync(force: true, cancellationToken);
     }
 
     // The admin's own formatting is kept: entities after "/broadcast " move to the text's start.

@@ -14,8 +14,39 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
 {
     private static readonly long Interval = Stopwatch.Frequency * 3;
     private readonly ConcurrentDictionary<long, long> lastReport = new();
+
+    // Telegram refuses an edit that changes nothing, so the text each status message shows is kept.
+    private readonly ConcurrentDictionary<long, string> shown = new();
+
+    // Broadcasts whose confirmer has yet to record the status message: a report would send a second.
+    private readonly ConcurrentDictionary<long, bool> starting = new();
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private long lastScan;
+
+    // Called before the broadcast is confirmed: from then on its copies may be recorded.
+    public void Starting(long id) => starting[id] = true;
+
+    // The confirmer is done, whether or not the status message went out; reports take over.
+    public void Started(long id) => starting.TryRemove(id, out _);
+
+    // The confirmer's status message shows `text`: the next edit comes an interval later, and only
+    // with other text. Then the broadcast is reported at once (one without recipients is done).
+    public async Task StartAsync(long id, string text, CancellationToken cancellationToken)
+    {
+        await oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            shown[id] = text;
+            lastReport[id] = Stopwatch.GetTimestamp();
+            Started(id);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+
+        await ReportAsync(force: true, cancellationToken);
+    }
 
     public async Task ReportAsync(bool force, CancellationToken cancellationToken)
     {
@@ -35,6 +66,11 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
             Interlocked.Exchange(ref lastScan, now);
             foreach (var broadcast in await broadcasts.ListSendingAsync(cancellationToken))
             {
+                if (starting.ContainsKey(broadcast.Id))
+                {
+                    continue;
+                }
+
                 var counts = await broadcasts.CountAsync(broadcast.Id, cancellationToken);
                 var language = broadcast.Language;
                 if (counts.Pending == 0)
@@ -43,9 +79,9 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
                     {
                         var done = texts.Get(language, "BroadcastDone", broadcast.Id, counts.Delivered, counts.Blocked, counts.Failed, broadcast.Total);
                         await ShowAsync(broadcast, done, cancellationToken);
-                        lastReport.TryRemove(broadcast.Id, out _);
                     }
 
+                    Forget(broadcast.Id);
                     continue;
                 }
 
@@ -72,13 +108,34 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
 
     private async Task ShowAsync(Broadcast broadcast, string text, CancellationToken cancellationToken)
     {
+        if (shown.TryGetValue(broadcast.Id, out var showing) && showing == text)
+        {
+            return;
+        }
+
         if (broadcast.StatusMessageId is { } messageId)
         {
-            await messenger.EditTextAsync(broadcast.AdminChatId, messageId, text, null, cancellationToken);
+            if ((await messenger.EditTextAsync(broadcast.AdminChatId, messageId, text, null, cancellationToken)).Status == SendStatus.Sent)
+            {
+                shown[broadcast.Id] = text;
+            }
+
+            return;
         }
-        else
+
+        // The confirmer died before it recorded a status message: this one is the status message.
+        var outcome = await messenger.SendTextAsync(broadcast.AdminChatId, text, cancellationToken);
+        if (outcome.MessageId is { } sentId)
         {
-            await messenger.SendTextAsync(broadcast.AdminChatId, text, cancellationToken);
+            await broadcasts.SetStatusMessageAsync(broadcast.Id, sentId, cancellationToken);
+            broadcast.StatusMessageId = sentId;
+            shown[broadcast.Id] = text;
         }
+    }
+
+    private void Forget(long id)
+    {
+        lastReport.TryRemove(id, out _);
+        shown.TryRemove(id, out _);
     }
 }

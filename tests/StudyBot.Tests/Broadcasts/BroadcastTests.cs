@@ -179,6 +179,29 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task The_status_message_is_never_edited_with_the_text_it_already_shows()
+    {
+        var recipients = Enumerable.Range(1, 5).Select(i => (long)i).ToList();
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync(recipients);
+
+        // No copy is answered until the confirmation has been handled: the count still reads 0 / 5
+        // when the bot first reports on the status message it has just sent.
+        world.Api.HoldSendsTo(recipients);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.UpdatesHandledAsync(Admin);
+        world.Api.ReleaseSends();
+        var report = await FinalReportAsync(world, TimeSpan.FromSeconds(20));
+
+        Assert.Contains("送达 5，已屏蔽 0，失败 0（共 5）", report.Text);
+        Assert.Equal(0, world.Api.EditsNotModified);
+
+        // The note, the preview, and one status message, edited from start to end.
+        Assert.Equal(3, world.Api.SentTo(Admin).Count);
+    }
+
+    [Fact]
     public async Task Paid_broadcast_marks_bulk_sends_with_allow_paid_broadcast_and_replies_without()
     {
         await using var world = await TestWorld.StartAsync(settings: s =>
