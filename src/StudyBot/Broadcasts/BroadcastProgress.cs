@@ -6,10 +6,10 @@ using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Broadcasts;
 
-// Edits each running broadcast's status message with sent / total at most every few seconds,
-// and writes the final counts once nothing of it is left in the outbox. Driven by the outbox
-// sender as one of its listeners (after each recorded batch and when idle), so a broadcast
-// resumed after a crash is reported and finished the same way.
+// Edits each running broadcast's status message with sent / total at most every few seconds, and
+// writes the final counts as soon as the last copy is recorded. Driven by the outbox sender as one
+// of its listeners (after each recorded batch and when idle), so a broadcast resumed after a crash
+// is reported and finished the same way.
 internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger messenger, Texts texts) : IOutboxListener, IDisposable
 {
     private static readonly long Interval = Stopwatch.Frequency * 3;
@@ -17,6 +17,12 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
 
     // Telegram refuses an edit that changes nothing, so the text each status message shows is kept.
     private readonly ConcurrentDictionary<long, string> shown = new();
+
+    // Copies not yet recorded, per broadcast: its last count less the outcomes recorded since. A
+    // count reads all of a broadcast's rows, so a recorded batch counts only when this says the batch
+    // may hold the last copies, or when the status message is due. A count taken when idle may
+    // already include a batch not yet reported here; then this runs low, which costs an early count.
+    private readonly ConcurrentDictionary<long, long> outstanding = new();
 
     // Broadcasts whose confirmer has yet to record the status message: a report would send a second.
     private readonly ConcurrentDictionary<long, bool> starting = new();
@@ -39,57 +45,45 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
             shown[id] = text;
             lastReport[id] = Stopwatch.GetTimestamp();
             Started(id);
+            if (await broadcasts.GetAsync(id, cancellationToken) is { Status: BroadcastStore.Status.Sending } broadcast)
+            {
+                await ReportAsync(broadcast, Stopwatch.GetTimestamp(), cancellationToken);
+            }
         }
         finally
         {
             oneAtATime.Release();
         }
-
-        await ReportAsync(force: true, cancellationToken);
     }
 
-    public async Task ReportAsync(bool force, CancellationToken cancellationToken)
+    // Waits for a report in progress instead of skipping: this batch may hold a broadcast's last copy.
+    public async Task OnRecordedAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken)
     {
-        var now = Stopwatch.GetTimestamp();
-        if (!force && now - Interlocked.Read(ref lastScan) < Stopwatch.Frequency / 2)
+        var recorded = results.Where(r => r.BroadcastId is not null).CountBy(r => r.BroadcastId!.Value).ToList();
+        if (recorded.Count == 0)
         {
             return;
         }
 
-        if (!await oneAtATime.WaitAsync(0, cancellationToken))
-        {
-            return;
-        }
-
+        await oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            Interlocked.Exchange(ref lastScan, now);
-            foreach (var broadcast in await broadcasts.ListSendingAsync(cancellationToken))
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (id, count) in recorded)
             {
-                if (starting.ContainsKey(broadcast.Id))
+                if (outstanding.TryGetValue(id, out var left) && left > count && now - lastReport.GetValueOrDefault(id) < Interval)
                 {
+                    outstanding[id] = left - count;
                     continue;
                 }
 
-                var counts = await broadcasts.CountAsync(broadcast.Id, cancellationToken);
-                var language = broadcast.Language;
-                if (counts.Pending == 0)
+                if (await broadcasts.GetAsync(id, cancellationToken) is { Status: BroadcastStore.Status.Sending } broadcast)
                 {
-                    if (await broadcasts.TryFinishAsync(broadcast.Id, counts, cancellationToken))
-                    {
-                        var done = texts.Get(language, "BroadcastDone", broadcast.Id, counts.Delivered, counts.Blocked, counts.Failed, broadcast.Total);
-                        await ShowAsync(broadcast, done, cancellationToken);
-                    }
-
-                    Forget(broadcast.Id);
-                    continue;
+                    await ReportAsync(broadcast, now, cancellationToken);
                 }
-
-                if (force || now - lastReport.GetValueOrDefault(broadcast.Id) >= Interval)
+                else
                 {
-                    lastReport[broadcast.Id] = now;
-                    var sent = counts.Delivered + counts.Blocked + counts.Failed;
-                    await ShowAsync(broadcast, texts.Get(language, "BroadcastSending", broadcast.Id, sent, broadcast.Total), cancellationToken);
+                    Forget(id);
                 }
             }
         }
@@ -99,12 +93,61 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
         }
     }
 
-    public Task OnRecordedAsync(IReadOnlyList<OutboxResult> results, CancellationToken cancellationToken) =>
-        results.Any(r => r.BroadcastId is not null) ? ReportAsync(force: false, cancellationToken) : Task.CompletedTask;
+    // Finishes what no recorded batch will: a broadcast resumed with nothing left to send, one whose
+    // last outcomes another leader recorded, one whose confirmer was at work when they were recorded.
+    public async Task OnIdleAsync(CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now - Interlocked.Read(ref lastScan) < Stopwatch.Frequency / 2 || !await oneAtATime.WaitAsync(0, cancellationToken))
+        {
+            return;
+        }
 
-    public Task OnIdleAsync(CancellationToken cancellationToken) => ReportAsync(force: false, cancellationToken);
+        try
+        {
+            Interlocked.Exchange(ref lastScan, now);
+            foreach (var broadcast in await broadcasts.ListSendingAsync(cancellationToken))
+            {
+                await ReportAsync(broadcast, now, cancellationToken);
+            }
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
 
     public void Dispose() => oneAtATime.Dispose();
+
+    private async Task ReportAsync(Broadcast broadcast, long now, CancellationToken cancellationToken)
+    {
+        if (starting.ContainsKey(broadcast.Id))
+        {
+            return;
+        }
+
+        var counts = await broadcasts.CountAsync(broadcast.Id, cancellationToken);
+        var language = broadcast.Language;
+        outstanding[broadcast.Id] = counts.Pending;
+        if (counts.Pending == 0)
+        {
+            if (await broadcasts.TryFinishAsync(broadcast.Id, counts, cancellationToken))
+            {
+                var done = texts.Get(language, "BroadcastDone", broadcast.Id, counts.Delivered, counts.Blocked, counts.Failed, broadcast.Total);
+                await ShowAsync(broadcast, done, cancellationToken);
+            }
+
+            Forget(broadcast.Id);
+            return;
+        }
+
+        if (now - lastReport.GetValueOrDefault(broadcast.Id) >= Interval)
+        {
+            lastReport[broadcast.Id] = now;
+            var sent = counts.Delivered + counts.Blocked + counts.Failed;
+            await ShowAsync(broadcast, texts.Get(language, "BroadcastSending", broadcast.Id, sent, broadcast.Total), cancellationToken);
+        }
+    }
 
     private async Task ShowAsync(Broadcast broadcast, string text, CancellationToken cancellationToken)
     {
@@ -137,5 +180,6 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
     {
         lastReport.TryRemove(id, out _);
         shown.TryRemove(id, out _);
+        outstanding.TryRemove(id, out _);
     }
 }

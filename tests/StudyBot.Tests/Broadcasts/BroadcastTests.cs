@@ -202,6 +202,47 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task The_final_count_follows_the_last_copy_at_once_while_other_bulk_messages_wait()
+    {
+        var recipients = Enumerable.Range(1, 100).Select(i => (long)i).ToList();
+        var others = Enumerable.Range(100_001, 64).Select(i => (long)i).ToList();
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync(recipients);
+
+        // The copies wait until other bulk messages (as the daily prompts would be) are queued
+        // behind them.
+        world.Api.HoldSendsTo(recipients);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.UpdatesHandledAsync(Admin);
+        await world.Db.ExecuteAsync(
+            """
+            INSERT INTO outbox (chat_id, kind, priority, text, status, created_utc)
+            SELECT chat_id + 100000, 'reminder', priority, 'Reminder', 'pending', created_utc
+            FROM outbox WHERE broadcast_id IS NOT NULL AND chat_id <= 64
+            """);
+
+        // Then the copies go, and the others are held (long before the senders reach them, behind
+        // 84 copies): the outbox stays busy, every sender waiting, until the test lets them go.
+        world.Api.ReleaseSends();
+        world.Api.HoldSendsTo(others);
+        try
+        {
+            var report = await FinalReportAsync(world, TimeSpan.FromSeconds(20));
+            var shownAt = DateTime.UtcNow;
+
+            Assert.Contains("送达 100，已屏蔽 0，失败 0（共 100）", report.Text);
+            var lastCopy = world.Api.AllSent.Where(m => m.ChatId is >= 1 and <= 100).Max(m => m.SentAtUtc);
+            Assert.InRange(shownAt - lastCopy, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            Assert.True(world.Api.SendsHeld() > 0, "the other messages were not waiting: the outbox was idle");
+        }
+        finally
+        {
+            world.Api.ReleaseSends();
+        }
+    }
+
+    [Fact]
     public async Task Paid_broadcast_marks_bulk_sends_with_allow_paid_broadcast_and_replies_without()
     {
         await using var world = await TestWorld.StartAsync(settings: s =>
