@@ -62,14 +62,14 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
-        var parts = data.Split(':');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || await broadcasts.GetAsync(id, cancellationToken) is not { } broadcast)
+        if (!TryParseButton(data, out var id, out var send) || await broadcasts.GetAsync(id, cancellationToken) is not { } broadcast)
         {
-            await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+            LogUnknownButton(query.From.Id, data);
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "BroadcastButtonInvalid"));
             return;
         }
 
-        if (parts[1] == "no")
+        if (!send)
         {
             var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
             if (cancelled)
@@ -114,6 +114,25 @@ internal sealed partial class BroadcastCommand(
             await broadcasts.SetStatusMessageAsync(id, statusMessageId, cancellationToken);
             await progress.StartAsync(id, sending, cancellationToken);
         }
+    }
+
+    // Exactly the data the preview's buttons carry after "bc:": "<id>:ok" or "<id>:no", the id as
+    // written (no sign, no leading zero). Anything else was not made by this bot.
+    internal static bool TryParseButton(string data, out long id, out bool send)
+    {
+        send = false;
+        var parts = data.Split(':');
+        if (parts.Length != 2
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            || id.ToString(CultureInfo.InvariantCulture) != parts[0]
+            || parts[1] is not ("ok" or "no"))
+        {
+            id = 0;
+            return false;
+        }
+
+        send = parts[1] == "ok";
+        return true;
     }
 
     // The admin's own formatting is kept: entities after "/broadcast " move to the text's start.
@@ -171,4 +190,7 @@ internal sealed partial class BroadcastCommand(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and pressed a broadcast button")]
     private partial void LogRefused(long userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin {UserId} pressed a broadcast button with unknown data {Data}")]
+    private partial void LogUnknownButton(long userId, string data);
 }

@@ -112,6 +112,31 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task A_forged_or_unknown_button_is_refused_in_a_line_and_changes_nothing()
+    {
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync([1, 2]);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        var id = await world.Db.ScalarAsync<long>("SELECT id FROM broadcasts");
+        Assert.Equal([$"bc:{id}:ok", $"bc:{id}:no"], preview.Buttons.Select(b => b.Data));
+
+        foreach (var data in new[] { $"bc:{id}:yes", $"bc:{id}:OK", $"bc:{id}:ok:", $"bc:{id}", $"bc:0{id}:ok", $"bc:+{id}:ok", $"bc: {id}:ok", "bc::ok", "bc", $"bc:{id + 1}:ok" })
+        {
+            var press = world.Api.UserPresses(Admin, preview.MessageId, data, fromId: Admin);
+            var answer = await world.Api.WaitForButtonAnswerAsync(press);
+            Assert.Equal("无法识别的通知按钮，未发送任何内容。", answer.Text);
+        }
+
+        Assert.Equal("draft", await world.Db.ScalarAsync<string>("SELECT status FROM broadcasts"));
+        Assert.Equal(0, await world.Db.CountAsync("outbox"));
+        Assert.Equal(2, world.Api.SentTo(Admin).Count);
+
+        // The draft is as it was: its own button still sends it.
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        Assert.Contains("送达 2，已屏蔽 0，失败 0（共 2）", (await FinalReportAsync(world, TimeSpan.FromSeconds(20))).Text);
+    }
+
+    [Fact]
     public async Task Broadcast_without_text_explains_and_creates_nothing()
     {
         await using var world = await TestWorld.StartAsync();
