@@ -16,7 +16,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace StudyBot.Broadcasts;
 
 // /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active subscriber.
-// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin.
+// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin, and the draft at most
+// a day old (BroadcastStore.DraftLifetime).
 internal sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
     BroadcastProgress progress,
@@ -69,6 +70,12 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
+        if (broadcasts.IsExpired(broadcast))
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(broadcast.Language, "BroadcastExpired", id));
+            return;
+        }
+
         if (!send)
         {
             var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
@@ -97,6 +104,12 @@ internal sealed partial class BroadcastCommand(
     {
         var id = broadcast.Id;
         var total = await broadcasts.TryConfirmAsync(id, cancellationToken);
+        if (total is null && broadcasts.IsExpired(broadcast))
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(broadcast.Language, "BroadcastExpired", id));
+            return;
+        }
+
         await messenger.AnswerButtonAsync(query.Id, cancellationToken);
         if (total is null)
         {

@@ -137,6 +137,34 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task A_draft_pressed_a_day_after_its_preview_has_expired_and_sends_nothing()
+    {
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync([1, 2]);
+        var old = await DraftAsync(world, "/broadcast Old notice");
+        world.Clock.Advance(TimeSpan.FromHours(2));
+        var recent = await DraftAsync(world, "/broadcast Recent notice");
+        world.Clock.Advance(TimeSpan.FromHours(23));
+
+        var oldId = await world.Db.ScalarAsync<long>("SELECT MIN(id) FROM broadcasts");
+        foreach (var button in old.Buttons)
+        {
+            var press = world.Api.UserPresses(Admin, old.MessageId, button.Data, fromId: Admin);
+            var answer = await world.Api.WaitForButtonAnswerAsync(press);
+            Assert.Equal($"第 {oldId} 号通知已过期：草稿须在一天内发送。未发送任何内容，请重新使用 /broadcast。", answer.Text);
+        }
+
+        Assert.Equal("draft", await world.Db.ScalarAsync<string>("SELECT status FROM broadcasts WHERE id = @Id", new { Id = oldId }));
+        Assert.Equal(0, await world.Db.CountAsync("outbox"));
+        Assert.Equal(4, world.Api.SentTo(Admin).Count);
+
+        // 23 hours old: still a draft that sends.
+        world.Api.UserPresses(Admin, recent.MessageId, recent.Buttons[0].Data, fromId: Admin);
+        Assert.Contains("送达 2，已屏蔽 0，失败 0（共 2）", (await FinalReportAsync(world, TimeSpan.FromSeconds(20))).Text);
+        Assert.Equal("Recent notice", Assert.Single(world.Api.SentTo(1)).Text);
+    }
+
+    [Fact]
     public async Task Broadcast_without_text_explains_and_creates_nothing()
     {
         await using var world = await TestWorld.StartAsync();
