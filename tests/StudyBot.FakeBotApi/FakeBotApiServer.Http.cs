@@ -85,7 +85,11 @@ public sealed partial class FakeBotApiServer
                 RecordCommandMenu(request);
                 await WriteResultAsync(context, true);
                 return;
-            case "deleteWebhook" or "answerCallbackQuery" or "setWebhook":
+            case "answerCallbackQuery":
+                RecordButtonAnswer(request);
+                await WriteResultAsync(context, true);
+                return;
+            case "deleteWebhook" or "setWebhook":
                 await WriteResultAsync(context, true);
                 return;
             case "sendMessage" or "sendDocument" or "sendPhoto" or "copyMessage":

@@ -5,7 +5,7 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.FakeBotApi;
 
 // The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands,
-// and getFile with its download.
+// answerCallbackQuery, and getFile with its download.
 public sealed partial class FakeBotApiServer
 {
     private async Task GetUpdatesAsync(HttpContext context, Request request)
@@ -106,32 +106,54 @@ public sealed partial class FakeBotApiServer
         await WriteResultAsync(context, message);
     }
 
+    private void RecordButtonAnswer(Request request)
+    {
+        var answer = new ButtonAnswer(request.String("callback_query_id") ?? "", request.String("text"), request.Bool("show_alert") ?? false);
+        lock (gate)
+        {
+            buttonAnswers.Add(answer);
+            Signal(ref sentChanged);
+        }
+    }
+
+    // Telegram's answers: an unknown message is "not found"; the same text and buttons as shown are
+    // "not modified", and nothing changes.
     private async Task EditAsync(HttpContext context, Request request)
     {
         var chatId = request.Long("chat_id") ?? 0;
         var messageId = (int)(request.Long("message_id") ?? 0);
         var text = request.String("text") ?? "";
-        SentMessage? target;
+        var replyMarkup = request.Json("reply_markup");
+        bool found;
+        bool modified;
         lock (gate)
         {
-            target = sent.FirstOrDefault(m => m.ChatId == chatId && m.MessageId == messageId);
-            if (target is not null && (target.Text != text || request.Json("reply_markup")?.ToJsonString() != target.ReplyMarkup?.ToJsonString()))
+            var target = sent.FirstOrDefault(m => m.ChatId == chatId && m.MessageId == messageId);
+            found = target is not null;
+            modified = target is not null && (target.Text != text || replyMarkup?.ToJsonString() != target.ReplyMarkup?.ToJsonString());
+            if (target is not null && modified)
             {
                 target.Edits.Add(target.Text);
                 target.Text = text;
-                target.ReplyMarkup = request.Json("reply_markup");
-                Signal(ref sentChanged);
-                target = new SentMessage { Method = "edit", ChatId = chatId, MessageId = messageId, Text = text, SentAtUtc = DateTime.UtcNow };
+                target.ReplyMarkup = replyMarkup;
             }
-            else if (target is not null)
+            else if (found)
             {
-                target = null;
+                Interlocked.Increment(ref editsNotModified);
             }
+
+            Signal(ref sentChanged);
         }
 
-        if (target is null)
+        if (!found)
         {
-            await WriteErrorAsync(context, 400, "Bad Request: message is not modified");
+            await WriteErrorAsync(context, 400, "Bad Request: message to edit not found");
+            return;
+        }
+
+        if (!modified)
+        {
+            await WriteErrorAsync(context, 400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a specified content and reply markup of the message");
             return;
         }
 

@@ -5,6 +5,7 @@ namespace StudyBot.FakeBotApi;
 
 // The users' side: what a test does as a Telegram user (each action becomes an update the bot
 // fetches with getUpdates), and what the bot did, read back or waited for.
+// (Over 300 lines: every way a test plays a user or reads the bot back is here, in one place.)
 public sealed partial class FakeBotApiServer
 {
     // A "/..." text gets a bot_command entity first; `entities` are added after it.
@@ -108,7 +109,8 @@ public sealed partial class FakeBotApiServer
         return change;
     }
 
-    public void UserPresses(long chatId, int messageId, string data, long? fromId = null)
+    // Returns the callback query's id, by which the bot's answer to the press can be found.
+    public string UserPresses(long chatId, int messageId, string data, long? fromId = null)
     {
         var shown = FindSent(chatId, messageId) ?? throw new InvalidOperationException($"No message {messageId} in chat {chatId}");
         var query = new CallbackQuery
@@ -120,6 +122,7 @@ public sealed partial class FakeBotApiServer
             Message = new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = shown.SentAtUtc, Text = shown.Text },
         };
         Enqueue(new Update { CallbackQuery = query });
+        return query.Id;
     }
 
     // Telegram hands out again every update whose offset was never confirmed; this puts one back.
@@ -177,6 +180,27 @@ public sealed partial class FakeBotApiServer
             }
         }
     }
+
+    // Every answerCallbackQuery request, in order.
+    public IReadOnlyList<ButtonAnswer> ButtonAnswers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. buttonAnswers];
+            }
+        }
+    }
+
+    // Waits for the bot's answer to one press (the id UserPresses returned).
+    public Task<ButtonAnswer> WaitForButtonAnswerAsync(string callbackQueryId, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == callbackQueryId), timeout);
+
+    // Edits refused with 400 "message is not modified": the text and buttons were already shown.
+    // Telegram refuses them, and a bot that sends them wastes requests; the refusal is not recorded
+    // as an edit, so this is how a test sees one.
+    public int EditsNotModified => Volatile.Read(ref editsNotModified);
 
     // How many `method` requests were accepted per chat.
     public IReadOnlyDictionary<long, int> SentCountByChat(string method = "sendMessage")

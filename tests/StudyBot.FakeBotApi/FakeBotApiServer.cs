@@ -32,11 +32,13 @@ public sealed partial class FakeBotApiServer : IAsyncDisposable
     private readonly object gate = new();
 
     // Updates, what the bot sent and the files it can fetch (Users.cs, Methods.cs); under `gate`,
-    // but for lastMessageIdByChat (a concurrent map) and lastFileNumber (interlocked).
+    // but for lastMessageIdByChat (a concurrent map), lastFileNumber and editsNotModified (interlocked).
     private readonly List<Update> pending = [];
     private readonly List<Update> history = [];
     private readonly List<SentMessage> sent = [];
     private readonly List<CommandMenuCall> commandMenus = [];
+    private readonly List<ButtonAnswer> buttonAnswers = [];
+    private int editsNotModified;
     private readonly ConcurrentDictionary<long, int> lastMessageIdByChat = new();
     private readonly Dictionary<string, byte[]> files = new(StringComparer.Ordinal);
 

@@ -16,7 +16,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace StudyBot.Broadcasts;
 
 // /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active subscriber.
-// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin.
+// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin, and the draft at most
+// a day old (BroadcastStore.DraftLifetime).
 internal sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
     BroadcastProgress progress,
@@ -62,14 +63,20 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
-        var parts = data.Split(':');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || await broadcasts.GetAsync(id, cancellationToken) is not { } broadcast)
+        if (!TryParseButton(data, out var id, out var send) || await broadcasts.GetAsync(id, cancellationToken) is not { } broadcast)
         {
-            await messenger.AnswerButtonAsync(query.Id, cancellationToken);
+            LogUnknownButton(query.From.Id, data);
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "BroadcastButtonInvalid"));
             return;
         }
 
-        if (parts[1] == "no")
+        if (broadcasts.IsExpired(broadcast))
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(broadcast.Language, "BroadcastExpired", id));
+            return;
+        }
+
+        if (!send)
         {
             var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
             if (cancelled)
@@ -82,7 +89,27 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
+        progress.Starting(id);
+        try
+        {
+            await ConfirmAsync(query, broadcast, cancellationToken);
+        }
+        finally
+        {
+            progress.Started(id);
+        }
+    }
+
+    private async Task ConfirmAsync(CallbackQuery query, Broadcast broadcast, CancellationToken cancellationToken)
+    {
+        var id = broadcast.Id;
         var total = await broadcasts.TryConfirmAsync(id, cancellationToken);
+        if (total is null && broadcasts.IsExpired(broadcast))
+        {
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(broadcast.Language, "BroadcastExpired", id));
+            return;
+        }
+
         await messenger.AnswerButtonAsync(query.Id, cancellationToken);
         if (total is null)
         {
@@ -92,14 +119,33 @@ internal sealed partial class BroadcastCommand(
 
         LogConfirmed(query.From.Id, id, total.Value);
         await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastConfirm, $"#{id}, {total.Value} recipients", cancellationToken);
-        var status = await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value), cancellationToken);
+        outbox.Wake();
+        var sending = texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value);
+        var status = await messenger.SendTextAsync(broadcast.AdminChatId, sending, cancellationToken);
         if (status.MessageId is { } statusMessageId)
         {
             await broadcasts.SetStatusMessageAsync(id, statusMessageId, cancellationToken);
+            await progress.StartAsync(id, sending, cancellationToken);
+        }
+    }
+
+    // Exactly the data the preview's buttons carry after "bc:": "<id>:ok" or "<id>:no", the id as
+    // written (no sign, no leading zero). Anything else was not made by this bot.
+    internal static bool TryParseButton(string data, out long id, out bool send)
+    {
+        send = false;
+        var parts = data.Split(':');
+        if (parts.Length != 2
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            || id.ToString(CultureInfo.InvariantCulture) != parts[0]
+            || parts[1] is not ("ok" or "no"))
+        {
+            id = 0;
+            return false;
         }
 
-        outbox.Wake();
-        await progress.ReportAsync(force: true, cancellationToken);
+        send = parts[1] == "ok";
+        return true;
     }
 
     // The admin's own formatting is kept: entities after "/broadcast " move to the text's start.
@@ -157,4 +203,7 @@ internal sealed partial class BroadcastCommand(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and pressed a broadcast button")]
     private partial void LogRefused(long userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin {UserId} pressed a broadcast button with unknown data {Data}")]
+    private partial void LogUnknownButton(long userId, string data);
 }

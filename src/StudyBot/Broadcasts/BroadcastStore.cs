@@ -8,7 +8,8 @@ namespace StudyBot.Broadcasts;
 internal sealed class BroadcastStore(Database database, TimeProvider time)
 {
     private const string Columns = """
-        SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId
+        SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId,
+               created_utc AS CreatedUtc
         FROM broadcasts
         """;
 
@@ -19,6 +20,13 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
         public const string Done = "done";
         public const string Cancelled = "cancelled";
     }
+
+    // An old preview may no longer say what the organizer means to send, to whom: after this it
+    // sends nothing, and /broadcast makes a new one.
+    public static readonly TimeSpan DraftLifetime = TimeSpan.FromDays(1);
+
+    public bool IsExpired(Broadcast broadcast) =>
+        broadcast.Status == Status.Draft && broadcast.CreatedUtc <= time.GetUtcNow().UtcDateTime - DraftLifetime;
 
     public Task<long> CreateDraftAsync(long adminChatId, long adminUserId, string language, string text, string? entities, CancellationToken cancellationToken)
     {
@@ -56,14 +64,14 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
 
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
     // change: the recipients are fixed at this instant, and a crash after it resumes the same list.
-    /// <returns>The number of recipients, or null when the broadcast was not a draft any more.</returns>
+    /// <returns>The number of recipients, or null when the broadcast was not a draft any more, or an expired one.</returns>
     public Task<int?> TryConfirmAsync(long id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync<int?>(async (connection, transaction) =>
         {
-            const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft'";
-            if (await connection.ExecuteAsync(claim, new { Id = id, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
+            const string claim = "UPDATE broadcasts SET status = 'sending', confirmed_utc = @Now WHERE id = @Id AND status = 'draft' AND created_utc > @ExpiredAt";
+            if (await connection.ExecuteAsync(claim, new { Id = id, Now = now, ExpiredAt = now - DraftLifetime, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
             {
                 return null;
             }
@@ -139,6 +147,7 @@ internal sealed class Broadcast
     public string Status { get; set; } = "";
     public int Total { get; set; }
     public long? StatusMessageId { get; set; }
+    public DateTime CreatedUtc { get; set; }
 }
 
 internal sealed class BroadcastCounts

@@ -112,6 +112,59 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task A_forged_or_unknown_button_is_refused_in_a_line_and_changes_nothing()
+    {
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync([1, 2]);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        var id = await world.Db.ScalarAsync<long>("SELECT id FROM broadcasts");
+        Assert.Equal([$"bc:{id}:ok", $"bc:{id}:no"], preview.Buttons.Select(b => b.Data));
+
+        foreach (var data in new[] { $"bc:{id}:yes", $"bc:{id}:OK", $"bc:{id}:ok:", $"bc:{id}", $"bc:0{id}:ok", $"bc:+{id}:ok", $"bc: {id}:ok", "bc::ok", "bc", $"bc:{id + 1}:ok" })
+        {
+            var press = world.Api.UserPresses(Admin, preview.MessageId, data, fromId: Admin);
+            var answer = await world.Api.WaitForButtonAnswerAsync(press);
+            Assert.Equal("无法识别的通知按钮，未发送任何内容。", answer.Text);
+        }
+
+        Assert.Equal("draft", await world.Db.ScalarAsync<string>("SELECT status FROM broadcasts"));
+        Assert.Equal(0, await world.Db.CountAsync("outbox"));
+        Assert.Equal(2, world.Api.SentTo(Admin).Count);
+
+        // The draft is as it was: its own button still sends it.
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        Assert.Contains("送达 2，已屏蔽 0，失败 0（共 2）", (await FinalReportAsync(world, TimeSpan.FromSeconds(20))).Text);
+    }
+
+    [Fact]
+    public async Task A_draft_pressed_a_day_after_its_preview_has_expired_and_sends_nothing()
+    {
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync([1, 2]);
+        var old = await DraftAsync(world, "/broadcast Old notice");
+        world.Clock.Advance(TimeSpan.FromHours(2));
+        var recent = await DraftAsync(world, "/broadcast Recent notice");
+        world.Clock.Advance(TimeSpan.FromHours(23));
+
+        var oldId = await world.Db.ScalarAsync<long>("SELECT MIN(id) FROM broadcasts");
+        foreach (var button in old.Buttons)
+        {
+            var press = world.Api.UserPresses(Admin, old.MessageId, button.Data, fromId: Admin);
+            var answer = await world.Api.WaitForButtonAnswerAsync(press);
+            Assert.Equal($"第 {oldId} 号通知已过期：草稿须在一天内发送。未发送任何内容，请重新使用 /broadcast。", answer.Text);
+        }
+
+        Assert.Equal("draft", await world.Db.ScalarAsync<string>("SELECT status FROM broadcasts WHERE id = @Id", new { Id = oldId }));
+        Assert.Equal(0, await world.Db.CountAsync("outbox"));
+        Assert.Equal(4, world.Api.SentTo(Admin).Count);
+
+        // 23 hours old: still a draft that sends.
+        world.Api.UserPresses(Admin, recent.MessageId, recent.Buttons[0].Data, fromId: Admin);
+        Assert.Contains("送达 2，已屏蔽 0，失败 0（共 2）", (await FinalReportAsync(world, TimeSpan.FromSeconds(20))).Text);
+        Assert.Equal("Recent notice", Assert.Single(world.Api.SentTo(1)).Text);
+    }
+
+    [Fact]
     public async Task Broadcast_without_text_explains_and_creates_nothing()
     {
         await using var world = await TestWorld.StartAsync();
@@ -176,6 +229,70 @@ public sealed class BroadcastTests
         var status = world.Api.SentTo(Admin).Single(m => m.Text == report.Text);
         Assert.Contains(status.Edits, e => e.Contains(" / 1000", StringComparison.Ordinal));
         Assert.Equal(1, await world.Db.CountAsync("outbox", "chat_id = 10 AND status = 'unreachable' AND attempts = 1"));
+    }
+
+    [Fact]
+    public async Task The_status_message_is_never_edited_with_the_text_it_already_shows()
+    {
+        var recipients = Enumerable.Range(1, 5).Select(i => (long)i).ToList();
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync(recipients);
+
+        // No copy is answered until the confirmation has been handled: the count still reads 0 / 5
+        // when the bot first reports on the status message it has just sent.
+        world.Api.HoldSendsTo(recipients);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.UpdatesHandledAsync(Admin);
+        world.Api.ReleaseSends();
+        var report = await FinalReportAsync(world, TimeSpan.FromSeconds(20));
+
+        Assert.Contains("送达 5，已屏蔽 0，失败 0（共 5）", report.Text);
+        Assert.Equal(0, world.Api.EditsNotModified);
+
+        // The note, the preview, and one status message, edited from start to end.
+        Assert.Equal(3, world.Api.SentTo(Admin).Count);
+    }
+
+    [Fact]
+    public async Task The_final_count_follows_the_last_copy_at_once_while_other_bulk_messages_wait()
+    {
+        var recipients = Enumerable.Range(1, 100).Select(i => (long)i).ToList();
+        var others = Enumerable.Range(100_001, 64).Select(i => (long)i).ToList();
+        await using var world = await TestWorld.StartAsync();
+        await world.Db.SeedLearnersAsync(recipients);
+
+        // The copies wait until other bulk messages (as the daily prompts would be) are queued
+        // behind them.
+        world.Api.HoldSendsTo(recipients);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.UpdatesHandledAsync(Admin);
+        await world.Db.ExecuteAsync(
+            """
+            INSERT INTO outbox (chat_id, kind, priority, text, status, created_utc)
+            SELECT chat_id + 100000, 'reminder', priority, 'Reminder', 'pending', created_utc
+            FROM outbox WHERE broadcast_id IS NOT NULL AND chat_id <= 64
+            """);
+
+        // Then the copies go, and the others are held (long before the senders reach them, behind
+        // 84 copies): the outbox stays busy, every sender waiting, until the test lets them go.
+        world.Api.ReleaseSends();
+        world.Api.HoldSendsTo(others);
+        try
+        {
+            var report = await FinalReportAsync(world, TimeSpan.FromSeconds(20));
+            var shownAt = DateTime.UtcNow;
+
+            Assert.Contains("送达 100，已屏蔽 0，失败 0（共 100）", report.Text);
+            var lastCopy = world.Api.AllSent.Where(m => m.ChatId is >= 1 and <= 100).Max(m => m.SentAtUtc);
+            Assert.InRange(shownAt - lastCopy, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            Assert.True(world.Api.SendsHeld() > 0, "the other messages were not waiting: the outbox was idle");
+        }
+        finally
+        {
+            world.Api.ReleaseSends();
+        }
     }
 
     [Fact]

@@ -197,6 +197,37 @@ public sealed class FakeBotApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_edit_with_the_text_shown_or_of_an_unknown_message_gets_400_as_from_Telegram()
+    {
+        var shown = await bot.SendMessage(10, "v1");
+        await bot.EditMessageText(10, shown.Id, "v2");
+
+        var same = await Assert.ThrowsAsync<ApiRequestException>(() => bot.EditMessageText(10, shown.Id, "v2"));
+        var unknown = await Assert.ThrowsAsync<ApiRequestException>(() => bot.EditMessageText(10, shown.Id + 1, "v3"));
+
+        Assert.Equal(400, same.ErrorCode);
+        Assert.StartsWith("Bad Request: message is not modified", same.Message, StringComparison.Ordinal);
+        Assert.Equal(400, unknown.ErrorCode);
+        Assert.Equal("Bad Request: message to edit not found", unknown.Message);
+        Assert.Equal(1, server.EditsNotModified);
+        Assert.Equal(["v1"], server.SentTo(10)[0].Edits);
+    }
+
+    [Fact]
+    public async Task A_button_press_answer_is_recorded_with_its_notice()
+    {
+        var shown = await bot.SendMessage(10, "pick");
+        var pressed = server.UserPresses(10, shown.Id, "x:1");
+        await bot.AnswerCallbackQuery(pressed, "Nope");
+        await bot.AnswerCallbackQuery("other");
+
+        var answer = await server.WaitForButtonAnswerAsync(pressed);
+
+        Assert.Equal(new ButtonAnswer(pressed, "Nope", false), answer);
+        Assert.Null(server.ButtonAnswers[1].Text);
+    }
+
+    [Fact]
     public async Task Concurrent_sends_are_counted_consistently()
     {
         server.Limits = new FakeLimits();
