@@ -11,10 +11,11 @@ const string Usage = """
 
     scenarios:
       replies   [--learners 1000] [--delay-ms 0]       /start, /today and 10 reflections per learner, a cold round then a warm one
+      flood     [--learners 999] [--flood 500]         replies, then a third round behind one learner's flood of texts
       broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
-      all       replies; replies --delay-ms 50; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+      all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000
 
     bot (every scenario but fake): --bot jit (default) runs src/StudyBot/bin/Release/net10.0/StudyBot.dll with
       `dotnet`; --bot native runs the ahead-of-time compiled src/StudyBot/bin/Release/net10.0/linux-x64/publish/StudyBot
@@ -53,10 +54,11 @@ try
     plan = args[0] switch
     {
         "replies" => [Replies(options.Int("learners", 1000), options.Int("delay-ms", 0, min: 0))],
+        "flood" => [Flood(options.Int("learners", 999), options.Int("flood", 500))],
         "broadcast" => [Broadcast(options.Int("learners", options.Limits() ? 3000 : 20_000), options.Limits())],
         "sweep" => [Sweep(options.Int("learners", 1_000_000))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
-        "all" => [Replies(1000, 0), Replies(1000, 50), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
+        "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
     };
     options.ThrowIfUnused();
@@ -134,6 +136,9 @@ return reports.Any(r => r.Failed) ? 1 : reports.Any(r => r.MissedTarget) ? 2 : 0
 
 static (string, Func<Task<Report>>) Replies(int learners, int delayMs) =>
     ($"replies --learners {learners} --delay-ms {delayMs}", () => RepliesScenario.RunAsync(learners, delayMs));
+
+static (string, Func<Task<Report>>) Flood(int learners, int flood) =>
+    ($"flood --learners {learners} --flood {flood}", () => RepliesScenario.RunAsync(learners, 0, flood));
 
 static (string, Func<Task<Report>>) Broadcast(int learners, bool limits) =>
     ($"broadcast --learners {learners} --limits {(limits ? "on" : "off")}", () => BroadcastScenario.RunAsync(learners, limits));

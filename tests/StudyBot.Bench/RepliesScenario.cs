@@ -8,6 +8,9 @@ namespace StudyBot.Bench;
 // Two rounds on one bot process, each with N learners of its own: the first meets a bot that has
 // just started (the runtime still compiles its code), the second the same bot warm, as it runs for
 // days. The targets are for the warm round; the cold one is printed beside it.
+// With a flood, a third round follows on the warm bot: N more learners, their updates queued behind
+// a flood of texts from one learner of the first round. The others' p99 must stay within 20% of the
+// warm round's: one chat cannot slow the others.
 internal static class RepliesScenario
 {
     private const int UpdatesPerLearner = 12;
@@ -15,10 +18,14 @@ internal static class RepliesScenario
     // Between the rounds: the runtime recompiles hot methods in the background once calls quiet down.
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
 
-    public static async Task<Report> RunAsync(int learners, int delayMs)
+    // The flooder is learner 1, subscribed in the cold round.
+    private const long Flooder = 1;
+
+    public static async Task<Report> RunAsync(int learners, int delayMs, int flood = 0)
     {
-        var report = new Report($"replies: {learners:N0} learners x {UpdatesPerLearner} updates, delay {delayMs} ms on every answer, limits off; a cold round, then a warm one");
-        var received = new MessageLog(2 * learners);
+        var title = $"replies: {learners:N0} learners x {UpdatesPerLearner} updates, delay {delayMs} ms on every answer, limits off; a cold round, then a warm one";
+        var report = new Report(flood > 0 ? $"{title}, then a warm one behind {flood:N0} texts from one learner" : title);
+        var received = new MessageLog(3 * learners);
 
         await using var fake = await FakeTelegram.StartAsync(TimeSpan.FromMilliseconds(delayMs), enforceLimits: false);
         fake.Observer = received.Add;
@@ -33,11 +40,20 @@ internal static class RepliesScenario
             warm = await RunRoundAsync(fake, bot, received, firstChat: learners + 1, learners, delayMs);
         }
 
+        Round? flooded = null;
+        if (flood > 0 && warm is { Complete: true })
+        {
+            await Task.Delay(SettleTime);
+            received.SetAside(Flooder);
+            var texts = Enumerable.Range(1, flood).Select(i => new Update { Message = fake.UserText(Flooder, TextOf(2 + (i % 10), Flooder)) });
+            flooded = await RunRoundAsync(fake, bot, received, firstChat: 2 * learners + 1, learners, delayMs, before: texts);
+        }
+
         // A moment more, so a second answer to some update is seen too.
         await Task.Delay(TimeSpan.FromSeconds(1));
         var isBaseline = delayMs == 0;
         var rateTarget = isBaseline ? 4000 : delayMs == 50 ? 1100 : (int?)null;
-        foreach (var (name, round, kindsAfter) in new[] { ("cold", cold, warm?.KindsBefore ?? received.Kinds), ("warm", warm, received.Kinds) })
+        foreach (var (name, round, kindsAfter) in new[] { ("cold", cold, warm?.KindsBefore ?? received.Kinds), ("warm", warm, flooded?.KindsBefore ?? received.Kinds), ("flooded", flooded, received.Kinds) })
         {
             if (round is null)
             {
@@ -66,12 +82,19 @@ internal static class RepliesScenario
             Scenarios.AddCpuFigures(report, round.CpuBefore, round.CpuAfter, $"{name}: CPU while measured");
         }
 
+        if (flooded is not null && warm is not null)
+        {
+            var (quietP99, floodedP99) = (Percentiles.Of(warm.Latencies, 99), Percentiles.Of(flooded.Latencies, 99));
+            report.Figure("flooded: p99 against warm", $"{floodedP99:F1} ms vs {quietP99:F1} ms", "<= 120%", floodedP99 <= quietP99 * 1.2);
+            report.Figure("flooded: answers to the flooder", $"{received.SetAsideCount:N0} for {flood:N0} texts");
+        }
+
         report.Check("bot messages to other chats", received.Stray == 0, $"{received.Stray}");
         Scenarios.AddBotFigures(report, bot, fake, memoryTargetMb: 100);
         return report;
     }
 
-    private static async Task<Round> RunRoundAsync(FakeTelegram fake, BotProcess bot, MessageLog received, int firstChat, int learners, int delayMs)
+    private static async Task<Round> RunRoundAsync(FakeTelegram fake, BotProcess bot, MessageLog received, int firstChat, int learners, int delayMs, IEnumerable<Update>? before = null)
     {
         var expected = learners * UpdatesPerLearner;
         var kindsBefore = received.Kinds;
@@ -88,6 +111,11 @@ internal static class RepliesScenario
         }
 
         var answered = received.Reached(totalBefore + expected);
+        if (before is not null)
+        {
+            fake.Enqueue(before);
+        }
+
         var firstUpdateId = fake.Enqueue(updates);
         var cpuBefore = bot.SampleCpu();
         var timeout = TimeSpan.FromSeconds(60 + expected * (delayMs > 0 ? 0.02 : 0.01));
@@ -141,6 +169,8 @@ internal static class RepliesScenario
         private Goal goal = new(int.MaxValue, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         private int total;
         private int stray;
+        private long setAside = -1;
+        private int setAsideCount;
         private int welcome;
         private int prompt;
         private int saved;
@@ -150,6 +180,10 @@ internal static class RepliesScenario
 
         public int Total => Volatile.Read(ref total);
         public int Stray => Volatile.Read(ref stray);
+        public int SetAsideCount => Volatile.Read(ref setAsideCount);
+
+        // From now on this chat's messages are counted apart (a flooder's answers are not a round's).
+        public void SetAside(long chatId) => Interlocked.Exchange(ref setAside, chatId);
         public Kinds Kinds => new(Volatile.Read(ref welcome), Volatile.Read(ref prompt), Volatile.Read(ref saved), Volatile.Read(ref apology), Volatile.Read(ref other));
         public long LastArrival => Interlocked.Read(ref lastArrival);
 
@@ -171,6 +205,12 @@ internal static class RepliesScenario
         {
             if (message.Action != BotAction.Send)
             {
+                return;
+            }
+
+            if (message.ChatId == Interlocked.Read(ref setAside))
+            {
+                Interlocked.Increment(ref setAsideCount);
                 return;
             }
 

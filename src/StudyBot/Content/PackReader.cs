@@ -10,8 +10,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace StudyBot.Content;
 
-// Reads the three pack formats of SPEC.md into one shape. Only the syntax and field types are
-// checked here; PackValidator checks the content as a whole.
+// Reads the three pack formats of the contract (docs/contract.md) into one shape. Only the syntax
+// and field types are checked here; PackValidator checks the content as a whole.
+// (Over 300 lines: three formats and the scan that refuses a hostile YAML or JSON document before
+// any tree is built, which must stay next to the readers whose limits it enforces.)
 internal static class PackReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json", ".csv"];

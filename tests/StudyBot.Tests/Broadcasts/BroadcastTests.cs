@@ -5,6 +5,7 @@ using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.Tests.Broadcasts;
 
+// (Over 300 lines: one broadcast's life, from draft to final count, with its failures, in one place.)
 public sealed class BroadcastTests
 {
     private const long Admin = 900;

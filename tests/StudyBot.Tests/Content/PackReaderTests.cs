@@ -3,6 +3,7 @@ using StudyBot.Localization;
 
 namespace StudyBot.Tests.Content;
 
+// (Over 300 lines: one test per rule of the pack format, for each of the three formats.)
 public sealed class PackReaderTests
 {
     private static readonly DateOnly Start = new(2026, 12, 1);
