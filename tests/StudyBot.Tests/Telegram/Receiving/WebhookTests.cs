@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using StudyBot.Hosting;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Tests.Infrastructure;
 using Telegram.Bot;
@@ -13,13 +14,19 @@ public sealed class WebhookTests
 {
     private const string Secret = "s3cret-token_for-tests";
 
-    private static Task<TestWorld> StartWebhookBotAsync() =>
-        TestWorld.StartAsync(settings: s =>
+    // Ready once it leads (at once on SQLite; on PostgreSQL after taking the lock): what a
+    // webhook stores before that is handled later, by the replay, and could go after what follows.
+    private static async Task<TestWorld> StartWebhookBotAsync()
+    {
+        var world = await TestWorld.StartAsync(settings: s =>
         {
             s["Telegram:Mode"] = "Webhook";
             s["Telegram:WebhookUrl"] = "https://bot.example.org/telegram/hook";
             s["Telegram:WebhookSecret"] = Secret;
         });
+        await TestWorld.EventuallyAsync(() => Task.FromResult(world.Get<Leadership>().Elected), "the bot leads");
+        return world;
+    }
 
     private static async Task<HttpResponseMessage> PostAsync(TestWorld world, string body, string? secret)
     {
