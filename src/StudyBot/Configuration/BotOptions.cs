@@ -23,6 +23,9 @@ internal sealed class BotOptions
     // Updates of different chats handled at once; one chat's updates stay in order.
     public int UpdateConcurrency { get; set; } = 128;
 
+    // Where /exportall writes its files before sending them; unset: the system's temp folder.
+    public string? TempFolder { get; set; }
+
     public bool IsAdmin(long userId) => AdminIds.Contains(userId);
 
     public TimeOnly DefaultDeliveryTime => TimeOfDay.Parse(DeliveryTime);

@@ -18,20 +18,27 @@ internal sealed class OfficePackage : IDisposable
 
     private readonly Package package;
 
-    private OfficePackage(Stream stream) => package = Package.Open(stream, FileMode.Create, FileAccess.ReadWrite);
+    private OfficePackage(Stream stream, FileAccess access) => package = Package.Open(stream, FileMode.Create, access);
 
     public PackageProperties Properties => package.PackageProperties;
 
     public static byte[] Build(Action<OfficePackage> write)
     {
         using var stream = new MemoryStream();
-        using (var office = new OfficePackage(stream))
+        using (var office = new OfficePackage(stream, FileAccess.ReadWrite))
         {
             write(office);
         }
 
         return stream.ToArray();
     }
+
+    // A package written to a stream (a file) as it goes, for documents that could be large. Opened
+    // for writing only, the zip is created as a stream and no part is kept in memory (read-write
+    // holds every part until the end). Parts are then written one after another: each part's
+    // writer is closed before the next part's is opened, and nothing is read back. Disposing the
+    // package writes its relationships and content types; the stream stays the caller's.
+    public static OfficePackage CreateStreaming(Stream stream) => new(stream, FileAccess.Write);
 
     // The document's main part, the one the package itself points to.
     public PackagePart AddMainPart(string path, string contentType)
@@ -44,10 +51,19 @@ internal sealed class OfficePackage : IDisposable
     /// <returns>The part and the id its parent refers to it by.</returns>
     public (PackagePart Part, string RelationshipId) AddPart(PackagePart parent, string path, string contentType, string relationshipType)
     {
-        var part = package.CreatePart(new Uri(path, UriKind.Relative), contentType, CompressionOption.Normal);
-        var relationship = parent.CreateRelationship(PackUriHelper.GetRelativeUri(parent.Uri, part.Uri), TargetMode.Internal, RelationshipsNamespace + "/" + relationshipType);
-        return (part, relationship.Id);
+        var relationshipId = Relate(parent, path, relationshipType);
+        return (AddPart(path, contentType), relationshipId);
     }
+
+    // The two halves of AddPart, for a streaming package: creating a part there ends the part
+    // created before it, so each part is created just before it is written. A parent refers to a
+    // child that does not exist yet, and is written first.
+    /// <returns>The id the parent refers to the part at path by.</returns>
+    public static string Relate(PackagePart parent, string path, string relationshipType) =>
+        parent.CreateRelationship(PackUriHelper.GetRelativeUri(parent.Uri, new Uri(path, UriKind.Relative)), TargetMode.Internal, RelationshipsNamespace + "/" + relationshipType).Id;
+
+    public PackagePart AddPart(string path, string contentType) =>
+        package.CreatePart(new Uri(path, UriKind.Relative), contentType, CompressionOption.Normal);
 
     public static XmlWriter Write(PackagePart part) => XmlWriter.Create(part.GetStream(FileMode.Create, FileAccess.Write), WriterSettings);
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using StudyBot.Audit;
+using StudyBot.Configuration;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -8,10 +10,13 @@ namespace StudyBot.Exports;
 
 // /exportall [FROM [TO]]: everyone's reflections on prompts of those local dates (inclusive; no
 // dates = everything) as a CSV and an XLSX document.
-internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, BotMessenger messenger, Texts texts) : IBotCommand
+internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, BotMessenger messenger, Texts texts, IOptions<BotOptions> options) : IBotCommand
 {
     // Telegram's limit for a file a bot uploads.
     public const int MaxFileBytes = 50 * 1024 * 1024;
+
+    // The files of an export in progress start so, in Bot:TempFolder or the system's temp folder.
+    public const string TempFilePrefix = "studybot-export-";
 
     public string Name => "exportall";
     public CommandAudience Audience => CommandAudience.Admin;
@@ -24,16 +29,8 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             return;
         }
 
-        var rows = await store.ListAsync(range.From, range.To, cancellationToken);
         var userId = context.Message.From?.Id ?? 0;
         var scope = Describe(range);
-        if (rows.Count == 0)
-        {
-            await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: 0 rows", cancellationToken);
-            await context.ReplyAsync(texts.Get(context.Language, "ExportAllEmpty"), cancellationToken);
-            return;
-        }
-
         var language = context.Language;
         string[] headers =
         [
@@ -43,22 +40,54 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             texts.Get(language, "ExportAllColumnQuote"),
             texts.Get(language, "ExportAllColumnText"),
         ];
-        var csv = ExportAllDocuments.BuildCsv(headers, rows);
-        var xlsx = ExportAllDocuments.BuildXlsx(texts.Get(language, "ExportAllSheet"), headers, rows);
-        if (csv.Length > MaxFileBytes || xlsx.Length > MaxFileBytes)
-        {
-            await context.ReplyAsync(texts.Get(language, "ExportAllTooLarge", rows.Count), cancellationToken);
-            return;
-        }
 
-        var first = rows[0].LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var last = rows[^1].LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var learners = rows.Select(r => r.DisplayName).Distinct(StringComparer.Ordinal).Count();
-        var caption = texts.Get(language, "ExportAllCaption", rows.Count, learners, first, last);
-        var baseName = $"reflections_{first}_{last}";
-        await messenger.SendDocumentAsync(context.ChatId, csv, baseName + ".csv", caption, cancellationToken);
-        await messenger.SendDocumentAsync(context.ChatId, xlsx, baseName + ".xlsx", caption, cancellationToken);
-        await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: {rows.Count} rows", cancellationToken);
+        // Both files are written to disk in one pass over the rows and sent from there: memory
+        // does not grow with the number of reflections. They are deleted whatever happens.
+        var folder = string.IsNullOrWhiteSpace(options.Value.TempFolder) ? Path.GetTempPath() : options.Value.TempFolder;
+        var name = TempFilePrefix + Guid.NewGuid().ToString("N");
+        var csvPath = Path.Combine(folder, name + ".csv");
+        var xlsxPath = Path.Combine(folder, name + ".xlsx");
+        try
+        {
+            int rows, learners;
+            DateOnly firstDate, lastDate;
+            using (var documents = ExportAllDocuments.Create(csvPath, xlsxPath, texts.Get(language, "ExportAllSheet"), headers))
+            {
+                await foreach (var row in store.StreamAsync(range.From, range.To, cancellationToken))
+                {
+                    documents.Add(row);
+                }
+
+                documents.Complete();
+                (rows, learners, firstDate, lastDate) = (documents.Rows, documents.Learners, documents.First, documents.Last);
+            }
+
+            if (rows == 0)
+            {
+                await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: 0 rows", cancellationToken);
+                await context.ReplyAsync(texts.Get(language, "ExportAllEmpty"), cancellationToken);
+                return;
+            }
+
+            if (new FileInfo(csvPath).Length > MaxFileBytes || new FileInfo(xlsxPath).Length > MaxFileBytes)
+            {
+                await context.ReplyAsync(texts.Get(language, "ExportAllTooLarge", rows), cancellationToken);
+                return;
+            }
+
+            var first = firstDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var last = lastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var caption = texts.Get(language, "ExportAllCaption", rows, learners, first, last);
+            var baseName = $"reflections_{first}_{last}";
+            await messenger.SendDocumentAsync(context.ChatId, csvPath, baseName + ".csv", caption, cancellationToken);
+            await messenger.SendDocumentAsync(context.ChatId, xlsxPath, baseName + ".xlsx", caption, cancellationToken);
+            await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: {rows} rows", cancellationToken);
+        }
+        finally
+        {
+            File.Delete(csvPath);
+            File.Delete(xlsxPath);
+        }
     }
 
     // "" = everything; "FROM" = from then on; "FROM TO" = both inclusive. Anything else is null.

@@ -8,72 +8,107 @@ using StudyBot.Documents;
 namespace StudyBot.Exports;
 
 // The two files of /exportall, one row per reflection: learner, date, theme, quotation, text.
-internal static class ExportAllDocuments
+// Both are written row by row as the rows are read, straight to files: an export of every
+// reflection ever written holds one row in memory at a time, not the files. What the caption
+// tells (rows, learners, first and last date) is counted on the way.
+internal sealed class ExportAllDocuments : IDisposable
 {
     private const string SpreadsheetNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string SheetPath = "/xl/worksheets/sheet1.xml";
     private static readonly string[] ColumnLetters = ["A", "B", "C", "D", "E"];
     private static readonly double[] ColumnWidths = [18, 12, 18, 50, 80];
 
-    // UTF-8 with a BOM, so Excel opens Chinese text as Chinese. Cells that a spreadsheet would take
-    // for a formula (=, +, -, @ first) are prefixed with ': learners wrote them, organizers open them.
-    public static byte[] BuildCsv(IReadOnlyList<string> headers, IReadOnlyList<ExportRow> rows)
+    private readonly HashSet<string> learners = new(StringComparer.Ordinal);
+    private readonly FileStream csvFile;
+    private readonly StreamWriter csvText;
+    private readonly CsvWriter csv;
+    private readonly FileStream xlsxFile;
+    private readonly OfficePackage xlsx;
+    private readonly XmlWriter sheet;
+
+    private ExportAllDocuments(string csvPath, string xlsxPath, string sheetName, IReadOnlyList<string> headers)
     {
-        using var memory = new MemoryStream();
-        using (var writer = new StreamWriter(memory, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
-        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
+        try
         {
+            // UTF-8 with a BOM, so Excel opens Chinese text as Chinese. Cells that a spreadsheet would
+            // take for a formula (=, +, -, @ first) are prefixed with ': learners wrote them, organizers open them.
+            csvFile = new FileStream(csvPath, FileMode.Create, FileAccess.Write, FileShare.None);
+            csvText = new StreamWriter(csvFile, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            csv = new CsvWriter(csvText, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
             foreach (var header in headers)
             {
                 csv.WriteField(header);
             }
 
             csv.NextRecord();
-            foreach (var row in rows)
-            {
-                foreach (var field in Fields(row))
-                {
-                    csv.WriteField(field);
-                }
 
-                csv.NextRecord();
-            }
+            xlsxFile = new FileStream(xlsxPath, FileMode.Create, FileAccess.Write, FileShare.None);
+            xlsx = OfficePackage.CreateStreaming(xlsxFile);
+            sheet = StartXlsx(xlsx, sheetName, headers);
         }
-
-        return memory.ToArray();
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
-    // Every cell is an inline string: text stays exactly as written and is never evaluated.
-    public static byte[] BuildXlsx(string sheetName, IReadOnlyList<string> headers, IReadOnlyList<ExportRow> rows) => OfficePackage.Build(office =>
+    public int Rows { get; private set; }
+    public int Learners => learners.Count;
+    public DateOnly First { get; private set; }
+    public DateOnly Last { get; private set; }
+
+    public static ExportAllDocuments Create(string csvPath, string xlsxPath, string sheetName, IReadOnlyList<string> headers) =>
+        new(csvPath, xlsxPath, sheetName, headers);
+
+    // Rows come in date order.
+    public void Add(ExportRow row)
     {
-        var workbook = office.AddMainPart("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
-        var (sheet, sheetId) = office.AddPart(workbook, "/xl/worksheets/sheet1.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", "worksheet");
-        using (var xml = OfficePackage.Write(sheet))
+        var fields = Fields(row);
+        foreach (var field in fields)
         {
-            xml.WriteStartElement("worksheet", SpreadsheetNamespace);
-            xml.WriteStartElement("cols", SpreadsheetNamespace);
-            for (var i = 0; i < ColumnWidths.Length; i++)
-            {
-                var number = (i + 1).ToString(CultureInfo.InvariantCulture);
-                xml.WriteStartElement("col", SpreadsheetNamespace);
-                xml.WriteAttributeString("min", number);
-                xml.WriteAttributeString("max", number);
-                xml.WriteAttributeString("width", ColumnWidths[i].ToString(CultureInfo.InvariantCulture));
-                xml.WriteAttributeString("customWidth", "1");
-                xml.WriteEndElement();
-            }
-
-            xml.WriteEndElement();
-            xml.WriteStartElement("sheetData", SpreadsheetNamespace);
-            WriteRow(xml, 1, headers);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                WriteRow(xml, i + 2, Fields(rows[i]));
-            }
-
-            xml.WriteEndElement();
-            xml.WriteEndElement();
+            csv.WriteField(field);
         }
 
+        csv.NextRecord();
+        WriteRow(sheet, Rows + 2, fields);
+
+        if (Rows == 0)
+        {
+            First = row.LocalDate;
+        }
+
+        Last = row.LocalDate;
+        learners.Add(row.DisplayName);
+        Rows++;
+    }
+
+    // Ends both files and closes them: after this their sizes on disk are final.
+    public void Complete()
+    {
+        sheet.WriteEndElement();
+        sheet.WriteEndElement();
+        Dispose();
+    }
+
+    // An export that stopped half way leaves unfinished files: the caller deletes them.
+    public void Dispose()
+    {
+        sheet?.Dispose();
+        xlsx?.Dispose();
+        xlsxFile?.Dispose();
+        csv?.Dispose();
+        csvText?.Dispose();
+        csvFile?.Dispose();
+    }
+
+    // The workbook first, then the sheet, which stays open for the rows (a streaming package writes
+    // its parts one after another): every cell is an inline string, so text stays exactly as
+    // written and is never evaluated.
+    private static XmlWriter StartXlsx(OfficePackage office, string sheetName, IReadOnlyList<string> headers)
+    {
+        var workbook = office.AddMainPart("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
+        var sheetId = OfficePackage.Relate(workbook, SheetPath, "worksheet");
         using (var xml = OfficePackage.Write(workbook))
         {
             xml.WriteStartElement("workbook", SpreadsheetNamespace);
@@ -87,7 +122,26 @@ internal static class ExportAllDocuments
             xml.WriteEndElement();
             xml.WriteEndElement();
         }
-    });
+
+        var sheet = OfficePackage.Write(office.AddPart(SheetPath, "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"));
+        sheet.WriteStartElement("worksheet", SpreadsheetNamespace);
+        sheet.WriteStartElement("cols", SpreadsheetNamespace);
+        for (var i = 0; i < ColumnWidths.Length; i++)
+        {
+            var number = (i + 1).ToString(CultureInfo.InvariantCulture);
+            sheet.WriteStartElement("col", SpreadsheetNamespace);
+            sheet.WriteAttributeString("min", number);
+            sheet.WriteAttributeString("max", number);
+            sheet.WriteAttributeString("width", ColumnWidths[i].ToString(CultureInfo.InvariantCulture));
+            sheet.WriteAttributeString("customWidth", "1");
+            sheet.WriteEndElement();
+        }
+
+        sheet.WriteEndElement();
+        sheet.WriteStartElement("sheetData", SpreadsheetNamespace);
+        WriteRow(sheet, 1, headers);
+        return sheet;
+    }
 
     private static string[] Fields(ExportRow row) =>
         [row.DisplayName, row.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Theme, row.Quote, row.Text];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using StudyBot.Data;
 
@@ -5,8 +6,9 @@ namespace StudyBot.Exports;
 
 internal sealed class ExportAllStore(Database database)
 {
-    // Everyone's reflections on prompts of local dates from..to (inclusive), in date order, then by learner.
-    public async Task<IReadOnlyList<ExportRow>> ListAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    // Everyone's reflections on prompts of local dates from..to (inclusive), in date order, then by
+    // learner. Unbuffered: one row at a time, however many there are.
+    public async IAsyncEnumerable<ExportRow> StreamAsync(DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
@@ -17,7 +19,10 @@ internal sealed class ExportAllStore(Database database)
             WHERE d.local_date BETWEEN @From AND @To
             ORDER BY d.local_date, l.display_name, r.chat_id, r.created_utc, r.id
             """;
-        return (await connection.QueryAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+        await foreach (var row in connection.QueryUnbufferedAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds).WithCancellation(cancellationToken))
+        {
+            yield return row;
+        }
     }
 }
 

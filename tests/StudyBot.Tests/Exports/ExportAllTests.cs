@@ -145,6 +145,30 @@ public sealed class ExportAllTests
         await world.Learner(Admin).AssertNothingMoreAsync(1);
     }
 
+    [Fact]
+    public async Task A_large_export_arrives_whole_and_leaves_no_file_behind()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "studybot-tests", "export-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var world = await TestWorld.StartAsync(settings: s => s["Bot:TempFolder"] = folder);
+        await world.Db.AddLearnerAsync(1, "张三");
+        await world.Db.AddLearnerAsync(2, "Ann Lee", language: "en");
+        await world.Db.AddReflectionsAsync(1, await world.Db.AddDeliveryAsync(1, "2026-12-01"), 2500);
+        await world.Db.AddReflectionsAsync(2, await world.Db.AddDeliveryAsync(2, "2026-12-03"), 1500);
+
+        var (csv, xlsx) = await ExportAsync(world, "/exportall");
+
+        Assert.Equal("2 位学员的 4000 条感想，2026-12-01 至 2026-12-03", csv.Caption);
+        Assert.Equal(csv.Caption, xlsx.Caption);
+        var csvRows = ReadCsv(csv.FileContent!);
+        var xlsxRows = ReadXlsx(xlsx.FileContent!);
+        Assert.Equal(4001, csvRows.Count);
+        Assert.Equal(csvRows, xlsxRows);
+        Assert.Equal(4000, csvRows.Skip(1).Select(r => (r[0], r[4])).Distinct().Count());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+        Directory.Delete(folder);
+    }
+
     [Theory]
     [InlineData("", "0001-01-01", "9999-12-31")]
     [InlineData("2026-12-01", "2026-12-01", "9999-12-31")]

@@ -34,4 +34,14 @@ internal static class AdminData
             VALUES (@ChatId, (SELECT COALESCE(MAX(message_id), 0) + 1 FROM reflections WHERE chat_id = @ChatId), @DeliveryId, @Text, '2026-12-01 00:00:00', '2026-12-01 00:00:00')
             """,
             new { ChatId = chatId, DeliveryId = deliveryId, Text = text });
+
+    // Many reflections of one learner on one prompt in one statement, texts "1".."count".
+    public static Task AddReflectionsAsync(this TestDatabase db, long chatId, long deliveryId, int count) =>
+        db.ExecuteAsync(
+            """
+            WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < @Count)
+            INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
+            SELECT @ChatId, 100000 + n, @DeliveryId, CAST(n AS TEXT), '2026-12-01 00:00:00', '2026-12-01 00:00:00' FROM numbers
+            """,
+            new { ChatId = chatId, DeliveryId = deliveryId, Count = count });
 }

@@ -53,6 +53,15 @@ internal sealed partial class BotMessenger(ITelegramBotClient client, SendGate g
             return sent.Id;
         }, cancellationToken);
 
+    // A file too large to hold in memory, sent from disk: each attempt reads it afresh from the start.
+    public Task<SendOutcome> SendDocumentAsync(long chatId, string path, string fileName, string? caption, CancellationToken cancellationToken) =>
+        WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
+        {
+            await using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 81920, useAsync: true);
+            var sent = await client.SendDocument(chatId: chatId, document: InputFile.FromStream(content, fileName), caption: caption, cancellationToken: ct);
+            return sent.Id;
+        }, cancellationToken);
+
     public Task<SendOutcome> EditTextAsync(long chatId, long messageId, string text, InlineKeyboardMarkup? keyboard, CancellationToken cancellationToken) =>
         WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
         {
