@@ -94,6 +94,82 @@ internal sealed class BenchDatabase : IDisposable
     public double SeedLearners(int count, DateTime? nextDeliveryUtc, string deliveryTime = "08:00", int perTransaction = 50_000) =>
         postgres is null ? SeedSqlite(count, nextDeliveryUtc, deliveryTime, perTransaction) : SeedPostgres(postgres, count, nextDeliveryUtc, deliveryTime);
 
+    // SQLite only: `days` deliveries for each of learners 1..`learners` (already seeded), local dates
+    // ending yesterday, and `count` reflections spread round-robin over them, each text 20
+    // characters. Theme and quote are a few characters, so a row of the export stays near 50 bytes.
+    /// <returns>Seconds the seeding took.</returns>
+    public double SeedReflections(int count, int learners, int days, int perTransaction = 100_000)
+    {
+        if (postgres is not null)
+        {
+            throw new BenchFailure("exportall seeds reflections into SQLite only; run it without --postgres");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var now = DateTime.UtcNow.ToString(InstantFormat, CultureInfo.InvariantCulture);
+        var firstDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-days);
+        var deliveries = learners * days;
+        using var connection = OpenSqlite(readOnly: false);
+        using (var transaction = connection.BeginTransaction())
+        {
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO deliveries (id, chat_id, local_date, theme, quote, source, prompt, claimed_utc, sent_utc, message_id, attempts)
+                VALUES ($id, $chat_id, $local_date, $theme, $quote, 'S', 'P', $now, $now, $id, 1)
+                """;
+            var id = insert.Parameters.Add("$id", SqliteType.Integer);
+            var chatId = insert.Parameters.Add("$chat_id", SqliteType.Integer);
+            var localDate = insert.Parameters.Add("$local_date", SqliteType.Text);
+            var theme = insert.Parameters.Add("$theme", SqliteType.Text);
+            var quote = insert.Parameters.Add("$quote", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", now);
+            insert.Prepare();
+            for (var d = 0; d < deliveries; d++)
+            {
+                var day = d / learners;
+                id.Value = d + 1;
+                chatId.Value = (d % learners) + 1;
+                localDate.Value = firstDate.AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                theme.Value = $"T{day % 7}";
+                quote.Value = $"Q{day}";
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        for (var first = 0; first < count; first += perTransaction)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
+                VALUES ($chat_id, $message_id, $delivery_id, $text, $now, $now)
+                """;
+            var chatId = insert.Parameters.Add("$chat_id", SqliteType.Integer);
+            var messageId = insert.Parameters.Add("$message_id", SqliteType.Integer);
+            var deliveryId = insert.Parameters.Add("$delivery_id", SqliteType.Integer);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", now);
+            insert.Prepare();
+            for (var i = first; i < first + perTransaction && i < count; i++)
+            {
+                var d = i % deliveries;
+                chatId.Value = (d % learners) + 1;
+                messageId.Value = 1_000_000_000L + i;
+                deliveryId.Value = d + 1;
+                text.Value = $"Reflection #{i:D8}";
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
     // On SQLite a read-only connection: WAL lets it read while the bot writes.
     public long Count(string sql)
     {

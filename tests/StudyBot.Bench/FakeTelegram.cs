@@ -11,8 +11,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -24,6 +26,9 @@ internal enum BotAction
     Send,
     Edit,
 }
+
+// A document the bot uploaded (multipart sendDocument): its bytes were counted and discarded.
+internal readonly record struct SentDocument(long ChatId, string FileName, long Bytes, string Caption, long At);
 
 // What the bot did, seen by the fake. At is a Stopwatch timestamp taken when the request was handled.
 internal readonly record struct BotMessage(BotAction Action, long ChatId, int MessageId, string Text, string? FirstCallbackData, long At);
@@ -74,6 +79,9 @@ internal sealed class FakeTelegram : IAsyncDisposable
     // Called for every accepted sendMessage and editMessageText; must be thread-safe and quick.
     public Action<BotMessage>? Observer { get; set; }
 
+    // Called for every accepted sendDocument.
+    public Action<SentDocument>? DocumentObserver { get; set; }
+
     public long Requests => Interlocked.Read(ref requests);
     public int TooManyRequests => Volatile.Read(ref tooManyRequests);
     public int ChatLimitRefusals => limits?.ChatRefusals ?? 0;
@@ -100,6 +108,9 @@ internal sealed class FakeTelegram : IAsyncDisposable
         {
             o.Listen(IPAddress.Loopback, 0);
             o.AddServerHeader = false;
+
+            // Telegram takes uploads of up to 50 MB; a little more, so the bot's own check is what refuses.
+            o.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
         });
         var app = builder.Build();
         var fake = new FakeTelegram(app, delay, enforceLimits);
@@ -236,6 +247,12 @@ internal sealed class FakeTelegram : IAsyncDisposable
             }
         }
 
+        if (method == Method.SendDocument)
+        {
+            await SendDocumentAsync(context);
+            return;
+        }
+
         using var body = context.Request.ContentLength is 0 ? null : await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var fields = body?.RootElement ?? default;
         switch (method)
@@ -288,6 +305,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
             "answerCallbackQuery" => Method.AnswerCallbackQuery,
             "setMyCommands" => Method.SetMyCommands,
             "deleteWebhook" => Method.DeleteWebhook,
+            "sendDocument" => Method.SendDocument,
             _ => Method.Other,
         };
     }
@@ -373,6 +391,73 @@ internal sealed class FakeTelegram : IAsyncDisposable
             From = BotUser,
             Date = DateTime.UtcNow,
             Text = text,
+        });
+    }
+
+    // multipart/form-data: chat_id and caption are read, the file is read and discarded, its bytes counted.
+    private async Task SendDocumentAsync(HttpContext context)
+    {
+        var boundary = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            await WriteErrorAsync(context, 400, "Bad Request: sendDocument expects multipart/form-data");
+            return;
+        }
+
+        long chatId = 0;
+        var caption = "";
+        var fileName = "";
+        long bytes = 0;
+        var reader = new MultipartReader(boundary, context.Request.Body);
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
+                {
+                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? disposition.FileNameStar.Value ?? "";
+                    int read;
+                    while ((read = await section.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                    {
+                        bytes += read;
+                    }
+                }
+                else
+                {
+                    using var text = new StreamReader(section.Body, Encoding.UTF8);
+                    var value = await text.ReadToEndAsync(context.RequestAborted);
+                    if (name == "chat_id")
+                    {
+                        chatId = long.Parse(value, CultureInfo.InvariantCulture);
+                    }
+                    else if (name == "caption")
+                    {
+                        caption = value;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var messageId = NextMessageId(chatId);
+        DocumentObserver?.Invoke(new SentDocument(chatId, fileName, bytes, caption, Stopwatch.GetTimestamp()));
+        await WriteResultAsync(context, new Message
+        {
+            Id = messageId,
+            Chat = new Chat { Id = chatId, Type = ChatType.Private },
+            From = BotUser,
+            Date = DateTime.UtcNow,
+            Caption = caption,
         });
     }
 
@@ -503,6 +588,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
         AnswerCallbackQuery,
         SetMyCommands,
         DeleteWebhook,
+        SendDocument,
     }
 
     private sealed class QueuedUpdate(byte[] json)

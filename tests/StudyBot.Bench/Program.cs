@@ -14,6 +14,7 @@ const string Usage = """
       flood     [--learners 999] [--flood 500]         replies, then a third round behind one learner's flood of texts
       broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
+      exportall [--reflections 1000000]                /exportall of N reflections (1,000 learners, 90 days): rows/s, memory, file sizes
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
       all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000
 
@@ -57,6 +58,7 @@ try
         "flood" => [Flood(options.Int("learners", 999), options.Int("flood", 500))],
         "broadcast" => [Broadcast(options.Int("learners", options.Limits() ? 3000 : 20_000), options.Limits())],
         "sweep" => [Sweep(options.Int("learners", 1_000_000))],
+        "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
         "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
@@ -145,6 +147,9 @@ static (string, Func<Task<Report>>) Broadcast(int learners, bool limits) =>
 
 static (string, Func<Task<Report>>) Sweep(int learners) =>
     ($"sweep --learners {learners}", () => SweepScenario.RunAsync(learners));
+
+static (string, Func<Task<Report>>) ExportAll(int reflections) =>
+    ($"exportall --reflections {reflections}", () => ExportAllScenario.RunAsync(reflections));
 
 static (string, Func<Task<Report>>) Fake(int seconds, int connections) =>
     ($"fake --seconds {seconds} --connections {connections}", () => FakeThroughput.RunAsync(seconds, connections));
