@@ -19,16 +19,13 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
             return;
         }
 
-        var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
-        if (prompt is null)
+        if (await SaveAsync(message, cancellationToken) is not { } result)
         {
             await messenger.SendTextAsync(chatId, texts.Get(language, "NoPromptYet"), cancellationToken);
             return;
         }
 
         var text = message.Text!;
-        var isEdit = message.EditDate is not null;
-        var result = await reflections.SaveAsync(chatId, message.Id, prompt.Id, text, isEdit, cancellationToken);
         var length = new StringInfo(text).LengthInTextElements;
         var confirmation = result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
@@ -49,22 +46,21 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         }
 
         // Saved side by side: the writer commits them in a few groups instead of one by one.
-        var saved = await Task.WhenAll(messages.Select(async message =>
-        {
-            var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
-            if (prompt is null)
-            {
-                return false;
-            }
-
-            await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, isEdit: false, cancellationToken);
-            return true;
-        }));
-
-        var count = saved.Count(s => s);
+        var saved = await Task.WhenAll(messages.Select(message => SaveAsync(message, cancellationToken)));
+        var count = saved.Count(s => s is not null);
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")
             : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
         await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: messages[^1].Id);
+    }
+
+    // On the prompt it replies to, else the latest; null when no prompt was delivered yet.
+    private async Task<SaveResult?> SaveAsync(Message message, CancellationToken cancellationToken)
+    {
+        var chatId = message.Chat.Id;
+        var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
+        return prompt is null
+            ? null
+            : await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, cancellationToken);
     }
 }

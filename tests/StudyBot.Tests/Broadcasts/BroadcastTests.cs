@@ -18,6 +18,15 @@ public sealed class BroadcastTests
         return world.Api.SentTo(Admin)[before + 1];
     }
 
+    // The notice drafted and confirmed, its copies to these recipients held at the fake until released.
+    private static async Task ConfirmWithCopiesHeldAsync(TestWorld world, IEnumerable<long> recipients)
+    {
+        world.Api.HoldSendsTo(recipients);
+        var preview = await DraftAsync(world, "/broadcast Notice");
+        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
+        await world.UpdatesHandledAsync(Admin);
+    }
+
     private static Task<SentMessage> FinalReportAsync(TestWorld world, TimeSpan timeout) =>
         world.Api.WaitUntilAsync(() => world.Api.SentTo(Admin).FirstOrDefault(m => m.Text.Contains("已完成", StringComparison.Ordinal)), timeout);
 
@@ -241,10 +250,7 @@ public sealed class BroadcastTests
 
         // No copy is answered until the confirmation has been handled: the count still reads 0 / 5
         // when the bot first reports on the status message it has just sent.
-        world.Api.HoldSendsTo(recipients);
-        var preview = await DraftAsync(world, "/broadcast Notice");
-        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
-        await world.UpdatesHandledAsync(Admin);
+        await ConfirmWithCopiesHeldAsync(world, recipients);
         world.Api.ReleaseSends();
         var report = await FinalReportAsync(world, TimeSpan.FromSeconds(20));
 
@@ -265,10 +271,7 @@ public sealed class BroadcastTests
 
         // The copies wait until other bulk messages (as the daily prompts would be) are queued
         // behind them.
-        world.Api.HoldSendsTo(recipients);
-        var preview = await DraftAsync(world, "/broadcast Notice");
-        world.Api.UserPresses(Admin, preview.MessageId, preview.Buttons[0].Data, fromId: Admin);
-        await world.UpdatesHandledAsync(Admin);
+        await ConfirmWithCopiesHeldAsync(world, recipients);
         await world.Db.ExecuteAsync(
             """
             INSERT INTO outbox (chat_id, kind, priority, text, status, created_utc)

@@ -346,14 +346,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
 
             try
             {
-                if (taken.Count == 1)
-                {
-                    await RunAsync(taken[0]);
-                }
-                else
-                {
-                    await RunBurstAsync(taken);
-                }
+                await RunAsync(taken);
             }
             finally
             {
@@ -380,64 +373,12 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         return run.Count >= BurstSize ? run : [queue.Peek()];
     }
 
-    private async Task RunAsync(Work work)
+    // One update, or plain texts of one chat taken together (TakeNext): each attempt is counted
+    // before anything is handled, the router handles the one or saves the run and confirms once,
+    // and if that throws each update goes its own way as a single failed update would.
+    private async Task RunAsync(List<Work> burst)
     {
-        var update = work.Update;
-
-        // An instance that no longer leads leaves the update in the inbox for the one that does.
-        if (!leadership.Elected)
-        {
-            offered.TryRemove(update.Id, out _);
-            return;
-        }
-
-        InboxAttempt attempt;
-        try
-        {
-            attempt = await inbox.BeginAttemptAsync(update.Id, stopping.Token);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e)
-        {
-            // Not counted, so not handled: an uncounted crash could repeat forever.
-            LogNotCounted(e, update.Id);
-            RetryLater(work);
-            return;
-        }
-
-        switch (attempt.State)
-        {
-            case AttemptState.Settled:
-                Forget(update.Id);
-                return;
-            case AttemptState.Exhausted:
-                await SetAsideAsync(update, $"The handling did not finish in {UpdateInbox.MaxAttempts} attempts: the process stopped during each");
-                return;
-        }
-
-        try
-        {
-            await router.HandleAsync(update, stopping.Token);
-            handled.Writer.TryWrite(update.Id);
-            metrics.UpdatesHandled.Inc();
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            await FailedAsync(work, attempt, e);
-        }
-    }
-
-    // Plain texts of one chat taken together (TakeNext): each attempt is counted as for one update,
-    // the router saves them all and confirms once, and if that throws each goes its own way as a
-    // single failed update would.
-    private async Task RunBurstAsync(List<Work> burst)
-    {
+        // An instance that no longer leads leaves the updates in the inbox for the one that does.
         if (!leadership.Elected)
         {
             foreach (var work in burst)
@@ -459,6 +400,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
         }
         catch (Exception e)
         {
+            // Not counted, so not handled: an uncounted crash could repeat forever.
             LogNotCounted(e, burst[0].Update.Id);
             burst.ForEach(RetryLater);
             return;
@@ -488,7 +430,15 @@ internal sealed partial class ChatLanes : IAsyncDisposable
 
         try
         {
-            await router.HandleBurstAsync([.. counted.Select(c => c.Work.Update)], stopping.Token);
+            if (counted.Count == 1)
+            {
+                await router.HandleAsync(counted[0].Work.Update, stopping.Token);
+            }
+            else
+            {
+                await router.HandleBurstAsync([.. counted.Select(c => c.Work.Update)], stopping.Token);
+            }
+
             foreach (var (work, _) in counted)
             {
                 handled.Writer.TryWrite(work.Update.Id);
