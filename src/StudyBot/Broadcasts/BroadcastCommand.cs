@@ -37,7 +37,7 @@ internal sealed partial class BroadcastCommand(
         var (text, entities) = TextAfterCommand(context.Message);
         if (string.IsNullOrWhiteSpace(text))
         {
-            await context.ReplyAsync(texts.Get(context.Language, "BroadcastUsage"), cancellationToken);
+            context.Reply(texts.Get(context.Language, "BroadcastUsage"));
             return;
         }
 
@@ -47,11 +47,11 @@ internal sealed partial class BroadcastCommand(
         LogDrafted(context.Message.From?.Id ?? 0, id);
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
 
-        await context.ReplyAsync(texts.Get(context.Language, "BroadcastPreview", id, recipients), cancellationToken);
+        context.Reply(texts.Get(context.Language, "BroadcastPreview", id, recipients));
         var keyboard = new InlineKeyboardMarkup(
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastSend"), $"bc:{id}:ok"),
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastCancel"), $"bc:{id}:no"));
-        await messenger.SendAsync(new OutgoingMessage(context.ChatId, text) { Entities = entities, Keyboard = keyboard }, SendPriority.Interactive, cancellationToken);
+        await context.SendInTurnAsync(ct => messenger.SendAsync(new OutgoingMessage(context.ChatId, text) { Entities = entities, Keyboard = keyboard }, SendPriority.Interactive, ct), cancellationToken);
     }
 
     public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)

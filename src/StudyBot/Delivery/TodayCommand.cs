@@ -15,7 +15,7 @@ internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore conten
     {
         if (context.Learner is not { IsSubscribed: true } learner)
         {
-            await context.ReplyAsync(texts.Get(context.Language, "NotSubscribed"), cancellationToken);
+            context.Reply(texts.Get(context.Language, "NotSubscribed"));
             return;
         }
 
@@ -26,7 +26,7 @@ internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore conten
             var item = await content.ItemForAsync(learner.Language, today, cancellationToken);
             if (item is null)
             {
-                await context.ReplyAsync(texts.Get(learner.Language, "NoContent"), cancellationToken);
+                context.Reply(texts.Get(learner.Language, "NoContent"));
                 return;
             }
 
@@ -53,6 +53,6 @@ internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore conten
 
         // Already delivered (or on its way): show the same item again.
         var again = new ContentItem(delivery.Theme, delivery.Quote, delivery.Source, delivery.Prompt, null);
-        await context.ReplyAsync(DeliveryText.Format(texts, learner.Language, again), cancellationToken);
+        context.Reply(DeliveryText.Format(texts, learner.Language, again));
     }
 }

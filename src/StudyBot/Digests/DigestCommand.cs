@@ -13,7 +13,7 @@ internal sealed class DigestCommand(DigestStore store, Texts texts) : IBotComman
     {
         if (context.Learner is not { IsSubscribed: true } learner)
         {
-            await context.ReplyAsync(texts.Get(context.Language, "NotSubscribed"), cancellationToken);
+            context.Reply(texts.Get(context.Language, "NotSubscribed"));
             return;
         }
 
@@ -26,11 +26,11 @@ internal sealed class DigestCommand(DigestStore store, Texts texts) : IBotComman
         if (wanted is not { } enabled)
         {
             var now = await store.IsEnabledAsync(learner.ChatId, cancellationToken) ?? true;
-            await context.ReplyAsync(texts.Get(learner.Language, "DigestUsage", texts.Get(learner.Language, now ? "DigestStateOn" : "DigestStateOff")), cancellationToken);
+            context.Reply(texts.Get(learner.Language, "DigestUsage", texts.Get(learner.Language, now ? "DigestStateOn" : "DigestStateOff")));
             return;
         }
 
         await store.SetEnabledAsync(learner.ChatId, enabled, cancellationToken);
-        await context.ReplyAsync(texts.Get(learner.Language, enabled ? "DigestOn" : "DigestOff"), cancellationToken);
+        context.Reply(texts.Get(learner.Language, enabled ? "DigestOn" : "DigestOff"));
     }
 }

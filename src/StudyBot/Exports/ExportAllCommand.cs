@@ -25,7 +25,7 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
     {
         if (ParseRange(context.Arguments) is not { } range)
         {
-            await context.ReplyAsync(texts.Get(context.Language, "ExportAllUsage"), cancellationToken);
+            context.Reply(texts.Get(context.Language, "ExportAllUsage"));
             return;
         }
 
@@ -65,13 +65,13 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             if (rows == 0)
             {
                 await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: 0 rows", cancellationToken);
-                await context.ReplyAsync(texts.Get(language, "ExportAllEmpty"), cancellationToken);
+                context.Reply(texts.Get(language, "ExportAllEmpty"));
                 return;
             }
 
             if (new FileInfo(csvPath).Length > MaxFileBytes || new FileInfo(xlsxPath).Length > MaxFileBytes)
             {
-                await context.ReplyAsync(texts.Get(language, "ExportAllTooLarge", rows), cancellationToken);
+                context.Reply(texts.Get(language, "ExportAllTooLarge", rows));
                 return;
             }
 
@@ -79,8 +79,8 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             var last = lastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var caption = texts.Get(language, "ExportAllCaption", rows, learners, first, last);
             var baseName = $"reflections_{first}_{last}";
-            await messenger.SendDocumentAsync(context.ChatId, csvPath, baseName + ".csv", caption, cancellationToken);
-            await messenger.SendDocumentAsync(context.ChatId, xlsxPath, baseName + ".xlsx", caption, cancellationToken);
+            await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, csvPath, baseName + ".csv", caption, ct), cancellationToken);
+            await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, xlsxPath, baseName + ".xlsx", caption, ct), cancellationToken);
             await audit.WriteAsync(userId, AuditLog.Actions.ExportAll, $"{scope}: {rows} rows", cancellationToken);
         }
         finally

@@ -102,6 +102,7 @@ internal static class StudyBotServices
         services.AddSingleton<BotIdentity>();
         services.AddSingleton<SendGate>();
         services.AddSingleton<BotMessenger>();
+        services.AddSingleton<ChatReplies>();
         services.AddSingleton<UpdateInbox>();
         services.AddSingleton<FailedUpdates>();
         services.AddSingleton<UpdateRouter>();

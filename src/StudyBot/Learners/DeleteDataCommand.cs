@@ -21,7 +21,7 @@ internal sealed partial class DeleteDataCommand(LearnerStore learners, BotMessen
         var keyboard = new InlineKeyboardMarkup(
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "DeleteDataYes"), "dd:ok"),
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "DeleteDataNo"), "dd:no"));
-        await context.ReplyAsync(texts.Get(context.Language, "DeleteDataConfirm"), cancellationToken, keyboard);
+        context.Reply(texts.Get(context.Language, "DeleteDataConfirm"), keyboard);
     }
 
     public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)

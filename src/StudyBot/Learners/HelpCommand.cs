@@ -24,7 +24,7 @@ internal sealed class HelpCommand(IServiceProvider services, Texts texts) : IBot
         }
 
         builder.Append("\n\n").Append(texts.Get(context.Language, "HelpFooter"));
-        await context.ReplyAsync(builder.ToString(), cancellationToken);
+        context.Reply(builder.ToString());
     }
 
     private void AppendSection(StringBuilder builder, IEnumerable<IBotCommand> commands, string language)

@@ -17,7 +17,7 @@ internal abstract class LearnerSettingCommand(LearnerStore learners, LearnerSche
     {
         if (context.Learner is not { IsSubscribed: true } learner)
         {
-            await context.ReplyAsync(texts.Get(context.Language, "NotSubscribed"), cancellationToken);
+            context.Reply(texts.Get(context.Language, "NotSubscribed"));
             return;
         }
 
@@ -27,7 +27,7 @@ internal abstract class LearnerSettingCommand(LearnerStore learners, LearnerSche
             await learners.SaveSettingsAsync(learner, cancellationToken);
         }
 
-        await context.ReplyAsync(reply.Text, cancellationToken);
+        context.Reply(reply.Text);
     }
 
     protected abstract Task<SettingReply> ApplyAsync(Learner learner, string arguments, CancellationToken cancellationToken);

@@ -3,7 +3,6 @@ using StudyBot.Configuration;
 using StudyBot.Delivery;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
-using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Learners;
 
@@ -19,16 +18,16 @@ internal sealed class StartCommand(LearnerStore learners, LearnerSchedule schedu
             switch (existing.Status)
             {
                 case LearnerStatus.Active:
-                    await context.ReplyAsync(texts.Get(existing.Language, "AlreadySubscribed", existing.DeliveryTime, existing.TimeZone), cancellationToken);
+                    context.Reply(texts.Get(existing.Language, "AlreadySubscribed", existing.DeliveryTime, existing.TimeZone));
                     return;
                 case LearnerStatus.Paused:
-                    await context.ReplyAsync(texts.Get(existing.Language, "AlreadySubscribedPaused"), cancellationToken);
+                    context.Reply(texts.Get(existing.Language, "AlreadySubscribedPaused"));
                     return;
                 default:
                     existing.Status = LearnerStatus.Active;
                     await schedule.RescheduleAsync(existing, cancellationToken);
                     await learners.SaveSettingsAsync(existing, cancellationToken);
-                    await WelcomeAsync(context, existing, cancellationToken);
+                    Welcome(context, existing);
                     return;
             }
         }
@@ -48,13 +47,13 @@ internal sealed class StartCommand(LearnerStore learners, LearnerSchedule schedu
         {
             // Another /start of this chat won the insert a moment ago.
             var current = await learners.GetAsync(context.ChatId, cancellationToken);
-            await context.ReplyAsync(texts.Get(current!.Language, "AlreadySubscribed", current.DeliveryTime, current.TimeZone), cancellationToken);
+            context.Reply(texts.Get(current!.Language, "AlreadySubscribed", current.DeliveryTime, current.TimeZone));
             return;
         }
 
-        await WelcomeAsync(context, learner, cancellationToken);
+        Welcome(context, learner);
     }
 
-    private Task<SendOutcome> WelcomeAsync(CommandContext context, Learner learner, CancellationToken cancellationToken) =>
-        context.ReplyAsync(texts.Get(learner.Language, "Welcome", learner.DeliveryTime, learner.TimeZone, schedule.DescribeNext(learner)), cancellationToken);
+    private void Welcome(CommandContext context, Learner learner) =>
+        context.Reply(texts.Get(learner.Language, "Welcome", learner.DeliveryTime, learner.TimeZone, schedule.DescribeNext(learner)));
 }

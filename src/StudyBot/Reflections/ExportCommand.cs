@@ -27,18 +27,18 @@ internal sealed partial class ExportCommand(ReflectionStore reflections, BotMess
         var entries = await reflections.ListAllAsync(context.ChatId, cancellationToken);
         if (SummaryDocument.Build(entries, summaryTexts) is not { } document)
         {
-            await context.ReplyAsync(texts.Get(language, "ExportEmpty"), cancellationToken);
+            context.Reply(texts.Get(language, "ExportEmpty"));
             return;
         }
 
         var fileName = "study-summary-" + SummaryDocument.Date(document.Last);
         var caption = texts.Get(language, "ExportCaption", entries.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
-        var docx = await messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document), fileName + ".docx", caption, cancellationToken);
-        var markdown = await messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), fileName + ".md", null, cancellationToken);
+        var docx = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document), fileName + ".docx", caption, ct), cancellationToken);
+        var markdown = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), fileName + ".md", null, ct), cancellationToken);
         LogExported(context.ChatId, entries.Count);
         if (docx.Status == SendStatus.Failed || markdown.Status == SendStatus.Failed)
         {
-            await context.ReplyAsync(texts.Get(language, "Error"), cancellationToken);
+            context.Reply(texts.Get(language, "Error"));
         }
     }
 

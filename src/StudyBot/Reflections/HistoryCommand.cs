@@ -24,7 +24,7 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var (text, keyboard) = await RenderAsync(context.ChatId, context.Learner, 1, context.Language, cancellationToken);
-        await context.ReplyAsync(text, cancellationToken, keyboard);
+        context.Reply(text, keyboard);
     }
 
     public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)

@@ -8,20 +8,20 @@ using Telegram.Bot.Types;
 namespace StudyBot.Reflections;
 
 // Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
-internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, BotMessenger messenger, Texts texts)
+internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, ChatReplies replies, Texts texts)
 {
     public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
     {
         var chatId = message.Chat.Id;
         if (learner is not { IsSubscribed: true })
         {
-            await messenger.SendTextAsync(chatId, texts.Get(language, "NotSubscribed"), cancellationToken);
+            replies.Queue(new OutgoingMessage(chatId, texts.Get(language, "NotSubscribed")));
             return;
         }
 
         if (await SaveAsync(message, cancellationToken) is not { } result)
         {
-            await messenger.SendTextAsync(chatId, texts.Get(language, "NoPromptYet"), cancellationToken);
+            replies.Queue(new OutgoingMessage(chatId, texts.Get(language, "NoPromptYet")));
             return;
         }
 
@@ -30,7 +30,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         var confirmation = result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
             : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
-        await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: message.Id);
+        replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id });
     }
 
     // Many texts that arrived together (a forward of a whole conversation, a flood): each is saved
@@ -41,7 +41,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         var chatId = messages[0].Chat.Id;
         if (learner is not { IsSubscribed: true })
         {
-            await messenger.SendTextAsync(chatId, texts.Get(language, "NotSubscribed"), cancellationToken);
+            replies.Queue(new OutgoingMessage(chatId, texts.Get(language, "NotSubscribed")));
             return;
         }
 
@@ -51,7 +51,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")
             : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
-        await messenger.SendTextAsync(chatId, confirmation, cancellationToken, replyToMessageId: messages[^1].Id);
+        replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = messages[^1].Id });
     }
 
     // On the prompt it replies to, else the latest; null when no prompt was delivered yet.

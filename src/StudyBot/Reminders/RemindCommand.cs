@@ -14,6 +14,6 @@ internal sealed class RemindCommand(ReminderService reminders, AuditLog audit, T
     {
         var nudged = await reminders.RemindNowAsync(cancellationToken);
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.Remind, $"{nudged} nudged", cancellationToken);
-        await context.ReplyAsync(nudged == 0 ? texts.Get(context.Language, "RemindNone") : texts.Get(context.Language, "RemindDone", nudged), cancellationToken);
+        context.Reply(nudged == 0 ? texts.Get(context.Language, "RemindNone") : texts.Get(context.Language, "RemindDone", nudged));
     }
 }

@@ -63,9 +63,9 @@ internal sealed partial class StatsCommand(
 
         var png = RenderChart(days, context.Language);
         var fileName = $"stats-{today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.png";
-        if (png is null || (await messenger.SendPhotoAsync(context.ChatId, png, fileName, caption, cancellationToken)).Status == SendStatus.Failed)
+        if (png is null || (await context.SendInTurnAsync(ct => messenger.SendPhotoAsync(context.ChatId, png, fileName, caption, ct), cancellationToken)).Status == SendStatus.Failed)
         {
-            await context.ReplyAsync(caption, cancellationToken);
+            context.Reply(caption);
         }
 
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.Stats, null, cancellationToken);

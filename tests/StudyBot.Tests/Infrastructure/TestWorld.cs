@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StudyBot.FakeBotApi;
 using StudyBot.Hosting;
+using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Tests.Infrastructure;
 
@@ -50,6 +51,9 @@ public sealed class TestWorld : IAsyncDisposable
     public IHost Bot => hosts[^1];
     public CapturedLogs Logs { get; } = new();
     public Dictionary<string, string?> Settings { get; } = [];
+
+    // Services a test adds to every bot it starts (a command that waits for the test, say).
+    public List<Action<IServiceCollection>> ExtraServices { get; } = [];
 
     public static async Task<TestWorld> CreateAsync(DateTimeOffset? start = null)
     {
@@ -95,6 +99,11 @@ public sealed class TestWorld : IAsyncDisposable
         builder.Logging.AddProvider(Logs);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        foreach (var add in ExtraServices)
+        {
+            add(builder.Services);
+        }
+
         var app = builder.Build();
         app.MapStudyBot();
         return app;
@@ -152,6 +161,7 @@ public sealed class TestWorld : IAsyncDisposable
         EventuallyAsync(
             async () => Api.AllUpdatesConfirmed
                 && await Db.CountAsync("inbound_updates", "handled_utc IS NULL AND failed_utc IS NULL") == 0
+                && (hosts.Count == 0 || !Get<ChatReplies>().IsBusy)
                 && await Db.CountAsync("outbox", "status IN ('pending', 'claimed')" + (chatId is null ? "" : " AND chat_id = @ChatId"), new { ChatId = chatId }) == 0,
             $"every update is handled and nothing is left in the outbox{(chatId is null ? "" : $" for chat {chatId}")}",
             timeout);

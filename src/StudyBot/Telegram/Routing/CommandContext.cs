@@ -5,7 +5,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Telegram.Routing;
 
-internal sealed class CommandContext(Message message, string arguments, Learner? learner, string language, bool isAdmin, BotMessenger messenger)
+internal sealed class CommandContext(Message message, string arguments, Learner? learner, string language, bool isAdmin, ChatReplies replies)
 {
     public Message Message { get; } = message;
     public long ChatId => Message.Chat.Id;
@@ -22,6 +22,11 @@ internal sealed class CommandContext(Message message, string arguments, Learner?
             ? string.Join(' ', new[] { from.FirstName, from.LastName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name ? name : from.Username ?? from.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : Message.Chat.Title ?? Message.Chat.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Task<SendOutcome> ReplyAsync(string text, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null) =>
-        messenger.SendTextAsync(ChatId, text, cancellationToken, keyboard);
+    // Queued behind this chat's earlier answers; the command goes on without waiting for Telegram.
+    public void Reply(string text, InlineKeyboardMarkup? keyboard = null) =>
+        replies.Queue(new OutgoingMessage(ChatId, text) { Keyboard = keyboard });
+
+    // A file or a message whose outcome the command needs, sent after the answers queued before it.
+    public Task<SendOutcome> SendInTurnAsync(Func<CancellationToken, Task<SendOutcome>> send, CancellationToken cancellationToken) =>
+        replies.SendInTurnAsync(ChatId, send, cancellationToken);
 }

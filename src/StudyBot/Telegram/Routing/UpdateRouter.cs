@@ -21,6 +21,7 @@ internal sealed partial class UpdateRouter(
     MembershipHandler membership,
     PackUploadHandler packUploads,
     BotMessenger messenger,
+    ChatReplies replies,
     BotIdentity identity,
     Texts texts,
     IOptions<BotOptions> options,
@@ -66,7 +67,7 @@ internal sealed partial class UpdateRouter(
         }
 
         var learner = await learners.GetAsync(chatId, cancellationToken);
-        await messenger.SendTextAsync(chatId, texts.Get(learner?.Language ?? options.Value.Language, "Error"), cancellationToken);
+        replies.Queue(new OutgoingMessage(chatId, texts.Get(learner?.Language ?? options.Value.Language, "Error")));
     }
 
     private async Task OnMessageAsync(Message message, CancellationToken cancellationToken)
@@ -90,7 +91,7 @@ internal sealed partial class UpdateRouter(
         }
         else if (UserContent.Contains(message.Type))
         {
-            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "NonText"), cancellationToken);
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "NonText")));
         }
     }
 
@@ -104,18 +105,18 @@ internal sealed partial class UpdateRouter(
         var isAdmin = message.From is { } from && options.Value.IsAdmin(from.Id);
         if (!commandsByName.TryGetValue(parsed.Name, out var command))
         {
-            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "UnknownCommand", TextCut.Echo("/" + parsed.Name)), cancellationToken);
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "UnknownCommand", TextCut.Echo("/" + parsed.Name))));
             return;
         }
 
         if (command.Audience == CommandAudience.Admin && !isAdmin)
         {
             LogRefused(message.From?.Id ?? 0, command.Name);
-            await messenger.SendTextAsync(message.Chat.Id, texts.Get(language, "AdminOnly", "/" + command.Name), cancellationToken);
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "AdminOnly", "/" + command.Name)));
             return;
         }
 
-        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, isAdmin, messenger), cancellationToken);
+        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, isAdmin, replies), cancellationToken);
     }
 
     private async Task OnEditedAsync(Message message, CancellationToken cancellationToken)

@@ -43,6 +43,28 @@ public sealed class DispatchTests
     }
 
     [Fact]
+    public async Task A_chats_texts_are_saved_at_once_and_confirmed_in_order_at_telegrams_pace()
+    {
+        // One worker and Telegram's one message a second per chat: a worker that waited for each
+        // confirmation's second would hold the five texts four seconds.
+        await using var world = await TestWorld.StartAsync(settings: s =>
+        {
+            s["Telegram:EnforceLimits"] = "true";
+            s["Bot:UpdateConcurrency"] = "1";
+        });
+        await world.Db.AddLearnerAsync(5, "Learner 5");
+        await world.Db.AddDeliveryAsync(5, "2026-12-07");
+        var sent = Enumerable.Range(1, 5).Select(i => world.Api.UserSends(5, $"thought {i}").Id).ToList();
+
+        await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("inbound_updates", "handled_utc IS NOT NULL") == 5, "the five texts are handled");
+        Assert.Equal(5, await world.Db.CountAsync("reflections", "chat_id = 5"));
+        Assert.True(world.Api.SentTo(5).Count < 5, "the texts were handled only as fast as their confirmations could be sent");
+
+        await world.UpdatesHandledAsync();
+        Assert.Equal(sent.Cast<int?>(), world.Api.SentTo(5).Select(m => m.ReplyToMessageId));
+    }
+
+    [Fact]
     public async Task The_Quartz_sweep_delivers_without_being_called()
     {
         await using var world = await TestWorld.StartAsync(settings: s => s["Bot:SweepIntervalSeconds"] = "1");

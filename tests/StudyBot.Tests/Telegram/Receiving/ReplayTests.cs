@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Telegram.Receiving;
+using StudyBot.Telegram.Routing;
 using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Telegram.Receiving;
@@ -18,24 +20,25 @@ public sealed class ReplayTests
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {{{Backlog}}})
             INSERT INTO inbound_updates (update_id, chat_id, payload, received_utc)
             SELECT 50000 + i, i,
-                   '{"update_id":' || (50000 + i) || ',"message":{"message_id":' || i || ',"date":1796608800,"chat":{"id":' || i || ',"type":"private"},"text":"hello"}}',
+                   '{"update_id":' || (50000 + i) || ',"message":{"message_id":' || i || ',"date":1796608800,"chat":{"id":' || i || ',"type":"private"},"text":"/hold"}}',
                    '2026-12-07 02:00:00'
             FROM n
             """);
 
-        // Every reply waits at the fake, so what the replay has queued stays in flight.
-        world.Api.HoldSendsTo(Enumerable.Range(1, Backlog).Select(i => (long)i));
+        // Every update is a command that waits for the test, so what the replay has queued stays in flight.
+        var held = new HeldCommand();
+        world.ExtraServices.Add(services => services.AddSingleton<IBotCommand>(held));
         await world.StartBotAsync();
         var lanes = world.Get<ChatLanes>();
-        await world.Api.WaitUntilAsync(() => world.Api.SendsHeld() >= 50 ? "" : null, TimeSpan.FromSeconds(30));
+        await TestWorld.EventuallyAsync(() => Task.FromResult(held.Waiting >= 50), "the replay fills the lanes");
         Assert.InRange(lanes.InFlight, 1, ChatLanes.MaxInFlight);
 
-        world.Api.ReleaseSends();
+        held.Release();
         await TestWorld.EventuallyAsync(
             async () => await world.Db.CountAsync("inbound_updates", "handled_utc IS NULL") == 0,
             "the whole backlog is handled",
             TimeSpan.FromSeconds(60));
-        Assert.Equal(Backlog, world.Api.AllSent.Count(m => m.ChatId is >= 1 and <= Backlog));
+        Assert.Equal(Backlog, held.Handled);
     }
 
     // Four bot processes started one after the other.
@@ -49,13 +52,19 @@ public sealed class ReplayTests
         await world.StartBotAsync();
         await world.StopBotAsync();
 
-        // The process dies in the middle of handling the first /start: its reply is held at the fake
-        // and the process killed there, at every start. Another chat's /start is beside it the
-        // first time.
+        // The process dies in the middle of handling the first /export (a handler that waits for its
+        // file to be sent): the file is held at the fake and the process killed there, at every
+        // start. Another chat's /export is beside it the first time.
+        foreach (var chat in new long[] { 42, 43 })
+        {
+            await world.Db.AddLearnerAsync(chat, $"Learner {chat}");
+            await world.Db.AddReflectionAsync(chat, await world.Db.AddDeliveryAsync(chat, "2026-12-06"));
+        }
+
         world.Api.HoldSendsTo([42, 43]);
-        world.Api.UserSends(42, "/start");
+        world.Api.UserSends(42, "/export");
         var poisoned = world.Api.AllUpdates[^1].Id;
-        world.Api.UserSends(43, "/start");
+        world.Api.UserSends(43, "/export");
         var beside = world.Api.AllUpdates[^1].Id;
 
         for (var start = 1; start <= 3; start++)
@@ -77,7 +86,7 @@ public sealed class ReplayTests
         using var fourth = new BotProcess(world, "bot4");
         var notice = await world.Api.WaitForMessageAsync(TestWorld.AdminId, timeout: TimeSpan.FromSeconds(90));
         Assert.Contains(poisoned.ToString(System.Globalization.CultureInfo.InvariantCulture), notice.Text);
-        await world.Api.WaitForMessageAsync(43, m => m.Text.Contains("08:00", StringComparison.Ordinal), timeout: TimeSpan.FromSeconds(30));
+        await world.Api.WaitForMessageAsync(43, m => m.Method == "sendDocument", timeout: TimeSpan.FromSeconds(30));
 
         world.Api.UserSends(44, "/start");
         var welcome = await world.Api.WaitForMessageAsync(44, timeout: TimeSpan.FromSeconds(30));
