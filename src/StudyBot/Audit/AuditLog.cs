@@ -16,6 +16,9 @@ internal sealed class AuditLog(Database database, TimeProvider time)
         public const string ExportAll = "exportall";
         public const string Stats = "stats";
         public const string Import = "import";
+        public const string GroupCreated = "group.create";
+        public const string GroupChanged = "group.set";
+        public const string OrganizerLinkRenewed = "group.organizer_link";
     }
 
     public Task WriteAsync(long userId, string action, string? details, CancellationToken cancellationToken)

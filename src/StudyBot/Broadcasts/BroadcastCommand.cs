@@ -29,7 +29,7 @@ internal sealed partial class BroadcastCommand(
     ILogger<BroadcastCommand> logger) : IBotCommand, ICallbackHandler
 {
     public string Name => "broadcast";
-    public CommandAudience Audience => CommandAudience.Admin;
+    public CommandAudience Audience => CommandAudience.Owner;
     public string Prefix => "bc";
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ internal sealed class BotOptions
     // are nudged then. Unset (the default) means no automatic reminder; /remind still works.
     public string? ReminderTime { get; set; }
 
+    // False: /start without an invite code asks for the group's invite link instead of joining the default group.
+    public bool OpenJoin { get; set; } = true;
+
     public int SweepIntervalSeconds { get; set; } = 20;
 
     // Updates of different chats handled at once; one chat's updates stay in order.

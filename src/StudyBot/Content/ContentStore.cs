@@ -62,6 +62,13 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
     }
 
+    public async Task<IReadOnlySet<string>> PackNamesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT name FROM packs";
+        return (await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)
     {
         var pack = await ActivePackAsync(language, cancellationToken)

@@ -12,7 +12,8 @@ namespace StudyBot.Data;
 // Instances sharing one PostgreSQL call it under AdvisoryLock (Hosting), so two never migrate at once.
 internal sealed partial class MigrationRunner(Database database, TimeProvider time, ILogger<MigrationRunner> logger)
 {
-    public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken)
+    // upToVersion: a database as an earlier release left it, for the tests of an upgrade.
+    public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken, long upToVersion = long.MaxValue)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         string createJournal;
@@ -44,7 +45,7 @@ internal sealed partial class MigrationRunner(Database database, TimeProvider ti
         var applied = (await connection.QueryAsync<long>(selectApplied, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet();
 
         var count = 0;
-        foreach (var migration in Discover(database.Provider).Where(m => !applied.Contains(m.Version)))
+        foreach (var migration in Discover(database.Provider).Where(m => !applied.Contains(m.Version) && m.Version <= upToVersion))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(migration.Sql, transaction: transaction, commandTimeout: Database.CommandTimeoutSeconds);

@@ -25,9 +25,10 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
         // Only for a learner who still exists: a sweep batch read just before /deletedata must not
         // bring the deleted learner's rows back.
         const string sql = """
-            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc)
-            SELECT @ChatId, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc
-            WHERE EXISTS (SELECT 1 FROM learners WHERE chat_id = @ChatId)
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc, group_id)
+            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc, l.group_id
+            FROM learners l
+            WHERE l.chat_id = @ChatId
             ON CONFLICT (chat_id, local_date) DO NOTHING
             RETURNING id
             """;
@@ -201,8 +202,8 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
     private static async Task<int> ClaimAllAsync(DbConnection connection, DbTransaction transaction, long[] chatIds, DateOnly localDate, ContentItem item, string text, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var claim = $"""
-            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc)
-            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc, group_id)
+            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc, l.group_id
             FROM learners l
             WHERE l.chat_id IN ({IdList(chatIds)})
             ON CONFLICT (chat_id, local_date) DO NOTHING

@@ -19,7 +19,7 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
     public const string TempFilePrefix = "studybot-export-";
 
     public string Name => "exportall";
-    public CommandAudience Audience => CommandAudience.Admin;
+    public CommandAudience Audience => CommandAudience.Owner;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {

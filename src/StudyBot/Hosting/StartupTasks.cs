@@ -1,14 +1,24 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
 using StudyBot.Content;
 using StudyBot.Data;
+using StudyBot.Groups;
 using StudyBot.Telegram;
 
 namespace StudyBot.Hosting;
 
 // Runs before the other hosted services start: the schema must exist before anything reads it.
 // Instances sharing one PostgreSQL take turns, so two never migrate or load the same pack at once.
-internal sealed partial class StartupTasks(Database database, MigrationRunner migrations, ContentStore content, PackValidator validator, ILogger<StartupTasks> logger) : IHostedService
+internal sealed partial class StartupTasks(
+    Database database,
+    MigrationRunner migrations,
+    ContentStore content,
+    PackValidator validator,
+    GroupStore groups,
+    IOptions<BotOptions> options,
+    ILogger<StartupTasks> logger) : IHostedService
 {
     private const long StartupLockKey = 0x5354_5544_5942_0001; // "STUDYB" + 1
 
@@ -22,6 +32,7 @@ internal sealed partial class StartupTasks(Database database, MigrationRunner mi
     private async Task MigrateAndLoadPacksAsync(CancellationToken cancellationToken)
     {
         await migrations.ApplyPendingAsync(cancellationToken);
+        await groups.FillDefaultGroupAsync(options.Value, cancellationToken);
 
         // By name, so a pack an operator imported first does not keep the shipped ones out,
         // and a shipped pack an organizer has since replaced is left as they made it.

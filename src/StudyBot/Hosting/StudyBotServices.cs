@@ -16,6 +16,7 @@ using StudyBot.Data;
 using StudyBot.Delivery;
 using StudyBot.Digests;
 using StudyBot.Exports;
+using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Outbox;
@@ -124,7 +125,8 @@ internal static class StudyBotServices
         {
             services.AddHostedService<PollingService>();
         }
-        services.AddHostedService<CommandMenu>();
+        services.AddSingleton<CommandMenus>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommandMenus>());
         return builder;
     }
 
@@ -137,6 +139,10 @@ internal static class StudyBotServices
         services.AddSingleton<PackImporter>();
         services.AddSingleton<PackUploadHandler>();
         services.AddSingleton<LearnerStore>();
+        services.AddSingleton<GroupStore>();
+        services.AddSingleton<GroupAccess>();
+        services.AddSingleton<GroupLinks>();
+        services.AddSingleton<GroupJoining>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<LearnerSchedule>();
         services.AddSingleton<DeliverySweep>();
@@ -158,10 +164,13 @@ internal static class StudyBotServices
         services.AddSingleton<ExportAllStore>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
+        services.AddSingleton<GroupsCommand>();
+        services.AddSingleton<GroupCommand>();
 
         // The order here is the order of /help and of the command menu.
         services.AddSingleton<IBotCommand, StartCommand>();
         services.AddSingleton<IBotCommand, TodayCommand>();
+        services.AddSingleton<IBotCommand, JoinCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<IBotCommand, ExportCommand>();
         services.AddSingleton<IBotCommand, DigestCommand>();
@@ -177,9 +186,15 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, StatsCommand>();
         services.AddSingleton<IBotCommand, RemindCommand>();
         services.AddSingleton<IBotCommand, ExportAllCommand>();
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<GroupsCommand>());
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<GroupCommand>());
+        services.AddSingleton<IBotCommand, GroupSetCommand>();
+        services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupsCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupCommand>());
         return builder;
     }
 

@@ -16,11 +16,11 @@ internal sealed class HelpCommand(IServiceProvider services, Texts texts) : IBot
         var commands = services.GetServices<IBotCommand>().ToList();
         var builder = new StringBuilder(texts.Get(context.Language, "HelpHeader"));
         AppendSection(builder, commands.Where(c => c.Audience == CommandAudience.Learner), context.Language);
-        var adminCommands = commands.Where(c => c.Audience == CommandAudience.Admin).ToList();
-        if (context.IsAdmin && adminCommands.Count > 0)
+        var organizerCommands = commands.Where(c => c.Audience != CommandAudience.Learner && c.Audience <= context.Audience).OrderBy(c => c.Audience).ToList();
+        if (organizerCommands.Count > 0)
         {
             builder.Append("\n\n").Append(texts.Get(context.Language, "HelpAdminHeader"));
-            AppendSection(builder, adminCommands, context.Language);
+            AppendSection(builder, organizerCommands, context.Language);
         }
 
         builder.Append("\n\n").Append(texts.Get(context.Language, "HelpFooter"));

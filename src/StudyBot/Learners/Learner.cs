@@ -10,6 +10,7 @@ internal sealed class Learner
     public string Status { get; set; } = LearnerStatus.Active;
     public DateTime? NextDeliveryUtc { get; set; }
     public DateTime SubscribedUtc { get; set; }
+    public long GroupId { get; set; } = StudyBot.Groups.StudyGroup.DefaultId;
 
     public TimeOnly DeliveryTimeOfDay => TimeOfDay.Parse(DeliveryTime);
     public TimeZoneInfo Zone => TimeZones.Get(TimeZone);

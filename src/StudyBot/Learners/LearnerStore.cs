@@ -7,7 +7,8 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         chat_id AS ChatId, display_name AS DisplayName, language AS Language, time_zone AS TimeZone,
-        delivery_time AS DeliveryTime, status AS Status, next_delivery_utc AS NextDeliveryUtc, subscribed_utc AS SubscribedUtc
+        delivery_time AS DeliveryTime, status AS Status, next_delivery_utc AS NextDeliveryUtc, subscribed_utc AS SubscribedUtc,
+        group_id AS GroupId
         """;
 
     public async Task<Learner?> GetAsync(long chatId, CancellationToken cancellationToken)
@@ -21,8 +22,8 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
     public async Task<bool> TryCreateAsync(Learner learner, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc)
-            VALUES (@ChatId, @DisplayName, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc)
+            INSERT INTO learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc, group_id, joined_utc)
+            VALUES (@ChatId, @DisplayName, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc, @GroupId, @SubscribedUtc)
             ON CONFLICT (chat_id) DO NOTHING
             """;
         var now = time.GetUtcNow().UtcDateTime;
@@ -37,6 +38,7 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
             learner.NextDeliveryUtc,
             SubscribedUtc = now,
             UpdatedUtc = now,
+            learner.GroupId,
             CancellationToken = cancellationToken,
         }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
         return inserted == 1;
@@ -63,6 +65,14 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
             UpdatedUtc = time.GetUtcNow().UtcDateTime,
             CancellationToken = cancellationToken,
         };
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    // Into another group; what the learner wrote and received stays with the group it was made in.
+    public async Task MoveToGroupAsync(long chatId, long groupId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE learners SET group_id = @GroupId, joined_utc = @Now, updated_utc = @Now WHERE chat_id = @ChatId";
+        var parameters = new { ChatId = chatId, GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
         await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 

@@ -1,59 +1,28 @@
-using Microsoft.Extensions.Options;
-using StudyBot.Configuration;
-using StudyBot.Delivery;
-using StudyBot.Localization;
+using StudyBot.Groups;
 using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Learners;
 
-internal sealed class StartCommand(LearnerStore learners, LearnerSchedule schedule, Texts texts, IOptions<BotOptions> options) : IBotCommand
+// /start, and the payloads of the deep links that open the bot: j_<code> joins a group,
+// o_<code> makes the sender an organizer of one.
+internal sealed class StartCommand(GroupJoining joining) : IBotCommand
 {
     public string Name => "start";
     public CommandAudience Audience => CommandAudience.Learner;
 
-    public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
+    public Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        if (context.Learner is { } existing)
+        var payload = context.Arguments.Trim();
+        if (payload.StartsWith(GroupLinks.JoinPrefix, StringComparison.Ordinal))
         {
-            switch (existing.Status)
-            {
-                case LearnerStatus.Active:
-                    context.Reply(texts.Get(existing.Language, "AlreadySubscribed", existing.DeliveryTime, existing.TimeZone));
-                    return;
-                case LearnerStatus.Paused:
-                    context.Reply(texts.Get(existing.Language, "AlreadySubscribedPaused"));
-                    return;
-                default:
-                    existing.Status = LearnerStatus.Active;
-                    await schedule.RescheduleAsync(existing, cancellationToken);
-                    await learners.SaveSettingsAsync(existing, cancellationToken);
-                    Welcome(context, existing);
-                    return;
-            }
+            return joining.JoinAsync(context, payload[GroupLinks.JoinPrefix.Length..], cancellationToken);
         }
 
-        var settings = options.Value;
-        var learner = new Learner
+        if (payload.StartsWith(GroupLinks.OrganizerPrefix, StringComparison.Ordinal))
         {
-            ChatId = context.ChatId,
-            DisplayName = context.DisplayName,
-            Language = settings.Language,
-            TimeZone = settings.TimeZone,
-            DeliveryTime = TimeOfDay.Format(settings.DefaultDeliveryTime),
-            Status = LearnerStatus.Active,
-        };
-        await schedule.RescheduleAsync(learner, cancellationToken);
-        if (!await learners.TryCreateAsync(learner, cancellationToken))
-        {
-            // Another /start of this chat won the insert a moment ago.
-            var current = await learners.GetAsync(context.ChatId, cancellationToken);
-            context.Reply(texts.Get(current!.Language, "AlreadySubscribed", current.DeliveryTime, current.TimeZone));
-            return;
+            return joining.BecomeOrganizerAsync(context, payload[GroupLinks.OrganizerPrefix.Length..], cancellationToken);
         }
 
-        Welcome(context, learner);
+        return joining.StartAsync(context, cancellationToken);
     }
-
-    private void Welcome(CommandContext context, Learner learner) =>
-        context.Reply(texts.Get(learner.Language, "Welcome", learner.DeliveryTime, learner.TimeZone, schedule.DescribeNext(learner)));
 }

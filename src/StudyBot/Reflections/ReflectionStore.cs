@@ -29,8 +29,8 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             }
 
             const string insert = """
-                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc)
-                VALUES (@ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now)
+                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id)
+                SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id FROM deliveries d WHERE d.id = @DeliveryId
                 ON CONFLICT (chat_id, message_id) DO NOTHING
                 """;
             var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);

@@ -8,7 +8,7 @@ namespace StudyBot.Reminders;
 internal sealed class RemindCommand(ReminderService reminders, AuditLog audit, Texts texts) : IBotCommand
 {
     public string Name => "remind";
-    public CommandAudience Audience => CommandAudience.Admin;
+    public CommandAudience Audience => CommandAudience.Owner;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {

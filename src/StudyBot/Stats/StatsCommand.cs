@@ -29,7 +29,7 @@ internal sealed partial class StatsCommand(
     public const int RateDays = 7;
 
     public string Name => "stats";
-    public CommandAudience Audience => CommandAudience.Admin;
+    public CommandAudience Audience => CommandAudience.Owner;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {

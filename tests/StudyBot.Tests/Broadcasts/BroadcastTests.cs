@@ -104,7 +104,7 @@ public sealed class BroadcastTests
         Assert.DoesNotContain('\n', reply.Text);
         Assert.Empty(world.Api.SentTo(1));
         Assert.Equal(0, await world.Db.CountAsync("broadcasts"));
-        Assert.Contains(world.Logs.Lines, l => l.Contains("User 2 is not an admin and was refused /broadcast", StringComparison.Ordinal));
+        Assert.Contains(world.Logs.Lines, l => l.Contains("User 2 may not use /broadcast and was refused", StringComparison.Ordinal));
     }
 
     [Fact]

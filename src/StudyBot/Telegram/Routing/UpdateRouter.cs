@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using StudyBot.Content;
+using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Reflections;
@@ -23,6 +24,7 @@ internal sealed partial class UpdateRouter(
     BotMessenger messenger,
     ChatReplies replies,
     BotIdentity identity,
+    GroupAccess access,
     Texts texts,
     IOptions<BotOptions> options,
     ILogger<UpdateRouter> logger)
@@ -102,21 +104,37 @@ internal sealed partial class UpdateRouter(
             return;
         }
 
-        var isAdmin = message.From is { } from && options.Value.IsAdmin(from.Id);
         if (!commandsByName.TryGetValue(parsed.Name, out var command))
         {
             replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "UnknownCommand", TextCut.Echo("/" + parsed.Name))));
             return;
         }
 
-        if (command.Audience == CommandAudience.Admin && !isAdmin)
+        var audience = await AudienceOfAsync(message.From, cancellationToken);
+        if (command.Audience > audience)
         {
             LogRefused(message.From?.Id ?? 0, command.Name);
-            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "AdminOnly", "/" + command.Name)));
+            var refusal = command.Audience == CommandAudience.Owner && audience == CommandAudience.Organizer ? "OwnerOnly" : "AdminOnly";
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, refusal, "/" + command.Name)));
             return;
         }
 
-        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, isAdmin, replies), cancellationToken);
+        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, audience, replies), cancellationToken);
+    }
+
+    private async Task<CommandAudience> AudienceOfAsync(User? from, CancellationToken cancellationToken)
+    {
+        if (from is null)
+        {
+            return CommandAudience.Learner;
+        }
+
+        if (access.IsOwner(from.Id))
+        {
+            return CommandAudience.Owner;
+        }
+
+        return await access.IsOrganizerAsync(from.Id, cancellationToken) ? CommandAudience.Organizer : CommandAudience.Learner;
     }
 
     private async Task OnEditedAsync(Message message, CancellationToken cancellationToken)
@@ -146,6 +164,6 @@ internal sealed partial class UpdateRouter(
         await handler.HandleAsync(query, colon < 0 ? "" : data[(colon + 1)..], learner?.Language ?? options.Value.Language, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and was refused /{Command}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} may not use /{Command} and was refused")]
     private partial void LogRefused(long userId, string command);
 }

@@ -10,6 +10,10 @@ public sealed class AdminRefusalTests
     [InlineData("/exportall")]
     [InlineData("/exportall 2026-12-01 2026-12-07")]
     [InlineData("/broadcast Free pizza")]
+    [InlineData("/newgroup Branch 3")]
+    [InlineData("/groups")]
+    [InlineData("/group")]
+    [InlineData("/groupset days=mon-fri")]
     public async Task A_non_admin_is_refused_in_one_line_and_nothing_happens(string command)
     {
         await using var world = await TestWorld.StartAsync();
@@ -29,6 +33,8 @@ public sealed class AdminRefusalTests
         Assert.Equal(0, await world.Db.CountAsync("audit"));
         Assert.Equal(0, await world.Db.CountAsync("reminders"));
         Assert.Equal(0, await world.Db.CountAsync("outbox", "kind <> 'prompt'"));
-        Assert.Contains(world.Logs.Lines, l => l.Contains($"User 42 is not an admin and was refused {name}", StringComparison.Ordinal));
+        Assert.Equal(1, await world.Db.CountAsync("study_groups"));
+        Assert.Equal(127, await world.Db.ScalarAsync<long>("SELECT study_days FROM study_groups"));
+        Assert.Contains(world.Logs.Lines, l => l.Contains($"User 42 may not use {name} and was refused", StringComparison.Ordinal));
     }
 }

@@ -5,7 +5,8 @@ namespace StudyBot.Tests.Telegram.Routing;
 
 public sealed class CommandMenuTests
 {
-    private static readonly string[] AdminCommands = ["broadcast", "stats", "remind", "exportall"];
+    private static readonly string[] OrganizerCommands = ["groups", "group", "groupset"];
+    private static readonly string[] OwnerCommands = ["broadcast", "stats", "remind", "exportall", "newgroup"];
 
     private static Task<IReadOnlyList<CommandMenuCall>> MenusAsync(TestWorld world, int expected) =>
         world.Api.WaitUntilAsync(() => world.Api.CommandMenus is { } calls && calls.Count >= expected ? calls : null);
@@ -24,7 +25,7 @@ public sealed class CommandMenuTests
         {
             Assert.Contains("start", c.Commands.Select(x => x.Command));
             Assert.Contains("today", c.Commands.Select(x => x.Command));
-            Assert.Empty(c.Commands.Select(x => x.Command).Intersect(AdminCommands));
+            Assert.Empty(c.Commands.Select(x => x.Command).Intersect(OwnerCommands.Concat(OrganizerCommands)));
         });
 
         foreach (var admin in new long[] { 900, 901 })
@@ -33,8 +34,8 @@ public sealed class CommandMenuTests
             Assert.Equal(new string?[] { null, "zh", "en" }, mine.Select(c => c.LanguageCode));
             Assert.All(mine, c =>
             {
-                Assert.Equal(AdminCommands, c.Commands.Select(x => x.Command).TakeLast(4));
-                Assert.Equal(everyone[0].Commands.Select(x => x.Command), c.Commands.Select(x => x.Command).SkipLast(4));
+                Assert.Equal(OrganizerCommands.Concat(OwnerCommands), c.Commands.Select(x => x.Command).TakeLast(8));
+                Assert.Equal(everyone[0].Commands.Select(x => x.Command), c.Commands.Select(x => x.Command).SkipLast(8));
             });
         }
 
