@@ -17,7 +17,8 @@ namespace StudyBot.FakeBotApi;
 //
 // One class in parts, by concern; all of its state is declared here, in this file:
 //   FakeBotApiServer.cs          fields, start and stop, helpers the parts share
-//   FakeBotApiServer.Users.cs    what tests do as users (send, edit, press) and read of what the bot sent
+//   FakeBotApiServer.Users.cs    what tests do as users (send, edit, press)
+//   FakeBotApiServer.Sent.cs     what tests read back of what the bot did, or wait for
 //   FakeBotApiServer.Faults.cs   injected errors, delays and dropped connections; a request's fate
 //   FakeBotApiServer.Limits.cs   Telegram's sending limits and the counts of their violations
 //   FakeBotApiServer.Http.cs     /bot{token}/{method}: reading the request, dispatch, writing the answer

@@ -1,0 +1,130 @@
+namespace StudyBot.FakeBotApi;
+
+// What the bot did, as a test reads it back or waits for it: the messages sent, the menus set,
+// the button answers, and the updates it confirmed.
+public sealed partial class FakeBotApiServer
+{
+    public IReadOnlyList<SentMessage> SentTo(long chatId)
+    {
+        lock (gate)
+        {
+            return sent.Where(m => m.ChatId == chatId).ToList();
+        }
+    }
+
+    public IReadOnlyList<SentMessage> AllSent
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. sent];
+            }
+        }
+    }
+
+    // Every accepted setMyCommands request, in order.
+    public IReadOnlyList<CommandMenuCall> CommandMenus
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. commandMenus];
+            }
+        }
+    }
+
+    // Every answerCallbackQuery request, in order.
+    public IReadOnlyList<ButtonAnswer> ButtonAnswers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. buttonAnswers];
+            }
+        }
+    }
+
+    // Waits for the bot's answer to one press (the id UserPresses returned).
+    public Task<ButtonAnswer> WaitForButtonAnswerAsync(string callbackQueryId, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == callbackQueryId), timeout);
+
+    // Edits refused with 400 "message is not modified": the text and buttons were already shown.
+    // Telegram refuses them, and a bot that sends them wastes requests; the refusal is not recorded
+    // as an edit, so this is how a test sees one.
+    public int EditsNotModified => Volatile.Read(ref editsNotModified);
+
+    // How many `method` requests were accepted per chat.
+    public IReadOnlyDictionary<long, int> SentCountByChat(string method = "sendMessage")
+    {
+        lock (gate)
+        {
+            var counts = new Dictionary<long, int>();
+            foreach (var message in sent)
+            {
+                if (message.Method == method)
+                {
+                    counts[message.ChatId] = counts.GetValueOrDefault(message.ChatId) + 1;
+                }
+            }
+
+            return counts;
+        }
+    }
+
+    public async Task<SentMessage> WaitForMessageAsync(long chatId, Func<SentMessage, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
+    {
+        var result = await WaitUntilAsync(() => SentTo(chatId).Where(m => match?.Invoke(m) ?? true).Skip(skip).FirstOrDefault(), timeout);
+        return result;
+    }
+
+    // Waits for the bot's n-th message (1-based) to a chat.
+    public Task<SentMessage> WaitForNthMessageAsync(long chatId, int n, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => SentTo(chatId).Skip(n - 1).FirstOrDefault(), timeout);
+
+    public async Task<T> WaitUntilAsync<T>(Func<T?> probe, TimeSpan? timeout = null)
+        where T : class
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (gate)
+            {
+                changed = sentChanged.Task;
+            }
+
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            try
+            {
+                await changed.WaitAsync(TimeSpan.FromMilliseconds(200), cancellation.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Re-check: state outside the fake (the database) may be what the probe reads.
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Condition not met in time. Sent so far:\n{string.Join('\n', AllSent.TakeLast(20))}");
+            }
+        }
+    }
+
+    // True once the bot has fetched every update and confirmed it with a later offset.
+    public bool AllUpdatesConfirmed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending.Count == 0;
+            }
+        }
+    }
+}
