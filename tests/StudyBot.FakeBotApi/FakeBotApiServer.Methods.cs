@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Telegram.Bot.Types;
-using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.FakeBotApi;
 
 // The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands,
-// answerCallbackQuery, and getFile with its download.
+// answerCallbackQuery, and getFile with its download. Those of group chats are in
+// FakeBotApiServer.ChatMethods.cs.
 public sealed partial class FakeBotApiServer
 {
     private async Task GetUpdatesAsync(HttpContext context, Request request)
@@ -88,7 +88,7 @@ public sealed partial class FakeBotApiServer
         var message = new Message
         {
             Id = messageId,
-            Chat = new Chat { Id = chatId, Type = ChatTypeOf(chatId) },
+            Chat = ChatOf(chatId),
             From = BotUser(),
             Date = record.SentAtUtc,
             Text = method == "sendMessage" ? record.Text : null,
@@ -157,7 +157,7 @@ public sealed partial class FakeBotApiServer
             return;
         }
 
-        await WriteResultAsync(context, new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = DateTime.UtcNow, Text = text });
+        await WriteResultAsync(context, new Message { Id = messageId, Chat = ChatOf(chatId), From = BotUser(), Date = DateTime.UtcNow, Text = text });
     }
 
     private void RecordCommandMenu(Request request)

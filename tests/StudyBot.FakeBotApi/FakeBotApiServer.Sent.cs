@@ -1,7 +1,7 @@
 namespace StudyBot.FakeBotApi;
 
 // What the bot did, as a test reads it back or waits for it: the messages sent, the menus set,
-// the button answers, and the updates it confirmed.
+// the reactions, the button answers, and the updates it confirmed.
 public sealed partial class FakeBotApiServer
 {
     public IReadOnlyList<SentMessage> SentTo(long chatId)
@@ -32,6 +32,16 @@ public sealed partial class FakeBotApiServer
             {
                 return [.. commandMenus];
             }
+        }
+    }
+
+    // The emoji the bot's last setMessageReaction left on a message; empty when it set none or
+    // took them back.
+    public IReadOnlyList<string> ReactionsOn(long chatId, int messageId)
+    {
+        lock (gate)
+        {
+            return reactions.GetValueOrDefault((chatId, messageId)) ?? [];
         }
     }
 

@@ -8,26 +8,12 @@ namespace StudyBot.FakeBotApi;
 public sealed partial class FakeBotApiServer
 {
     // A "/..." text gets a bot_command entity first; `entities` are added after it.
+    // For a group chat, UserSendsInGroup (Groups.cs) gives the message its group and sender.
     public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
     {
         var message = NewUserMessage(chatId, fromId, firstName);
         message.Text = text;
-        var allEntities = new List<MessageEntity>();
-        if (text.StartsWith('/'))
-        {
-            var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
-            allEntities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
-        }
-
-        if (entities is not null)
-        {
-            allEntities.AddRange(entities);
-        }
-
-        if (allEntities.Count > 0)
-        {
-            message.Entities = [.. allEntities];
-        }
+        message.Entities = EntitiesOf(text, entities);
 
         if (replyTo is { } replyId)
         {
@@ -112,13 +98,18 @@ public sealed partial class FakeBotApiServer
     public string UserPresses(long chatId, int messageId, string data, long? fromId = null)
     {
         var shown = FindSent(chatId, messageId) ?? throw new InvalidOperationException($"No message {messageId} in chat {chatId}");
+        if (chatId < 0 && fromId is null)
+        {
+            throw new ArgumentException("In a group, say which user pressed.", nameof(fromId));
+        }
+
         var query = new CallbackQuery
         {
             Id = Guid.NewGuid().ToString("N"),
             From = new User { Id = fromId ?? chatId, FirstName = "Learner" },
             ChatInstance = chatId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Data = data,
-            Message = new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = shown.SentAtUtc, Text = shown.Text },
+            Message = new Message { Id = messageId, Chat = ChatOf(chatId), From = BotUser(), Date = shown.SentAtUtc, Text = shown.Text },
         };
         Enqueue(new Update { CallbackQuery = query });
         return query.Id;
@@ -147,13 +138,38 @@ public sealed partial class FakeBotApiServer
         }
     }
 
-    private Message NewUserMessage(long chatId, long? fromId, string firstName) => new()
+    private Message NewUserMessage(long chatId, long? fromId, string firstName)
     {
-        Id = NextMessageId(chatId),
-        Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = firstName },
-        From = new User { Id = fromId ?? chatId, FirstName = firstName, LanguageCode = "en" },
-        Date = DateTime.UtcNow,
-    };
+        lock (gate)
+        {
+            if (groups.ContainsKey(chatId))
+            {
+                throw new InvalidOperationException($"Chat {chatId} is a group: UserSendsInGroup posts in it as one of its users.");
+            }
+        }
+
+        return new Message
+        {
+            Id = NextMessageId(chatId),
+            Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = firstName },
+            From = new User { Id = fromId ?? chatId, FirstName = firstName, LanguageCode = "en" },
+            Date = DateTime.UtcNow,
+        };
+    }
+
+    // A "/..." text (with or without "@bot") gets a bot_command entity first; `extra` follow it.
+    private static MessageEntity[]? EntitiesOf(string text, IEnumerable<MessageEntity>? extra)
+    {
+        var entities = new List<MessageEntity>();
+        if (text.StartsWith('/'))
+        {
+            var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
+            entities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
+        }
+
+        entities.AddRange(extra ?? []);
+        return entities.Count > 0 ? [.. entities] : null;
+    }
 
     private static ChatMemberUpdated NewMemberChange(long chatId, ChatMember oldMember, ChatMember newMember) => new()
     {
