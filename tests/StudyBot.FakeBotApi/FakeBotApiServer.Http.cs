@@ -81,8 +81,8 @@ public sealed partial class FakeBotApiServer
             case "getUpdates":
                 await GetUpdatesAsync(context, request);
                 return;
-            case "setMyCommands":
-                RecordCommandMenu(request);
+            case "setMyCommands" or "deleteMyCommands":
+                RecordCommandMenu(request, deleted: method == "deleteMyCommands");
                 await WriteResultAsync(context, true);
                 return;
             case "answerCallbackQuery":

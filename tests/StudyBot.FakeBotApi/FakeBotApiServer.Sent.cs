@@ -23,7 +23,7 @@ public sealed partial class FakeBotApiServer
         }
     }
 
-    // Every accepted setMyCommands request, in order.
+    // Every accepted setMyCommands and deleteMyCommands request, in order.
     public IReadOnlyList<CommandMenuCall> CommandMenus
     {
         get
@@ -33,6 +33,14 @@ public sealed partial class FakeBotApiServer
                 return [.. commandMenus];
             }
         }
+    }
+
+    // The menu the bot last set for exactly this scope; null if it never set one or deleted it.
+    // Telegram shows a chat the narrowest scope that has a menu: that choice is left to the test.
+    public IReadOnlyList<(string Command, string Description)>? CommandMenuFor(string scopeType, long? chatId = null, long? userId = null, string? languageCode = null)
+    {
+        var last = CommandMenus.LastOrDefault(c => c.ScopeType == scopeType && c.ChatId == chatId && c.UserId == userId && c.LanguageCode == languageCode);
+        return last is null || last.Deleted ? null : last.Commands;
     }
 
     // The emoji the bot's last setMessageReaction left on a message; empty when it set none or
