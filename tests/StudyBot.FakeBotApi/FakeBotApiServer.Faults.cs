@@ -168,7 +168,7 @@ public sealed partial class FakeBotApiServer
 
             if (!IsLimitedSend(method))
             {
-                return new Verdict(false, delay, null);
+                return new Verdict(false, delay, ActsInChat(method) ? GroupRefusal(chatId) : null);
             }
 
             if (chatFaults.FindIndex(f => f.ChatId == chatId) is var index and >= 0)
@@ -190,6 +190,11 @@ public sealed partial class FakeBotApiServer
             if (blockedChats.Contains(chatId))
             {
                 return new Verdict(false, delay, new Failure(403, "Forbidden: bot was blocked by the user", null));
+            }
+
+            if (GroupRefusal(chatId) is { } refusal)
+            {
+                return new Verdict(false, delay, refusal);
             }
         }
 
@@ -258,7 +263,8 @@ public sealed partial class FakeBotApiServer
         public TimeSpan Delay { get; } = delay;
     }
 
-    private sealed record Failure(int StatusCode, string Description, int? RetryAfter);
+    // MigrateToChatId: where a group that was upgraded went, told in the answer's parameters.
+    private sealed record Failure(int StatusCode, string Description, int? RetryAfter, long? MigrateToChatId = null);
 
     private sealed record Verdict(bool Drop, TimeSpan Delay, Failure? Failure);
 }

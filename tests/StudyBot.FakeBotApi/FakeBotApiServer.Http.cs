@@ -69,7 +69,7 @@ public sealed partial class FakeBotApiServer
 
         if (verdict.Failure is { } failure)
         {
-            await WriteErrorAsync(context, failure.StatusCode, failure.Description, failure.RetryAfter);
+            await WriteErrorAsync(context, failure.StatusCode, failure.Description, failure.RetryAfter, failure.MigrateToChatId);
             return;
         }
 
@@ -81,8 +81,8 @@ public sealed partial class FakeBotApiServer
             case "getUpdates":
                 await GetUpdatesAsync(context, request);
                 return;
-            case "setMyCommands":
-                RecordCommandMenu(request);
+            case "setMyCommands" or "deleteMyCommands":
+                RecordCommandMenu(request, deleted: method == "deleteMyCommands");
                 await WriteResultAsync(context, true);
                 return;
             case "answerCallbackQuery":
@@ -101,6 +101,15 @@ public sealed partial class FakeBotApiServer
             case "getFile":
                 await GetFileAsync(context, request);
                 return;
+            case "getChatMember":
+                await GetChatMemberAsync(context, request);
+                return;
+            case "setMessageReaction":
+                await SetMessageReactionAsync(context, request);
+                return;
+            case "leaveChat":
+                await LeaveChatAsync(context, request);
+                return;
             default:
                 await WriteErrorAsync(context, 404, $"Not Found: method {method} is not faked");
                 return;
@@ -114,7 +123,7 @@ public sealed partial class FakeBotApiServer
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    private async Task WriteErrorAsync(HttpContext context, int code, string description, int? retryAfter = null)
+    private async Task WriteErrorAsync(HttpContext context, int code, string description, int? retryAfter = null, long? migrateToChatId = null)
     {
         if (code == 429)
         {
@@ -127,6 +136,10 @@ public sealed partial class FakeBotApiServer
         if (retryAfter is { } seconds)
         {
             body["parameters"] = new JsonObject { ["retry_after"] = seconds };
+        }
+        else if (migrateToChatId is { } newChatId)
+        {
+            body["parameters"] = new JsonObject { ["migrate_to_chat_id"] = newChatId };
         }
 
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);

@@ -1,11 +1,13 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Telegram.Bot.Types;
-using Telegram.Bot.Types.Enums;
 
 namespace StudyBot.FakeBotApi;
 
-// The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands,
-// answerCallbackQuery, and getFile with its download.
+// The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands
+// and deleteMyCommands, answerCallbackQuery, and getFile with its download. Those of group chats
+// are in FakeBotApiServer.ChatMethods.cs.
 public sealed partial class FakeBotApiServer
 {
     private async Task GetUpdatesAsync(HttpContext context, Request request)
@@ -88,7 +90,7 @@ public sealed partial class FakeBotApiServer
         var message = new Message
         {
             Id = messageId,
-            Chat = new Chat { Id = chatId, Type = ChatTypeOf(chatId) },
+            Chat = ChatOf(chatId),
             From = BotUser(),
             Date = record.SentAtUtc,
             Text = method == "sendMessage" ? record.Text : null,
@@ -157,23 +159,30 @@ public sealed partial class FakeBotApiServer
             return;
         }
 
-        await WriteResultAsync(context, new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = DateTime.UtcNow, Text = text });
+        await WriteResultAsync(context, new Message { Id = messageId, Chat = ChatOf(chatId), From = BotUser(), Date = DateTime.UtcNow, Text = text });
     }
 
-    private void RecordCommandMenu(Request request)
+    // A deletion is recorded with no commands: the scope falls back to a wider scope's menu.
+    private void RecordCommandMenu(Request request, bool deleted)
     {
         var scope = request.Json("scope");
         var commands = request.Json("commands")?.AsArray()
             .Select(c => (c!["command"]!.GetValue<string>(), c["description"]!.GetValue<string>()))
             .ToList() ?? [];
-        var chatId = scope?["chat_id"] is { } chat ? long.Parse(chat.ToString(), System.Globalization.CultureInfo.InvariantCulture) : (long?)null;
-        var call = new CommandMenuCall(scope?["type"]?.GetValue<string>() ?? "default", chatId, request.String("language_code"), commands);
+        var call = new CommandMenuCall(scope?["type"]?.GetValue<string>() ?? "default", IdIn(scope, "chat_id"), IdIn(scope, "user_id"), request.String("language_code"), commands)
+        {
+            Deleted = deleted,
+        };
         lock (gate)
         {
             commandMenus.Add(call);
             Signal(ref sentChanged);
         }
     }
+
+    // A scope's chat_id or user_id: a number, sent as one or as text; null when absent or a @username.
+    private static long? IdIn(JsonNode? scope, string field) =>
+        scope?[field] is { } id && long.TryParse(id.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private async Task GetFileAsync(HttpContext context, Request request)
     {

@@ -4,31 +4,16 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.FakeBotApi;
 
 // The users' side: what a test does as a Telegram user (each action becomes an update the bot
-// fetches with getUpdates), and what the bot did, read back or waited for.
-// (Over 300 lines: every way a test plays a user or reads the bot back is here, in one place.)
+// fetches with getUpdates). What the bot did is read back in FakeBotApiServer.Sent.cs.
 public sealed partial class FakeBotApiServer
 {
     // A "/..." text gets a bot_command entity first; `entities` are added after it.
+    // For a group chat, UserSendsInGroup (Groups.cs) gives the message its group and sender.
     public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
     {
         var message = NewUserMessage(chatId, fromId, firstName);
         message.Text = text;
-        var allEntities = new List<MessageEntity>();
-        if (text.StartsWith('/'))
-        {
-            var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
-            allEntities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
-        }
-
-        if (entities is not null)
-        {
-            allEntities.AddRange(entities);
-        }
-
-        if (allEntities.Count > 0)
-        {
-            message.Entities = [.. allEntities];
-        }
+        message.Entities = EntitiesOf(text, entities);
 
         if (replyTo is { } replyId)
         {
@@ -113,13 +98,18 @@ public sealed partial class FakeBotApiServer
     public string UserPresses(long chatId, int messageId, string data, long? fromId = null)
     {
         var shown = FindSent(chatId, messageId) ?? throw new InvalidOperationException($"No message {messageId} in chat {chatId}");
+        if (chatId < 0 && fromId is null)
+        {
+            throw new ArgumentException("In a group, say which user pressed.", nameof(fromId));
+        }
+
         var query = new CallbackQuery
         {
             Id = Guid.NewGuid().ToString("N"),
             From = new User { Id = fromId ?? chatId, FirstName = "Learner" },
             ChatInstance = chatId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Data = data,
-            Message = new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private }, Date = shown.SentAtUtc, Text = shown.Text },
+            Message = new Message { Id = messageId, Chat = ChatOf(chatId), From = BotUser(), Date = shown.SentAtUtc, Text = shown.Text },
         };
         Enqueue(new Update { CallbackQuery = query });
         return query.Id;
@@ -148,139 +138,38 @@ public sealed partial class FakeBotApiServer
         }
     }
 
-    // ---- what the bot did ----
-
-    public IReadOnlyList<SentMessage> SentTo(long chatId)
+    private Message NewUserMessage(long chatId, long? fromId, string firstName)
     {
         lock (gate)
         {
-            return sent.Where(m => m.ChatId == chatId).ToList();
+            if (groups.ContainsKey(chatId))
+            {
+                throw new InvalidOperationException($"Chat {chatId} is a group: UserSendsInGroup posts in it as one of its users.");
+            }
         }
-    }
 
-    public IReadOnlyList<SentMessage> AllSent
-    {
-        get
+        return new Message
         {
-            lock (gate)
-            {
-                return [.. sent];
-            }
-        }
+            Id = NextMessageId(chatId),
+            Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = firstName },
+            From = new User { Id = fromId ?? chatId, FirstName = firstName, LanguageCode = "en" },
+            Date = DateTime.UtcNow,
+        };
     }
 
-    // Every accepted setMyCommands request, in order.
-    public IReadOnlyList<CommandMenuCall> CommandMenus
+    // A "/..." text (with or without "@bot") gets a bot_command entity first; `extra` follow it.
+    private static MessageEntity[]? EntitiesOf(string text, IEnumerable<MessageEntity>? extra)
     {
-        get
+        var entities = new List<MessageEntity>();
+        if (text.StartsWith('/'))
         {
-            lock (gate)
-            {
-                return [.. commandMenus];
-            }
+            var length = text.IndexOf(' ') is var space and > 0 ? space : text.Length;
+            entities.Add(new MessageEntity { Type = MessageEntityType.BotCommand, Offset = 0, Length = length });
         }
+
+        entities.AddRange(extra ?? []);
+        return entities.Count > 0 ? [.. entities] : null;
     }
-
-    // Every answerCallbackQuery request, in order.
-    public IReadOnlyList<ButtonAnswer> ButtonAnswers
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. buttonAnswers];
-            }
-        }
-    }
-
-    // Waits for the bot's answer to one press (the id UserPresses returned).
-    public Task<ButtonAnswer> WaitForButtonAnswerAsync(string callbackQueryId, TimeSpan? timeout = null) =>
-        WaitUntilAsync(() => ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == callbackQueryId), timeout);
-
-    // Edits refused with 400 "message is not modified": the text and buttons were already shown.
-    // Telegram refuses them, and a bot that sends them wastes requests; the refusal is not recorded
-    // as an edit, so this is how a test sees one.
-    public int EditsNotModified => Volatile.Read(ref editsNotModified);
-
-    // How many `method` requests were accepted per chat.
-    public IReadOnlyDictionary<long, int> SentCountByChat(string method = "sendMessage")
-    {
-        lock (gate)
-        {
-            var counts = new Dictionary<long, int>();
-            foreach (var message in sent)
-            {
-                if (message.Method == method)
-                {
-                    counts[message.ChatId] = counts.GetValueOrDefault(message.ChatId) + 1;
-                }
-            }
-
-            return counts;
-        }
-    }
-
-    public async Task<SentMessage> WaitForMessageAsync(long chatId, Func<SentMessage, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
-    {
-        var result = await WaitUntilAsync(() => SentTo(chatId).Where(m => match?.Invoke(m) ?? true).Skip(skip).FirstOrDefault(), timeout);
-        return result;
-    }
-
-    // Waits for the bot's n-th message (1-based) to a chat.
-    public Task<SentMessage> WaitForNthMessageAsync(long chatId, int n, TimeSpan? timeout = null) =>
-        WaitUntilAsync(() => SentTo(chatId).Skip(n - 1).FirstOrDefault(), timeout);
-
-    public async Task<T> WaitUntilAsync<T>(Func<T?> probe, TimeSpan? timeout = null)
-        where T : class
-    {
-        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            Task changed;
-            lock (gate)
-            {
-                changed = sentChanged.Task;
-            }
-
-            if (probe() is { } value)
-            {
-                return value;
-            }
-
-            try
-            {
-                await changed.WaitAsync(TimeSpan.FromMilliseconds(200), cancellation.Token);
-            }
-            catch (TimeoutException)
-            {
-                // Re-check: state outside the fake (the database) may be what the probe reads.
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Condition not met in time. Sent so far:\n{string.Join('\n', AllSent.TakeLast(20))}");
-            }
-        }
-    }
-
-    // True once the bot has fetched every update and confirmed it with a later offset.
-    public bool AllUpdatesConfirmed
-    {
-        get
-        {
-            lock (gate)
-            {
-                return pending.Count == 0;
-            }
-        }
-    }
-
-    private Message NewUserMessage(long chatId, long? fromId, string firstName) => new()
-    {
-        Id = NextMessageId(chatId),
-        Chat = new Chat { Id = chatId, Type = ChatType.Private, FirstName = firstName },
-        From = new User { Id = fromId ?? chatId, FirstName = firstName, LanguageCode = "en" },
-        Date = DateTime.UtcNow,
-    };
 
     private static ChatMemberUpdated NewMemberChange(long chatId, ChatMember oldMember, ChatMember newMember) => new()
     {

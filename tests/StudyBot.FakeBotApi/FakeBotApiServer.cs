@@ -16,17 +16,23 @@ namespace StudyBot.FakeBotApi;
 // FakeBotApiServer.Users.cs.
 //
 // One class in parts, by concern; all of its state is declared here, in this file:
-//   FakeBotApiServer.cs          fields, start and stop, helpers the parts share
-//   FakeBotApiServer.Users.cs    what tests do as users (send, edit, press) and read of what the bot sent
-//   FakeBotApiServer.Faults.cs   injected errors, delays and dropped connections; a request's fate
-//   FakeBotApiServer.Limits.cs   Telegram's sending limits and the counts of their violations
-//   FakeBotApiServer.Http.cs     /bot{token}/{method}: reading the request, dispatch, writing the answer
-//   FakeBotApiServer.Methods.cs  the faked methods (getUpdates, send*, edit, setMyCommands, files)
+//   FakeBotApiServer.cs              fields, start and stop, helpers the parts share
+//   FakeBotApiServer.Users.cs        what tests do as users (send, edit, press)
+//   FakeBotApiServer.Groups.cs       group chats: created, the bot added or removed, posts, upgrades
+//   FakeBotApiServer.Sent.cs         what tests read back of what the bot did, or wait for
+//   FakeBotApiServer.Faults.cs       injected errors, delays and dropped connections; a request's fate
+//   FakeBotApiServer.Limits.cs       Telegram's sending limits and the counts of their violations
+//   FakeBotApiServer.Http.cs         /bot{token}/{method}: reading the request, dispatch, writing the answer
+//   FakeBotApiServer.Methods.cs      the faked methods (getUpdates, send*, edit, *MyCommands, files)
+//   FakeBotApiServer.ChatMethods.cs  the faked methods of chats (getChatMember, setMessageReaction, leaveChat)
 public sealed partial class FakeBotApiServer : IAsyncDisposable
 {
     public const string DefaultToken = "4242:fake-token-for-tests-only";
     public const string BotUsername = "StudyTestBot";
     public const long BotUserId = 123456789;
+
+    // Telegram's supergroup ids are -100 followed by the channel id; basic groups' are above.
+    private const long SupergroupIdsFrom = -1_000_000_000_000;
 
     private readonly WebApplication app;
     private readonly object gate = new();
@@ -49,6 +55,10 @@ public sealed partial class FakeBotApiServer : IAsyncDisposable
     private TaskCompletionSource sentChanged = NewSignal();
     private int lastUpdateId = 1000;
     private int confirmedBelow;
+
+    // Group chats a test created (Groups.cs), and the bot's reactions by message (ChatMethods.cs); under `gate`.
+    private readonly Dictionary<long, GroupChat> groups = [];
+    private readonly Dictionary<(long ChatId, int MessageId), string[]> reactions = [];
 
     // Injected faults (Faults.cs); under `gate`.
     private readonly List<Fault> faults = [];
@@ -119,12 +129,26 @@ public sealed partial class FakeBotApiServer : IAsyncDisposable
 
     private static User BotUser() => new() { Id = BotUserId, IsBot = true, FirstName = "StudyBot", Username = BotUsername };
 
-    private static ChatType ChatTypeOf(long chatId) => chatId switch
+    // A chat as Telegram shows it: a group a test created has its title; any other negative id is
+    // a group or supergroup by its range, as Telegram numbers them.
+    private Chat ChatOf(long chatId)
     {
-        >= 0 => ChatType.Private,
-        <= -1_000_000_000_000 => ChatType.Supergroup,
-        _ => ChatType.Group,
-    };
+        lock (gate)
+        {
+            if (groups.TryGetValue(chatId, out var group))
+            {
+                return group.ToChat();
+            }
+        }
+
+        var type = chatId switch
+        {
+            >= 0 => ChatType.Private,
+            <= SupergroupIdsFrom => ChatType.Supergroup,
+            _ => ChatType.Group,
+        };
+        return new Chat { Id = chatId, Type = type };
+    }
 
     private int NextMessageId(long chatId) => lastMessageIdByChat.AddOrUpdate(chatId, 1, (_, last) => last + 1);
 

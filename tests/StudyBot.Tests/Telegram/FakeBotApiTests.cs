@@ -8,8 +8,9 @@ using Telegram.Bot.Types.Enums;
 namespace StudyBot.Tests.Telegram;
 
 // The fake Telegram itself, driven through the real Telegram.Bot client the bot uses.
-// (Over 300 lines: every behaviour the bot's tests rely on has its test here, in one place.)
-public sealed class FakeBotApiTests : IAsyncLifetime, IDisposable
+// (Over 300 lines: every behaviour of private chats the bot's tests rely on has its test here;
+// those of group chats are in FakeBotApiTests.Groups.cs.)
+public sealed partial class FakeBotApiTests : IAsyncLifetime, IDisposable
 {
     private FakeBotApiServer server = null!;
     private HttpClient http = null!;
