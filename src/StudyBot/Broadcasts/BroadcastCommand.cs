@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StudyBot.Audit;
-using StudyBot.Configuration;
+using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Outbox;
 using StudyBot.Telegram;
@@ -15,21 +14,22 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Broadcasts;
 
-// /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active subscriber.
-// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must be an admin, and the draft at most
-// a day old (BroadcastStore.DraftLifetime).
+// /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active member of the
+// organizer's current group (an owner acting on all groups: every active subscriber).
+// Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must run the broadcast's group (an
+// owner, for one to everyone), and the draft be at most a day old (BroadcastStore.DraftLifetime).
 internal sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
     BroadcastProgress progress,
+    GroupAccess access,
     AuditLog audit,
     OutboxSender outbox,
     BotMessenger messenger,
     Texts texts,
-    IOptions<BotOptions> options,
     ILogger<BroadcastCommand> logger) : IBotCommand, ICallbackHandler
 {
     public string Name => "broadcast";
-    public CommandAudience Audience => CommandAudience.Owner;
+    public CommandAudience Audience => CommandAudience.Organizer;
     public string Prefix => "bc";
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
@@ -41,9 +41,15 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
+        // Null only for someone who stopped running a group since the router let the command in.
+        if (await access.CurrentScopeAsync(context.UserId, cancellationToken) is not { } scope)
+        {
+            return;
+        }
+
         var entitiesJson = entities.Count == 0 ? null : JsonSerializer.Serialize(entities.ToArray(), TelegramJson.Entities);
-        var id = await broadcasts.CreateDraftAsync(context.ChatId, context.Message.From?.Id ?? 0, context.Language, text, entitiesJson, cancellationToken);
-        var recipients = await broadcasts.CountActiveLearnersAsync(cancellationToken);
+        var id = await broadcasts.CreateDraftAsync(context.ChatId, context.UserId, scope.GroupId, context.Language, text, entitiesJson, cancellationToken);
+        var recipients = await broadcasts.CountActiveLearnersAsync(scope.GroupId, cancellationToken);
         LogDrafted(context.Message.From?.Id ?? 0, id);
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
 
@@ -56,7 +62,7 @@ internal sealed partial class BroadcastCommand(
 
     public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)
     {
-        if (!options.Value.IsAdmin(query.From.Id))
+        if (!await access.IsOrganizerAsync(query.From.Id, cancellationToken))
         {
             LogRefused(query.From.Id);
             await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "AdminButtonOnly"));
@@ -67,6 +73,13 @@ internal sealed partial class BroadcastCommand(
         {
             LogUnknownButton(query.From.Id, data);
             await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "BroadcastButtonInvalid"));
+            return;
+        }
+
+        if (broadcast.GroupId is { } groupId ? !await access.MayRunAsync(query.From.Id, groupId, cancellationToken) : !access.IsOwner(query.From.Id))
+        {
+            LogRefused(query.From.Id);
+            await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "AdminButtonOnly"));
             return;
         }
 

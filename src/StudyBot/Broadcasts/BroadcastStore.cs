@@ -9,7 +9,7 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId,
-               created_utc AS CreatedUtc
+               created_utc AS CreatedUtc, group_id AS GroupId
         FROM broadcasts
         """;
 
@@ -28,17 +28,19 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
     public bool IsExpired(Broadcast broadcast) =>
         broadcast.Status == Status.Draft && broadcast.CreatedUtc <= time.GetUtcNow().UtcDateTime - DraftLifetime;
 
-    public Task<long> CreateDraftAsync(long adminChatId, long adminUserId, string language, string text, string? entities, CancellationToken cancellationToken)
+    // groupId: to that group's members; null: to everyone.
+    public Task<long> CreateDraftAsync(long adminChatId, long adminUserId, long? groupId, string language, string text, string? entities, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO broadcasts (admin_chat_id, admin_user_id, language, text, entities, status, created_utc)
-            VALUES (@AdminChatId, @AdminUserId, @Language, @Text, @Entities, 'draft', @Now)
+            INSERT INTO broadcasts (admin_chat_id, admin_user_id, group_id, language, text, entities, status, created_utc)
+            VALUES (@AdminChatId, @AdminUserId, @GroupId, @Language, @Text, @Entities, 'draft', @Now)
             RETURNING id
             """;
         var parameters = new
         {
             AdminChatId = adminChatId,
             AdminUserId = adminUserId,
+            GroupId = groupId,
             Language = language,
             Text = text,
             Entities = entities,
@@ -55,11 +57,11 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
         return await connection.QuerySingleOrDefaultAsync<Broadcast>(sql, new { Id = id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
-    public async Task<long> CountActiveLearnersAsync(CancellationToken cancellationToken)
+    public async Task<long> CountActiveLearnersAsync(long? groupId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM learners WHERE status = @Active";
-        return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+        const string sql = "SELECT COUNT(*) FROM learners WHERE status = @Active AND (@GroupId IS NULL OR group_id = @GroupId)";
+        return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
@@ -80,7 +82,7 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
                 INSERT INTO outbox (chat_id, kind, priority, text, entities, broadcast_id, status, created_utc)
                 SELECT l.chat_id, '{OutboxStore.Kind.Broadcast}', @Priority, b.text, b.entities, b.id, '{OutboxStore.Status.Pending}', @Now
                 FROM learners l CROSS JOIN broadcasts b
-                WHERE b.id = @Id AND l.status = @Active
+                WHERE b.id = @Id AND l.status = @Active AND (b.group_id IS NULL OR l.group_id = b.group_id)
                 ON CONFLICT DO NOTHING
                 """;
             var total = await connection.ExecuteAsync(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active, Priority = OutboxStore.Priority.Bulk, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
@@ -148,6 +150,9 @@ internal sealed class Broadcast
     public int Total { get; set; }
     public long? StatusMessageId { get; set; }
     public DateTime CreatedUtc { get; set; }
+
+    // The group whose members it goes to; null: everyone (an owner's).
+    public long? GroupId { get; set; }
 }
 
 internal sealed class BroadcastCounts

@@ -2,15 +2,16 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StudyBot.Audit;
 using StudyBot.Configuration;
+using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
 
 namespace StudyBot.Exports;
 
-// /exportall [FROM [TO]]: everyone's reflections on prompts of those local dates (inclusive; no
-// dates = everything) as a CSV and an XLSX document.
-internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, BotMessenger messenger, Texts texts, IOptions<BotOptions> options) : IBotCommand
+// /exportall [FROM [TO]]: the current group's reflections (an owner on all groups: everyone's) on
+// prompts of those local dates (inclusive; no dates = everything) as a CSV and an XLSX document.
+internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access, AuditLog audit, BotMessenger messenger, Texts texts, IOptions<BotOptions> options) : IBotCommand
 {
     // Telegram's limit for a file a bot uploads.
     public const int MaxFileBytes = 50 * 1024 * 1024;
@@ -19,7 +20,7 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
     public const string TempFilePrefix = "studybot-export-";
 
     public string Name => "exportall";
-    public CommandAudience Audience => CommandAudience.Owner;
+    public CommandAudience Audience => CommandAudience.Organizer;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -29,8 +30,14 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             return;
         }
 
-        var userId = context.Message.From?.Id ?? 0;
-        var scope = Describe(range);
+        // Null only for someone who stopped running a group since the router let the command in.
+        if (await access.CurrentScopeAsync(context.UserId, cancellationToken) is not { } group)
+        {
+            return;
+        }
+
+        var userId = context.UserId;
+        var scope = (group.GroupId is { } id ? $"group #{id.ToString(CultureInfo.InvariantCulture)} " : "") + Describe(range);
         var language = context.Language;
         string[] headers =
         [
@@ -53,7 +60,7 @@ internal sealed class ExportAllCommand(ExportAllStore store, AuditLog audit, Bot
             DateOnly firstDate, lastDate;
             using (var documents = ExportAllDocuments.Create(csvPath, xlsxPath, texts.Get(language, "ExportAllSheet"), headers))
             {
-                await foreach (var row in store.StreamAsync(range.From, range.To, cancellationToken))
+                await foreach (var row in store.StreamAsync(group.GroupId, range.From, range.To, cancellationToken))
                 {
                     documents.Add(row);
                 }

@@ -6,9 +6,10 @@ namespace StudyBot.Exports;
 
 internal sealed class ExportAllStore(Database database)
 {
-    // Everyone's reflections on prompts of local dates from..to (inclusive), in date order, then by
-    // learner. Unbuffered: one row at a time, however many there are.
-    public async IAsyncEnumerable<ExportRow> StreamAsync(DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The reflections made in a group (every group's when groupId is null) on prompts of local dates
+    // from..to (inclusive), in date order, then by learner. Unbuffered: one row at a time, however
+    // many there are.
+    public async IAsyncEnumerable<ExportRow> StreamAsync(long? groupId, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
@@ -16,10 +17,10 @@ internal sealed class ExportAllStore(Database database)
             FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
-            WHERE d.local_date BETWEEN @From AND @To
+            WHERE d.local_date BETWEEN @From AND @To AND (@GroupId IS NULL OR r.group_id = @GroupId)
             ORDER BY d.local_date, l.display_name, r.chat_id, r.created_utc, r.id
             """;
-        await foreach (var row in connection.QueryUnbufferedAsync<ExportRow>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds).WithCancellation(cancellationToken))
+        await foreach (var row in connection.QueryUnbufferedAsync<ExportRow>(sql, new { GroupId = groupId, From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds).WithCancellation(cancellationToken))
         {
             yield return row;
         }

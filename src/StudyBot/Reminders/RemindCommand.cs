@@ -1,19 +1,27 @@
 using StudyBot.Audit;
+using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Reminders;
 
 // /remind: nudges now everyone who got today's prompt and has not answered; says how many.
-internal sealed class RemindCommand(ReminderService reminders, AuditLog audit, Texts texts) : IBotCommand
+internal sealed class RemindCommand(ReminderService reminders, GroupAccess access, AuditLog audit, Texts texts) : IBotCommand
 {
     public string Name => "remind";
-    public CommandAudience Audience => CommandAudience.Owner;
+    public CommandAudience Audience => CommandAudience.Organizer;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var nudged = await reminders.RemindNowAsync(cancellationToken);
-        await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.Remind, $"{nudged} nudged", cancellationToken);
+        // Null only for someone who stopped running a group since the router let the command in.
+        if (await access.CurrentScopeAsync(context.UserId, cancellationToken) is not { } scope)
+        {
+            return;
+        }
+
+        var nudged = await reminders.RemindNowAsync(scope.GroupId, cancellationToken);
+        var group = scope.GroupId is { } id ? $"group #{id}: " : "";
+        await audit.WriteAsync(context.UserId, AuditLog.Actions.Remind, $"{group}{nudged} nudged", cancellationToken);
         context.Reply(nudged == 0 ? texts.Get(context.Language, "RemindNone") : texts.Get(context.Language, "RemindDone", nudged));
     }
 }

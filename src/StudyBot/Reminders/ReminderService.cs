@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using StudyBot.Configuration;
 using StudyBot.Delivery;
 using StudyBot.Learners;
 using StudyBot.Localization;
@@ -9,20 +7,21 @@ using StudyBot.Outbox;
 namespace StudyBot.Reminders;
 
 // Nudges learners who received their local today's prompt and have not answered it, through the
-// outbox. /remind does it at once; Bot:ReminderTime does it at that time of each learner's day.
+// outbox. /remind does it at once for the organizer's group; a group's reminder time (/groupset
+// reminder=HH:MM; the default group's starts from Bot:ReminderTime) does it at that time of each
+// member's day.
 // Either way at most one reminder per learner and local day (ReminderStore's claim).
 internal sealed partial class ReminderService(
     ReminderStore store,
     OutboxSender outbox,
     Texts texts,
     TimeProvider time,
-    IOptions<BotOptions> options,
     ILogger<ReminderService> logger)
 {
-    public async Task<int> RemindNowAsync(CancellationToken cancellationToken)
+    public async Task<int> RemindNowAsync(long? groupId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var candidates = await store.ListUnansweredAsync(now, cancellationToken);
+        var candidates = await store.ListUnansweredAsync(now, groupId, cancellationToken);
         var due = candidates.Where(c => c.LocalDate == DeliverySchedule.LocalDate(now, TimeZones.Get(c.TimeZone))).ToList();
         return await ClaimAndWakeAsync(due, ReminderStore.Source.Command, now, cancellationToken);
     }
@@ -32,15 +31,15 @@ internal sealed partial class ReminderService(
     // that day. A reminder missed while the bot was down goes out if the local day is not over.
     public async Task<int> RunScheduledAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.ReminderTimeOfDay is not { } at)
-        {
-            return 0;
-        }
-
         var now = time.GetUtcNow().UtcDateTime;
-        var candidates = await store.ListUnansweredAsync(now, cancellationToken);
+        var candidates = await store.ListUnansweredAsync(now, groupId: null, cancellationToken);
         var due = candidates.Where(c =>
         {
+            if (c.GroupReminderTime is null || !TimeOfDay.TryParse(c.GroupReminderTime, out var at))
+            {
+                return false;
+            }
+
             var zone = TimeZones.Get(c.TimeZone);
             var slot = DeliverySchedule.SlotUtc(c.LocalDate, at, zone);
             return c.LocalDate == DeliverySchedule.LocalDate(now, zone) && slot <= now && c.SentUtc <= slot;

@@ -16,20 +16,23 @@ internal sealed class ReminderStore(Database database)
     // Sent prompts of active learners with no reflection and no reminder yet, on the local dates
     // around `nowUtc` (every learner's today is one of them); the caller picks each learner's today.
     // Paused, stopped and blocked learners asked for quiet (or cannot be reached): they are left out.
-    public async Task<IReadOnlyList<ReminderCandidate>> ListUnansweredAsync(DateTime nowUtc, CancellationToken cancellationToken)
+    // groupId: the members of that group only; null: everyone. Each comes with their group's reminder time.
+    public async Task<IReadOnlyList<ReminderCandidate>> ListUnansweredAsync(DateTime nowUtc, long? groupId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT d.id AS DeliveryId, d.chat_id AS ChatId, d.local_date AS LocalDate, d.prompt AS Prompt, d.sent_utc AS SentUtc,
-                   l.language AS Language, l.time_zone AS TimeZone
+                   l.language AS Language, l.time_zone AS TimeZone, g.reminder_time AS GroupReminderTime
             FROM deliveries d
             JOIN learners l ON l.chat_id = d.chat_id
+            JOIN study_groups g ON g.id = l.group_id
             WHERE d.local_date BETWEEN @From AND @To AND d.sent_utc IS NOT NULL AND l.status = @Active
+              AND (@GroupId IS NULL OR l.group_id = @GroupId)
               AND NOT EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)
               AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.chat_id = d.chat_id AND m.local_date = d.local_date)
             """;
         var today = DateOnly.FromDateTime(nowUtc);
-        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, CancellationToken = cancellationToken };
+        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, GroupId = groupId, CancellationToken = cancellationToken };
         return (await connection.QueryAsync<ReminderCandidate>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
@@ -76,4 +79,7 @@ internal sealed class ReminderCandidate
     public DateTime SentUtc { get; set; }
     public string Language { get; set; } = "";
     public string TimeZone { get; set; } = "";
+
+    // HH:MM of the automatic reminder in the learner's group; null: none.
+    public string? GroupReminderTime { get; set; }
 }

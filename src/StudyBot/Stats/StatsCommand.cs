@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StudyBot.Audit;
 using StudyBot.Configuration;
 using StudyBot.Delivery;
+using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
@@ -17,6 +18,7 @@ namespace StudyBot.Stats;
 // count on their own local dates.
 internal sealed partial class StatsCommand(
     StatsStore stats,
+    GroupAccess access,
     StatsChart chart,
     AuditLog audit,
     BotMessenger messenger,
@@ -29,14 +31,21 @@ internal sealed partial class StatsCommand(
     public const int RateDays = 7;
 
     public string Name => "stats";
-    public CommandAudience Audience => CommandAudience.Owner;
+    public CommandAudience Audience => CommandAudience.Organizer;
 
     public async Task HandleAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var zone = context.Learner?.Zone ?? TimeZones.Get(options.Value.TimeZone);
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, zone);
-        var subscribers = await stats.CountSubscribersAsync(cancellationToken);
-        var counted = (await stats.CountByDayAsync(today.AddDays(1 - ChartDays), today, cancellationToken)).ToDictionary(d => d.LocalDate);
+        // Null only for someone who stopped running a group since the router let the command in.
+        if (await access.CurrentScopeAsync(context.UserId, cancellationToken) is not { } scope)
+        {
+            return;
+        }
+
+        var groupId = scope.GroupId;
+        var subscribers = await stats.CountSubscribersAsync(groupId, cancellationToken);
+        var counted = (await stats.CountByDayAsync(groupId, today.AddDays(1 - ChartDays), today, cancellationToken)).ToDictionary(d => d.LocalDate);
         var days = Enumerable.Range(0, ChartDays)
             .Select(i => today.AddDays(i + 1 - ChartDays))
             .Select(date => counted.GetValueOrDefault(date) ?? new DayCounts { LocalDate = date })

@@ -6,7 +6,8 @@ namespace StudyBot.Stats;
 
 internal sealed class StatsStore(Database database)
 {
-    public async Task<SubscriberCounts> CountSubscribersAsync(CancellationToken cancellationToken)
+    // groupId null: the whole deployment (an owner acting on all groups).
+    public async Task<SubscriberCounts> CountSubscribersAsync(long? groupId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
@@ -14,15 +15,17 @@ internal sealed class StatsStore(Database database)
                    COALESCE(SUM(CASE WHEN status = @Active THEN 1 ELSE 0 END), 0) AS Active,
                    COALESCE(SUM(CASE WHEN status = @Paused THEN 1 ELSE 0 END), 0) AS Paused
             FROM learners
+            WHERE @GroupId IS NULL OR group_id = @GroupId
             """;
-        var parameters = new { Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
+        var parameters = new { GroupId = groupId, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
         return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Per local date of the prompt: prompts sent, prompts with at least one answer, and answers.
     // A reflection counts on the day of the prompt it answers, so a day's reply rate is its own.
     // Days with no delivery are absent.
-    public async Task<IReadOnlyList<DayCounts>> CountByDayAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    // A delivery counts for the group it was made in, so a member who moved on leaves their past days behind.
+    public async Task<IReadOnlyList<DayCounts>> CountByDayAsync(long? groupId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
@@ -35,12 +38,12 @@ internal sealed class StatsStore(Database database)
                        CASE WHEN d.sent_utc IS NOT NULL THEN 1 ELSE 0 END AS sent,
                        (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id) AS replies
                 FROM deliveries d
-                WHERE d.local_date BETWEEN @From AND @To
+                WHERE d.local_date BETWEEN @From AND @To AND (@GroupId IS NULL OR d.group_id = @GroupId)
             ) per_delivery
             GROUP BY local_date
             ORDER BY local_date
             """;
-        return (await connection.QueryAsync<DayCounts>(sql, new { From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+        return (await connection.QueryAsync<DayCounts>(sql, new { GroupId = groupId, From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 }
 

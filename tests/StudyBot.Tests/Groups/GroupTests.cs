@@ -198,3 +198,43 @@ public sealed partial class GroupTests
         Assert.Contains("Branch B", (await owner.SendAsync("/group")).Text, StringComparison.Ordinal);
     }
 }
+
+public sealed class GroupStatsTests
+{
+    [Fact]
+    public async Task An_organizers_stats_count_their_own_group_only_and_an_owners_the_whole_deployment()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var newGroup = await world.Learner(TestWorld.AdminId).SendAsync("/newgroup Branch A");
+        var organizerCode = System.Text.RegularExpressions.Regex.Match(newGroup.Text, "o_([a-z2-7]+)").Groups[1].Value;
+        await world.Learner(501).SendAsync("/start o_" + organizerCode);
+        var a = await world.Db.ScalarAsync<long>("SELECT id FROM study_groups WHERE name = 'Branch A'");
+
+        // Three in the default group, two in A; one of A's answered today.
+        foreach (var chat in new long[] { 1, 2, 3, 4, 5 })
+        {
+            await world.Db.AddLearnerAsync(chat, $"Learner {chat}");
+        }
+
+        await world.Db.ExecuteAsync($"UPDATE learners SET group_id = {a} WHERE chat_id IN (4, 5)");
+        foreach (var chat in new long[] { 1, 2, 3, 4, 5 })
+        {
+            var delivery = await world.Db.AddDeliveryAsync(chat, "2026-12-07");
+            await world.Db.ExecuteAsync($"UPDATE deliveries SET group_id = (SELECT group_id FROM learners WHERE chat_id = {chat}) WHERE id = {delivery}");
+            if (chat == 4)
+            {
+                await world.Db.AddReflectionAsync(chat, delivery);
+            }
+        }
+
+        world.Api.UserSends(501, "/stats");
+        var organizers = await world.Api.WaitForMessageAsync(501, m => m.Method == "sendPhoto");
+        Assert.StartsWith("订阅者共 2 人", organizers.Caption, StringComparison.Ordinal);
+        Assert.Contains("已推送 2 条，收到感想 1 条", organizers.Caption, StringComparison.Ordinal);
+
+        world.Api.UserSends(TestWorld.AdminId, "/stats");
+        var owners = await world.Api.WaitForMessageAsync(TestWorld.AdminId, m => m.Method == "sendPhoto");
+        Assert.StartsWith("订阅者共 5 人", owners.Caption, StringComparison.Ordinal);
+        Assert.Contains("已推送 5 条，收到感想 1 条", owners.Caption, StringComparison.Ordinal);
+    }
+}

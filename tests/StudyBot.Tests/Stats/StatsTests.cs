@@ -79,7 +79,7 @@ public sealed class StatsTests
         await using var world = await TestWorld.StartAsync();
         await SeedAsync(world.Db);
 
-        var days = await world.Get<StatsStore>().CountByDayAsync(new DateOnly(2026, 11, 8), new DateOnly(2026, 12, 7), CancellationToken.None);
+        var days = await world.Get<StatsStore>().CountByDayAsync(null, new DateOnly(2026, 11, 8), new DateOnly(2026, 12, 7), CancellationToken.None);
 
         Assert.Equal(
             new[] { ("2026-11-30", 2L, 2L, 2L), ("2026-12-01", 1L, 1L, 1L), ("2026-12-06", 3L, 1L, 1L), ("2026-12-07", 3L, 2L, 3L) },

@@ -5,8 +5,8 @@ namespace StudyBot.Tests.Telegram.Routing;
 
 public sealed class CommandMenuTests
 {
-    private static readonly string[] OrganizerCommands = ["groups", "group", "groupset"];
-    private static readonly string[] OwnerCommands = ["broadcast", "stats", "remind", "exportall", "newgroup"];
+    private static readonly string[] OrganizerCommands = ["broadcast", "stats", "remind", "exportall", "groups", "group", "groupset"];
+    private static readonly string[] OwnerCommands = ["newgroup"];
 
     private static Task<IReadOnlyList<CommandMenuCall>> MenusAsync(TestWorld world, int expected) =>
         world.Api.WaitUntilAsync(() => world.Api.CommandMenus is { } calls && calls.Count >= expected ? calls : null);

@@ -63,6 +63,9 @@ UPDATE learners SET joined_utc = subscribed_utc;
 ALTER TABLE deliveries ADD COLUMN group_id BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE reflections ADD COLUMN group_id BIGINT NOT NULL DEFAULT 1;
 
+-- A broadcast goes to one group's members (NULL: an owner's, to everyone).
+ALTER TABLE broadcasts ADD COLUMN group_id BIGINT NULL;
+
 CREATE INDEX ix_learners_group ON learners (group_id, status);
 CREATE INDEX ix_deliveries_group_date ON deliveries (group_id, local_date);
 CREATE INDEX ix_reflections_group ON reflections (group_id, created_utc);
