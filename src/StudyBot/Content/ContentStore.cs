@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
 using StudyBot.Data;
+using StudyBot.Groups;
 using StudyBot.Localization;
 
 namespace StudyBot.Content;
@@ -69,24 +70,42 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         return (await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet(StringComparer.Ordinal);
     }
 
-    public async Task<ContentItem?> ItemForAsync(string language, DateOnly date, CancellationToken cancellationToken)
+    // The item of a group's course for a date: from the group's pack, or where it chose none, from
+    // the active pack of the member's language (as before groups), counted over the group's study
+    // days from its start (else the pack's own start).
+    public async Task<ContentItem?> ItemForAsync(GroupCourse course, string language, DateOnly date, CancellationToken cancellationToken)
     {
-        var pack = await ActivePackAsync(language, cancellationToken)
+        var pack = (course.Group.PackName is { } name ? await PackAsync(NamedKey + name, null, name, cancellationToken) : null)
+            ?? await ActivePackAsync(language, cancellationToken)
             ?? await ActivePackAsync(botOptions.Value.Language, cancellationToken);
-        return pack is null ? null : ItemSelector.ItemFor(date, pack.Start, pack.Items);
+        if (pack is null)
+        {
+            return null;
+        }
+
+        var start = course.Calendar.Start ?? pack.Start;
+        return ItemSelector.ItemFor(date, course.Calendar.StudyDayIndex(start, date), pack.Items);
     }
 
-    private async Task<ActivePack?> ActivePackAsync(string language, CancellationToken cancellationToken)
+    private const string NamedKey = "name:";
+
+    private Task<ActivePack?> ActivePackAsync(string language, CancellationToken cancellationToken)
     {
-        if (activeByLanguage.TryGetValue(language, out var cached) && Environment.TickCount64 - cached.ReadAtMs < CacheFor.TotalMilliseconds)
+        botOptions.Value.Packs.TryGetValue(language, out var configuredName);
+        return PackAsync(language, language, configuredName, cancellationToken);
+    }
+
+    // By name when one is given, else the one imported last in the language; cached under key.
+    private async Task<ActivePack?> PackAsync(string key, string? language, string? configuredName, CancellationToken cancellationToken)
+    {
+        if (activeByLanguage.TryGetValue(key, out var cached) && Environment.TickCount64 - cached.ReadAtMs < CacheFor.TotalMilliseconds)
         {
             return cached.Pack;
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        botOptions.Value.Packs.TryGetValue(language, out var configuredName);
 
-        // The configured pack wins; otherwise the one imported last in that language.
+        // The named (or configured) pack wins; otherwise the one imported last in that language.
         const string selectPack = """
             SELECT id AS Id, start_date AS StartDate
             FROM packs
@@ -110,7 +129,7 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
             active = new ActivePack(row.StartDate, items.Select(i => new ContentItem(i.Theme, i.Quote, i.Source, i.Prompt, i.PinnedDate, i.Intention)).ToList());
         }
 
-        activeByLanguage[language] = new CachedPack(active, Environment.TickCount64);
+        activeByLanguage[key] = new CachedPack(active, Environment.TickCount64);
         return active;
     }
 

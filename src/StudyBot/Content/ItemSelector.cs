@@ -1,10 +1,11 @@
 namespace StudyBot.Content;
 
-// Everyone gets the same item on the same date: a pinned item on its date, otherwise the
-// unpinned items in order from the pack's start date, cycling (also backwards before the start).
+// Everyone gets the same item on the same date: a pinned item on its date, otherwise the unpinned
+// items in order, the one at `position` (the study days since the course started; negative before
+// it), cycling.
 internal static class ItemSelector
 {
-    public static ContentItem? ItemFor(DateOnly date, DateOnly start, IReadOnlyList<ContentItem> items)
+    public static ContentItem? ItemFor(DateOnly date, int position, IReadOnlyList<ContentItem> items)
     {
         ContentItem? pinned = null;
         var cycle = new List<ContentItem>(items.Count);
@@ -33,8 +34,7 @@ internal static class ItemSelector
             return null;
         }
 
-        var offset = date.DayNumber - start.DayNumber;
-        var index = ((offset % cycle.Count) + cycle.Count) % cycle.Count;
+        var index = ((position % cycle.Count) + cycle.Count) % cycle.Count;
         return cycle[index];
     }
 }

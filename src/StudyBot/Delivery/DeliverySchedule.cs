@@ -1,3 +1,5 @@
+using StudyBot.Groups;
+
 namespace StudyBot.Delivery;
 
 // Pure rules of when a learner's next delivery is. All instants are UTC; local days are DateOnly.
@@ -39,6 +41,20 @@ internal static class DeliverySchedule
 
             date = date.AddDays(1);
         }
+    }
+
+    // The first slot from `slotUtc` on that falls on a day the group's calendar has a delivery, so
+    // a learner is not due at all on the other days; the slot itself when no such day comes within
+    // a year (the course is over: the learner is looked at again daily, in case it is extended).
+    public static DateTime OnDeliveryDay(DateTime slotUtc, TimeOnly time, TimeZoneInfo zone, StudyCalendar calendar)
+    {
+        var date = LocalDate(slotUtc, zone);
+        if (calendar.HasDelivery(date))
+        {
+            return slotUtc;
+        }
+
+        return calendar.NextDeliveryDay(date.AddDays(1)) is { } day ? SlotUtc(day, time, zone) : slotUtc;
     }
 
     // What a due learner needs now: today's delivery if its time has come and it was not sent,

@@ -124,7 +124,7 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT l.chat_id AS ChatId, l.language AS Language, l.time_zone AS TimeZone, l.delivery_time AS DeliveryTime,
-                   l.next_delivery_utc AS NextDeliveryUtc,
+                   l.next_delivery_utc AS NextDeliveryUtc, l.group_id AS GroupId,
                    (SELECT MAX(d.local_date) FROM deliveries d WHERE d.chat_id = l.chat_id) AS LastDeliveredDate
             FROM learners l
             WHERE l.next_delivery_utc <= @Now AND l.status = @Active
@@ -242,4 +242,5 @@ internal sealed class DueLearner
     public string DeliveryTime { get; set; } = "";
     public DateTime NextDeliveryUtc { get; set; }
     public DateOnly? LastDeliveredDate { get; set; }
+    public long GroupId { get; set; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StudyBot.Content;
+using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Outbox;
@@ -11,6 +12,7 @@ namespace StudyBot.Delivery;
 internal sealed partial class DeliverySweep(
     DeliveryStore deliveries,
     ContentStore content,
+    GroupCourses courses,
     OutboxSender outbox,
     Texts texts,
     TimeProvider time,
@@ -84,13 +86,16 @@ internal sealed partial class DeliverySweep(
         return claims;
     }
 
-    // Learners due together mostly share a zone, a language and a local day: each of those is looked
-    // up and each prompt text formatted once per batch, not once per learner.
+    // Learners due together mostly share a group, a zone, a language and a local day: each of those
+    // is looked up, each study day decided and each prompt text formatted once per batch, not once
+    // per learner. A day that is no study day of the learner's group (or outside its course) gets
+    // no delivery; the learner's next time moves on all the same.
     private async Task<List<DueWork>> PlanAsync(List<DueLearner> due, DateTime now, CancellationToken cancellationToken)
     {
         var work = new List<DueWork>(due.Count);
         var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
-        var prompts = new Dictionary<(string Language, DateOnly Date), (ContentItem? Item, string? Text)>();
+        var groupCourses = new Dictionary<long, GroupCourse?>();
+        var prompts = new Dictionary<(long Group, string Language, DateOnly Date), (ContentItem? Item, string? Text)>();
         foreach (var learner in due)
         {
             if (!zones.TryGetValue(learner.TimeZone, out var zone))
@@ -98,12 +103,29 @@ internal sealed partial class DeliverySweep(
                 zones[learner.TimeZone] = zone = TimeZones.Get(learner.TimeZone);
             }
 
-            var plan = DeliverySchedule.PlanForDue(now, TimeOfDay.Parse(learner.DeliveryTime), zone, learner.LastDeliveredDate);
-            (ContentItem? Item, string? Text) prompt = (null, null);
-            if (plan.DeliverFor is { } date && !prompts.TryGetValue((learner.Language, date), out prompt))
+            if (!groupCourses.TryGetValue(learner.GroupId, out var course))
             {
-                var item = await content.ItemForAsync(learner.Language, date, cancellationToken);
-                prompts[(learner.Language, date)] = prompt = (item, item is null ? null : DeliveryText.Format(texts, learner.Language, item));
+                groupCourses[learner.GroupId] = course = await courses.GetAsync(learner.GroupId, cancellationToken);
+            }
+
+            var deliveryTime = TimeOfDay.Parse(learner.DeliveryTime);
+            var plan = DeliverySchedule.PlanForDue(now, deliveryTime, zone, learner.LastDeliveredDate);
+            if (course is not null)
+            {
+                plan = plan with { NextDeliveryUtc = DeliverySchedule.OnDeliveryDay(plan.NextDeliveryUtc, deliveryTime, zone, course.Calendar) };
+            }
+
+            if (plan.DeliverFor is { } day && course is not null && !course.Calendar.HasDelivery(day))
+            {
+                work.Add(new DueWork(learner, plan with { DeliverFor = null }, null, null));
+                continue;
+            }
+
+            (ContentItem? Item, string? Text) prompt = (null, null);
+            if (plan.DeliverFor is { } date && course is not null && !prompts.TryGetValue((learner.GroupId, learner.Language, date), out prompt))
+            {
+                var item = await content.ItemForAsync(course, learner.Language, date, cancellationToken);
+                prompts[(learner.GroupId, learner.Language, date)] = prompt = (item, item is null ? null : DeliveryText.Format(texts, learner.Language, item));
             }
 
             if (plan.DeliverFor is not null && prompt.Item is null)

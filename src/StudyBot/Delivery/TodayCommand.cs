@@ -1,4 +1,5 @@
 using StudyBot.Content;
+using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Outbox;
 using StudyBot.Telegram.Routing;
@@ -6,7 +7,9 @@ using StudyBot.Telegram.Routing;
 namespace StudyBot.Delivery;
 
 // /today is today's delivery, sent now: the scheduled one is not sent again the same local day.
-internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore content, OutboxSender outbox, Texts texts, TimeProvider time) : IBotCommand
+// On a day without a delivery in the learner's group (not a study day, or outside the course) it
+// says when the next one is instead.
+internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore content, GroupCourses courses, OutboxSender outbox, Texts texts, TimeProvider time) : IBotCommand
 {
     public string Name => "today";
     public CommandAudience Audience => CommandAudience.Learner;
@@ -23,7 +26,17 @@ internal sealed class TodayCommand(DeliveryStore deliveries, ContentStore conten
         var delivery = await deliveries.GetForDateAsync(learner.ChatId, today, cancellationToken);
         if (delivery is null)
         {
-            var item = await content.ItemForAsync(learner.Language, today, cancellationToken);
+            var course = await courses.GetAsync(learner.GroupId, cancellationToken);
+            if (course is null || !course.Calendar.HasDelivery(today))
+            {
+                var next = course?.Calendar.NextDeliveryDay(today.AddDays(1));
+                context.Reply(next is { } day
+                    ? texts.Get(learner.Language, "NotStudyDay", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                    : texts.Get(learner.Language, "CourseOver"));
+                return;
+            }
+
+            var item = await content.ItemForAsync(course, learner.Language, today, cancellationToken);
             if (item is null)
             {
                 context.Reply(texts.Get(learner.Language, "NoContent"));

@@ -6,7 +6,7 @@ using StudyBot.Telegram.Routing;
 namespace StudyBot.Groups;
 
 // /groupset key=value ...: every pair is checked first; one bad key or value changes nothing.
-internal sealed class GroupSetCommand(GroupStore groups, GroupAccess access, ContentStore content, AuditLog audit, Texts texts) : IBotCommand
+internal sealed class GroupSetCommand(GroupStore groups, GroupAccess access, GroupCourses courses, ContentStore content, AuditLog audit, Texts texts) : IBotCommand
 {
     public string Name => "groupset";
     public CommandAudience Audience => CommandAudience.Organizer;
@@ -34,6 +34,12 @@ internal sealed class GroupSetCommand(GroupStore groups, GroupAccess access, Con
         }
 
         await groups.SaveSettingsAsync(changed, cancellationToken);
+        courses.Forget(group.Id);
+        if (changed.StudyDays != group.StudyDays || changed.StartDate != group.StartDate || changed.EndDate != group.EndDate)
+        {
+            await groups.RescheduleMembersAsync(group.Id, cancellationToken);
+        }
+
         await audit.WriteAsync(context.UserId, AuditLog.Actions.GroupChanged, $"#{group.Id}: {TextCut.Echo(context.Arguments.Trim())}", cancellationToken);
         context.Reply(texts.Get(context.Language, "GroupSetDone", changed.Name, GroupSettings.Describe(changed)));
     }

@@ -206,6 +206,33 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
+    // After a change of the group's calendar: every active member is due at once, so the sweep plans
+    // each again (a day that became a study day today is delivered; none is delivered twice).
+    public Task RescheduleMembersAsync(long groupId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE learners SET next_delivery_utc = @Now WHERE group_id = @GroupId AND status = @Active";
+        var parameters = new { GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CalendarDay>> CalendarDaysAsync(long groupId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT day AS Day, kind AS Kind, note AS Note FROM calendar_days WHERE group_id = @GroupId ORDER BY day";
+        return (await connection.QueryAsync<CalendarDay>(sql, new { GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+    }
+
+    // All rows in one transaction; a date already listed takes the new kind and note.
+    public Task SaveCalendarDaysAsync(long groupId, IReadOnlyList<CalendarDay> days, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO calendar_days (group_id, day, kind, note) VALUES (@GroupId, @Day, @Kind, @Note)
+            ON CONFLICT (group_id, day) DO UPDATE SET kind = excluded.kind, note = excluded.note
+            """;
+        var rows = days.Select(d => new { GroupId = groupId, d.Day, d.Kind, d.Note });
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, rows, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
     // Ten characters of a-z and 2-7 (about 50 bits): not guessable, and short enough to type for /join.
     private static string NewCode() => string.Create(10, 0, static (span, _) =>
     {

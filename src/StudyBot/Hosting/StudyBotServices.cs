@@ -141,6 +141,8 @@ internal static class StudyBotServices
         services.AddSingleton<LearnerStore>();
         services.AddSingleton<GroupStore>();
         services.AddSingleton<GroupAccess>();
+        services.AddSingleton<GroupCourses>();
+        services.AddSingleton<DocumentDownloads>();
         services.AddSingleton<GroupLinks>();
         services.AddSingleton<GroupJoining>();
         services.AddSingleton<DeliveryStore>();
@@ -189,6 +191,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<GroupsCommand>());
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<GroupCommand>());
         services.AddSingleton<IBotCommand, GroupSetCommand>();
+        services.AddSingleton<IBotCommand, CalendarCommand>();
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());

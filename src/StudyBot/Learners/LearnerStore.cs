@@ -69,10 +69,16 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
     }
 
     // Into another group; what the learner wrote and received stays with the group it was made in.
+    // An active learner is due at once, so the sweep plans them again on the new group's calendar.
     public async Task MoveToGroupAsync(long chatId, long groupId, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE learners SET group_id = @GroupId, joined_utc = @Now, updated_utc = @Now WHERE chat_id = @ChatId";
-        var parameters = new { ChatId = chatId, GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        const string sql = """
+            UPDATE learners
+            SET group_id = @GroupId, joined_utc = @Now, updated_utc = @Now,
+                next_delivery_utc = CASE WHEN status = @Active THEN @Now ELSE next_delivery_utc END
+            WHERE chat_id = @ChatId
+            """;
+        var parameters = new { ChatId = chatId, GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };
         await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 

@@ -52,7 +52,7 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         page = Math.Clamp(page, 1, pages);
         var entries = await reflections.PageAsync(chatId, (page - 1) * PageSize, PageSize, cancellationToken);
 
-        var streak = await streaks.DescribeAsync(chatId, learner?.Zone ?? TimeZoneInfo.Utc, language, cancellationToken);
+        var streak = await streaks.DescribeAsync(chatId, learner?.GroupId ?? Groups.StudyGroup.DefaultId, learner?.Zone ?? TimeZoneInfo.Utc, language, cancellationToken);
         var builder = new StringBuilder(texts.Get(language, "HistoryHeader", total, page, pages, streak));
         foreach (var entry in entries)
         {

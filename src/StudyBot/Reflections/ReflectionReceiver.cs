@@ -29,7 +29,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         var length = new StringInfo(text).LengthInTextElements;
         var confirmation = result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
-            : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
+            : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken));
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id });
     }
 
@@ -50,7 +50,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
         var count = saved.Count(s => s is not null);
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")
-            : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.Zone, language, cancellationToken));
+            : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken));
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = messages[^1].Id });
     }
 

@@ -6,6 +6,9 @@ public sealed class ItemSelectorTests
 {
     private static readonly DateOnly Start = new(2026, 12, 1);
 
+    // Every day a study day: the position is the day count from the start.
+    private static ContentItem? At(DateOnly date, IReadOnlyList<ContentItem> items) => ItemSelector.ItemFor(date, date.DayNumber - Start.DayNumber, items);
+
     private static readonly ContentItem A = Item("A");
     private static readonly ContentItem B = Item("B");
     private static readonly ContentItem C = Item("C");
@@ -18,40 +21,40 @@ public sealed class ItemSelectorTests
     [Fact]
     public void The_start_date_gets_the_first_item()
     {
-        Assert.Same(A, ItemSelector.ItemFor(Start, Start, [A, B, C]));
+        Assert.Same(A, At(Start, [A, B, C]));
     }
 
     [Fact]
     public void Each_following_day_gets_the_next_item_in_order()
     {
-        Assert.Same(B, ItemSelector.ItemFor(Day(12, 2), Start, [A, B, C]));
-        Assert.Same(C, ItemSelector.ItemFor(Day(12, 3), Start, [A, B, C]));
+        Assert.Same(B, At(Day(12, 2), [A, B, C]));
+        Assert.Same(C, At(Day(12, 3), [A, B, C]));
     }
 
     [Fact]
     public void After_the_last_item_the_cycle_starts_again()
     {
-        Assert.Same(A, ItemSelector.ItemFor(Day(12, 4), Start, [A, B, C]));
-        Assert.Same(B, ItemSelector.ItemFor(Day(12, 5), Start, [A, B, C]));
+        Assert.Same(A, At(Day(12, 4), [A, B, C]));
+        Assert.Same(B, At(Day(12, 5), [A, B, C]));
         // 2027-01-01 is 31 days after the start: 31 mod 3 = 1.
-        Assert.Same(B, ItemSelector.ItemFor(new DateOnly(2027, 1, 1), Start, [A, B, C]));
+        Assert.Same(B, At(new DateOnly(2027, 1, 1), [A, B, C]));
     }
 
     [Fact]
     public void Dates_before_the_start_cycle_backwards()
     {
-        Assert.Same(C, ItemSelector.ItemFor(Day(11, 30), Start, [A, B, C]));
-        Assert.Same(B, ItemSelector.ItemFor(Day(11, 29), Start, [A, B, C]));
-        Assert.Same(A, ItemSelector.ItemFor(Day(11, 28), Start, [A, B, C]));
-        Assert.Same(C, ItemSelector.ItemFor(Day(11, 27), Start, [A, B, C]));
+        Assert.Same(C, At(Day(11, 30), [A, B, C]));
+        Assert.Same(B, At(Day(11, 29), [A, B, C]));
+        Assert.Same(A, At(Day(11, 28), [A, B, C]));
+        Assert.Same(C, At(Day(11, 27), [A, B, C]));
     }
 
     [Fact]
     public void A_single_item_is_served_every_day()
     {
-        Assert.Same(A, ItemSelector.ItemFor(Day(11, 1), Start, [A]));
-        Assert.Same(A, ItemSelector.ItemFor(Start, Start, [A]));
-        Assert.Same(A, ItemSelector.ItemFor(Day(12, 31), Start, [A]));
+        Assert.Same(A, At(Day(11, 1), [A]));
+        Assert.Same(A, At(Start, [A]));
+        Assert.Same(A, At(Day(12, 31), [A]));
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class ItemSelectorTests
     {
         var pinned = Item("P", Day(12, 2));
 
-        Assert.Same(pinned, ItemSelector.ItemFor(Day(12, 2), Start, [A, pinned, B, C]));
+        Assert.Same(pinned, At(Day(12, 2), [A, pinned, B, C]));
     }
 
     [Fact]
@@ -69,11 +72,11 @@ public sealed class ItemSelectorTests
         ContentItem[] items = [A, pinned, B, C];
 
         // The cycle is A, B, C by date offset from the start; P takes only its own date.
-        Assert.Same(A, ItemSelector.ItemFor(Day(12, 1), Start, items));
-        Assert.Same(C, ItemSelector.ItemFor(Day(12, 3), Start, items));
-        Assert.Same(A, ItemSelector.ItemFor(Day(12, 4), Start, items));
-        Assert.Same(B, ItemSelector.ItemFor(Day(12, 5), Start, items));
-        Assert.Same(C, ItemSelector.ItemFor(Day(12, 6), Start, items));
+        Assert.Same(A, At(Day(12, 1), items));
+        Assert.Same(C, At(Day(12, 3), items));
+        Assert.Same(A, At(Day(12, 4), items));
+        Assert.Same(B, At(Day(12, 5), items));
+        Assert.Same(C, At(Day(12, 6), items));
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class ItemSelectorTests
         {
             if (date != Day(12, 2))
             {
-                Assert.NotSame(pinned, ItemSelector.ItemFor(date, Start, items));
+                Assert.NotSame(pinned, At(date, items));
             }
         }
     }
@@ -96,7 +99,7 @@ public sealed class ItemSelectorTests
     {
         var pinned = Item("P", Day(11, 15));
 
-        Assert.Same(pinned, ItemSelector.ItemFor(Day(11, 15), Start, [A, B, pinned, C]));
+        Assert.Same(pinned, At(Day(11, 15), [A, B, pinned, C]));
     }
 
     [Fact]
@@ -106,16 +109,16 @@ public sealed class ItemSelectorTests
         var second = Item("P2", Day(12, 11));
         ContentItem[] items = [first, A, second, B];
 
-        Assert.Same(first, ItemSelector.ItemFor(Day(12, 10), Start, items));
-        Assert.Same(second, ItemSelector.ItemFor(Day(12, 11), Start, items));
+        Assert.Same(first, At(Day(12, 10), items));
+        Assert.Same(second, At(Day(12, 11), items));
         // 2026-12-12 is 11 days after the start; the cycle is A, B: 11 mod 2 = 1.
-        Assert.Same(B, ItemSelector.ItemFor(Day(12, 12), Start, items));
+        Assert.Same(B, At(Day(12, 12), items));
     }
 
     [Fact]
     public void No_items_give_no_item()
     {
-        Assert.Null(ItemSelector.ItemFor(Start, Start, []));
+        Assert.Null(At(Start, []));
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class ItemSelectorTests
     {
         var pinned = Item("P", Day(12, 2));
 
-        Assert.Null(ItemSelector.ItemFor(Day(12, 3), Start, [pinned]));
-        Assert.Same(pinned, ItemSelector.ItemFor(Day(12, 2), Start, [pinned]));
+        Assert.Null(At(Day(12, 3), [pinned]));
+        Assert.Same(pinned, At(Day(12, 2), [pinned]));
     }
 }

@@ -155,7 +155,7 @@ public sealed class PackImportTests
 
         Assert.Contains("文件超过 1024 KB，未导入任何内容", reply);
         // How much the fake sent says nothing: loopback sockets buffer up to 32 MB whatever the bot reads.
-        Assert.Contains(world.Logs.Lines, l => l.Contains("Stopped downloading pack file huge.yaml past 1048576 bytes", StringComparison.Ordinal));
+        Assert.Contains(world.Logs.Lines, l => l.Contains("Stopped downloading file huge.yaml past 1048576 bytes", StringComparison.Ordinal));
         Assert.Equal(packs, await world.Db.CountAsync("packs"));
         Assert.Equal(items, await ItemCountAsync(world));
     }

@@ -38,4 +38,18 @@ public sealed class StreakTests
     {
         Assert.Equal(2, Streak.DaysInARow([Day(-1), Day(0), Day(0), Day(-1)], Today));
     }
+
+    [Fact]
+    public void Days_without_a_delivery_are_stepped_over_and_a_missed_study_day_still_ends_the_streak()
+    {
+        // Friday 12-11, Monday 12-14 and Tuesday 12-15 answered; the weekend had no delivery.
+        var weekdays = (DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+        DateOnly[] answered = [new(2026, 12, 11), new(2026, 12, 14), new(2026, 12, 15)];
+
+        Assert.Equal(3, Streak.DaysInARow(answered, new DateOnly(2026, 12, 15), weekdays));
+        Assert.Equal(2, Streak.DaysInARow(answered, new DateOnly(2026, 12, 15)));
+
+        // Thursday 12-10 had a delivery and no answer: the streak started on Friday.
+        Assert.Equal(3, Streak.DaysInARow([new(2026, 12, 9), .. answered], new DateOnly(2026, 12, 16), weekdays));
+    }
 }

@@ -87,6 +87,11 @@ internal sealed partial class UpdateRouter(
                 await reflections.ReceiveAsync(message, learner, language, cancellationToken);
             }
         }
+        else if (message.Document is not null && message.Caption is { } caption && caption.StartsWith('/'))
+        {
+            // A file sent with a command as its caption (/calendar): the command reads the file.
+            await OnCommandAsync(message, caption, learner, language, cancellationToken);
+        }
         else if (message.Document is { } document && message.From is { } sender && options.Value.IsAdmin(sender.Id) && PackReader.IsPackFile(document.FileName ?? ""))
         {
             await packUploads.HandleAsync(message, language, learner?.TimeZone ?? options.Value.TimeZone, cancellationToken);

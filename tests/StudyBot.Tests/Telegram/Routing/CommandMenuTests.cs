@@ -5,7 +5,7 @@ namespace StudyBot.Tests.Telegram.Routing;
 
 public sealed class CommandMenuTests
 {
-    private static readonly string[] OrganizerCommands = ["broadcast", "stats", "remind", "exportall", "groups", "group", "groupset"];
+    private static readonly string[] OrganizerCommands = ["broadcast", "stats", "remind", "exportall", "groups", "group", "groupset", "calendar"];
     private static readonly string[] OwnerCommands = ["newgroup"];
 
     private static Task<IReadOnlyList<CommandMenuCall>> MenusAsync(TestWorld world, int expected) =>
@@ -34,8 +34,8 @@ public sealed class CommandMenuTests
             Assert.Equal(new string?[] { null, "zh", "en" }, mine.Select(c => c.LanguageCode));
             Assert.All(mine, c =>
             {
-                Assert.Equal(OrganizerCommands.Concat(OwnerCommands), c.Commands.Select(x => x.Command).TakeLast(8));
-                Assert.Equal(everyone[0].Commands.Select(x => x.Command), c.Commands.Select(x => x.Command).SkipLast(8));
+                Assert.Equal(OrganizerCommands.Concat(OwnerCommands), c.Commands.Select(x => x.Command).TakeLast(OrganizerCommands.Length + OwnerCommands.Length));
+                Assert.Equal(everyone[0].Commands.Select(x => x.Command), c.Commands.Select(x => x.Command).SkipLast(OrganizerCommands.Length + OwnerCommands.Length));
             });
         }
 
