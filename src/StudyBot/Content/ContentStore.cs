@@ -16,19 +16,24 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
 
     private readonly ConcurrentDictionary<string, CachedPack> activeByLanguage = new(StringComparer.Ordinal);
 
-    public async Task<ImportSummary> ImportAsync(ContentPack pack, CancellationToken cancellationToken)
+    // Every group's packs: shipped ones and the owners'. An organizer's pack carries its group's id.
+    public const long SharedPacks = 0;
+
+    // A pack of the same name in the same group (or among the shared ones) is replaced; another
+    // group's pack of that name is another pack.
+    public async Task<ImportSummary> ImportAsync(ContentPack pack, CancellationToken cancellationToken, long groupId = SharedPacks)
     {
         var language = Languages.Normalize(pack.Language) ?? throw new ArgumentException("validate the pack first", nameof(pack));
         var importedUtc = time.GetUtcNow().UtcDateTime;
         var replaced = await database.WriteAsync(async (connection, transaction) =>
         {
             const string upsertPack = """
-                INSERT INTO packs (name, language, start_date, imported_utc)
-                VALUES (@Name, @Language, @StartDate, @ImportedUtc)
-                ON CONFLICT (name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
+                INSERT INTO packs (group_id, name, language, start_date, imported_utc)
+                VALUES (@GroupId, @Name, @Language, @StartDate, @ImportedUtc)
+                ON CONFLICT (group_id, name) DO UPDATE SET language = excluded.language, start_date = excluded.start_date, imported_utc = excluded.imported_utc
                 RETURNING id
                 """;
-            var packId = await connection.ExecuteScalarAsync<long>(upsertPack, new { pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            var packId = await connection.ExecuteScalarAsync<long>(upsertPack, new { GroupId = groupId, pack.Name, Language = language, StartDate = pack.Start, ImportedUtc = importedUtc, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string deleteItems = "DELETE FROM content_items WHERE pack_id = @PackId";
             var deleted = await connection.ExecuteAsync(deleteItems, new { PackId = packId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
@@ -56,18 +61,19 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         return new ImportSummary(pack.Name, pack.Items.Count, replaced);
     }
 
-    public async Task<bool> PackExistsAsync(string name, CancellationToken cancellationToken)
+    public async Task<bool> SharedPackExistsAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM packs WHERE name = @Name";
-        return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
+        const string sql = "SELECT COUNT(*) FROM packs WHERE name = @Name AND group_id = @Shared";
+        return await connection.ExecuteScalarAsync<long>(sql, new { Name = name, Shared = SharedPacks, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
     }
 
-    public async Task<IReadOnlySet<string>> PackNamesAsync(CancellationToken cancellationToken)
+    // The names a group may choose for its course: its own packs and the shared ones.
+    public async Task<IReadOnlySet<string>> PackNamesAsync(long groupId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT name FROM packs";
-        return (await connection.QueryAsync<string>(sql, new { CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet(StringComparer.Ordinal);
+        const string sql = "SELECT name FROM packs WHERE group_id IN (@Shared, @GroupId)";
+        return (await connection.QueryAsync<string>(sql, new { Shared = SharedPacks, GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).ToHashSet(StringComparer.Ordinal);
     }
 
     // The item of a group's course for a date: from the group's pack, or where it chose none, from
@@ -75,7 +81,7 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
     // days from its start (else the pack's own start).
     public async Task<ContentItem?> ItemForAsync(GroupCourse course, string language, DateOnly date, CancellationToken cancellationToken)
     {
-        var pack = (course.Group.PackName is { } name ? await PackAsync(NamedKey + name, null, name, cancellationToken) : null)
+        var pack = (course.Group.PackName is { } name ? await PackAsync($"{NamedKey}{course.Group.Id}:{name}", course.Group.Id, null, name, cancellationToken) : null)
             ?? await ActivePackAsync(language, cancellationToken)
             ?? await ActivePackAsync(botOptions.Value.Language, cancellationToken);
         if (pack is null)
@@ -92,11 +98,12 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
     private Task<ActivePack?> ActivePackAsync(string language, CancellationToken cancellationToken)
     {
         botOptions.Value.Packs.TryGetValue(language, out var configuredName);
-        return PackAsync(language, language, configuredName, cancellationToken);
+        return PackAsync(language, SharedPacks, language, configuredName, cancellationToken);
     }
 
-    // By name when one is given, else the one imported last in the language; cached under key.
-    private async Task<ActivePack?> PackAsync(string key, string? language, string? configuredName, CancellationToken cancellationToken)
+    // By name when one is given (the group's own before a shared one of that name), else the shared
+    // pack imported last in the language; cached under key.
+    private async Task<ActivePack?> PackAsync(string key, long groupId, string? language, string? configuredName, CancellationToken cancellationToken)
     {
         if (activeByLanguage.TryGetValue(key, out var cached) && Environment.TickCount64 - cached.ReadAtMs < CacheFor.TotalMilliseconds)
         {
@@ -109,12 +116,12 @@ internal sealed class ContentStore(Database database, TimeProvider time, IOption
         const string selectPack = """
             SELECT id AS Id, start_date AS StartDate
             FROM packs
-            WHERE (@ConfiguredName IS NOT NULL AND name = @ConfiguredName)
-               OR (@ConfiguredName IS NULL AND language = @Language)
-            ORDER BY imported_utc DESC, id DESC
+            WHERE (@ConfiguredName IS NOT NULL AND name = @ConfiguredName AND group_id IN (@Shared, @GroupId))
+               OR (@ConfiguredName IS NULL AND language = @Language AND group_id = @Shared)
+            ORDER BY group_id DESC, imported_utc DESC, id DESC
             LIMIT 1
             """;
-        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(selectPack, new { ConfiguredName = configuredName, Language = language, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+        var row = await connection.QuerySingleOrDefaultAsync<PackRow>(selectPack, new { ConfiguredName = configuredName, Language = language, Shared = SharedPacks, GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
 
         ActivePack? active = null;
         if (row is not null)

@@ -11,7 +11,8 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
 
     /// <param name="caption">CSV only: "language=.. start=..", as the document's caption or the command line gives it.</param>
     /// <param name="language">The deployment's or sender's language: for the replies, and CSV packs without one.</param>
-    public async Task<ImportOutcome> ImportAsync(string fileName, byte[] bytes, string? caption, string language, DateOnly today, CancellationToken cancellationToken)
+    /// <param name="groupId">The group whose pack it becomes; ContentStore.SharedPacks for every group's.</param>
+    public async Task<ImportOutcome> ImportAsync(string fileName, byte[] bytes, string? caption, string language, DateOnly today, CancellationToken cancellationToken, long groupId = ContentStore.SharedPacks)
     {
         if (bytes.Length > MaxBytes)
         {
@@ -44,7 +45,7 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
             return ImportOutcome.Refused(texts.Get(language, "ImportRefused", problems[0].Describe(texts, language)) + more);
         }
 
-        var summary = await content.ImportAsync(pack, cancellationToken);
+        var summary = await content.ImportAsync(pack, cancellationToken, groupId);
         return new ImportOutcome(summary, texts.Get(language, "ImportDone", summary.PackName, summary.ItemsAdded, summary.ItemsReplaced));
     }
 

@@ -25,7 +25,7 @@ internal sealed class GroupSetCommand(GroupStore groups, GroupAccess access, Gro
             return;
         }
 
-        var packs = await content.PackNamesAsync(cancellationToken);
+        var packs = await content.PackNamesAsync(group.Id, cancellationToken);
         var (changed, problems) = GroupSettings.Apply(group, pairs, packs.Contains, texts, context.Language);
         if (changed is null)
         {

@@ -38,7 +38,7 @@ internal sealed partial class StartupTasks(
         // and a shipped pack an organizer has since replaced is left as they made it.
         foreach (var pack in ShippedPacks.Load())
         {
-            if (await content.PackExistsAsync(pack.Name, cancellationToken))
+            if (await content.SharedPackExistsAsync(pack.Name, cancellationToken))
             {
                 continue;
             }

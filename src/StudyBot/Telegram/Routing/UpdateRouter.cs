@@ -92,7 +92,7 @@ internal sealed partial class UpdateRouter(
             // A file sent with a command as its caption (/calendar): the command reads the file.
             await OnCommandAsync(message, caption, learner, language, cancellationToken);
         }
-        else if (message.Document is { } document && message.From is { } sender && options.Value.IsAdmin(sender.Id) && PackReader.IsPackFile(document.FileName ?? ""))
+        else if (message.Document is { } document && message.From is { } sender && PackReader.IsPackFile(document.FileName ?? "") && await access.IsOrganizerAsync(sender.Id, cancellationToken))
         {
             await packUploads.HandleAsync(message, language, learner?.TimeZone ?? options.Value.TimeZone, cancellationToken);
         }
