@@ -6,19 +6,22 @@ namespace StudyBot.Stats;
 
 internal sealed class StatsStore(Database database)
 {
-    // groupId null: the whole deployment (an owner acting on all groups).
+    // groupId null: the whole deployment (an owner acting on all groups). A group's own statement,
+    // not "@GroupId IS NULL OR ...": neither engine uses the group's index behind such an OR.
     public async Task<SubscriberCounts> CountSubscribersAsync(long? groupId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
+        const string counts = """
             SELECT COUNT(*) AS Total,
                    COALESCE(SUM(CASE WHEN status = @Active THEN 1 ELSE 0 END), 0) AS Active,
                    COALESCE(SUM(CASE WHEN status = @Paused THEN 1 ELSE 0 END), 0) AS Paused
-            FROM learners
-            WHERE @GroupId IS NULL OR group_id = @GroupId
             """;
-        var parameters = new { GroupId = groupId, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
-        return await connection.QuerySingleAsync<SubscriberCounts>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
+        const string all = $"{counts} FROM learners";
+        const string ofGroup = $"{counts} FROM learners WHERE group_id = @GroupId";
+        var parameters = new { GroupId = groupId ?? 0, Active = LearnerStatus.Active, Paused = LearnerStatus.Paused, CancellationToken = cancellationToken };
+        return groupId is null
+            ? await connection.QuerySingleAsync<SubscriberCounts>(all, parameters, commandTimeout: Database.CommandTimeoutSeconds)
+            : await connection.QuerySingleAsync<SubscriberCounts>(ofGroup, parameters, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Per local date of the prompt: prompts sent, prompts with at least one answer, and answers.
@@ -28,7 +31,7 @@ internal sealed class StatsStore(Database database)
     public async Task<IReadOnlyList<DayCounts>> CountByDayAsync(long? groupId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
+        const string perDelivery = """
             SELECT local_date AS LocalDate,
                    SUM(sent) AS Deliveries,
                    SUM(CASE WHEN sent = 1 AND replies > 0 THEN 1 ELSE 0 END) AS Answered,
@@ -38,12 +41,19 @@ internal sealed class StatsStore(Database database)
                        CASE WHEN d.sent_utc IS NOT NULL THEN 1 ELSE 0 END AS sent,
                        (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id) AS replies
                 FROM deliveries d
-                WHERE d.local_date BETWEEN @From AND @To AND (@GroupId IS NULL OR d.group_id = @GroupId)
+            """;
+        const string byDay = """
             ) per_delivery
             GROUP BY local_date
             ORDER BY local_date
             """;
-        return (await connection.QueryAsync<DayCounts>(sql, new { GroupId = groupId, From = from, To = to, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+        const string all = $"{perDelivery} WHERE d.local_date BETWEEN @From AND @To {byDay}";
+        const string ofGroup = $"{perDelivery} WHERE d.group_id = @GroupId AND d.local_date BETWEEN @From AND @To {byDay}";
+        var parameters = new { GroupId = groupId ?? 0, From = from, To = to, CancellationToken = cancellationToken };
+        var rows = groupId is null
+            ? await connection.QueryAsync<DayCounts>(all, parameters, commandTimeout: Database.CommandTimeoutSeconds)
+            : await connection.QueryAsync<DayCounts>(ofGroup, parameters, commandTimeout: Database.CommandTimeoutSeconds);
+        return rows.AsList();
     }
 }
 
