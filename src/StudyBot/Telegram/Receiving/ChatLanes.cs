@@ -49,7 +49,7 @@ internal sealed partial class ChatLanes : IAsyncDisposable
     private const int CountedPerChat = 2;
 
     // Updates of one chat held in memory; more stay pending in the inbox until the queue is empty.
-    private const int MaxQueuedPerChat = 1000;
+    public const int MaxQueuedPerChat = 1000;
 
     // From this many plain texts waiting at the front of a chat's queue, a worker takes them (up to
     // MaxBurst) together: saved each, confirmed once, instead of one confirmation a second. A person
@@ -227,7 +227,11 @@ internal sealed partial class ChatLanes : IAsyncDisposable
             if (queue.Count >= MaxQueuedPerChat)
             {
                 // Stored and pending in the inbox: read again when this chat's queue is empty.
-                overflowed.Add(chat);
+                if (overflowed.Add(chat))
+                {
+                    LogChatQueueFull(chat, MaxQueuedPerChat);
+                }
+
                 offered.TryRemove(work.Update.Id, out _);
                 work.Done?.TrySetResult();
                 return ValueTask.CompletedTask;
@@ -695,6 +699,9 @@ internal sealed partial class ChatLanes : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Update {UpdateId} could not be tried again now; it stays in the inbox for the next replay")]
     private partial void LogLeftInInbox(long updateId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} has {Count} updates queued; what it sends next waits in the inbox until they are handled")]
+    private partial void LogChatQueueFull(long chatId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the inbox again after a full chat queue failed; the next replay reads it")]
     private partial void LogOverflowReplayFailed(Exception exception);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using StudyBot.FakeBotApi;
+using StudyBot.Telegram.Receiving;
+using StudyBot.Telegram.Routing;
 using StudyBot.Tests.Infrastructure;
 
 namespace StudyBot.Tests.Telegram.Receiving;
@@ -69,6 +72,37 @@ public sealed class FloodTests
 
         await world.Api.WaitUntilAsync(() => Others.All(c => world.Api.SentTo(c).Count > before[c]) ? "" : null, TimeSpan.FromSeconds(120));
         return clock.Elapsed;
+    }
+}
+
+public sealed class ChatQueueOverflowTests
+{
+    [Fact]
+    public async Task Updates_beyond_a_chats_queue_wait_in_the_inbox_and_are_all_handled_in_order()
+    {
+        const int Texts = ChatLanes.MaxQueuedPerChat + 150;
+        await using var world = await TestWorld.CreateAsync();
+        var held = new HeldCommand();
+        world.ExtraServices.Add(services => services.AddSingleton<IBotCommand>(held));
+        await world.StartBotAsync();
+        await world.Db.AddLearnerAsync(5, "Learner 5");
+        await world.Db.AddDeliveryAsync(5, "2026-12-07");
+
+        // The chat's worker waits on /hold while the texts pile up behind it.
+        world.Api.UserSends(5, "/hold");
+        await TestWorld.EventuallyAsync(() => Task.FromResult(held.Waiting == 1), "the chat is held");
+        for (var i = 1; i <= Texts; i++)
+        {
+            world.Api.UserSends(5, $"text {i:0000}");
+        }
+
+        await TestWorld.EventuallyAsync(() => Task.FromResult(world.Logs.Lines.Any(l => l.Contains("Chat 5 has 1000 updates queued", StringComparison.Ordinal))), "the chat's queue is full");
+        await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("inbound_updates") == Texts + 1, "every text is stored");
+
+        held.Release();
+        await world.UpdatesHandledAsync(timeout: TimeSpan.FromSeconds(60));
+        var saved = await world.Db.QueryAsync<string>("SELECT text FROM reflections WHERE chat_id = 5 ORDER BY message_id");
+        Assert.Equal(Enumerable.Range(1, Texts).Select(i => $"text {i:0000}"), saved);
     }
 }
 
