@@ -168,6 +168,7 @@ internal static class StudyBotServices
         services.AddSingleton<DeleteDataCommand>();
         services.AddSingleton<GroupsCommand>();
         services.AddSingleton<GroupCommand>();
+        services.AddSingleton<MissedCommand>();
         services.AddSingleton<MembersCommand>();
         services.AddSingleton<MemberStore>();
 
@@ -176,6 +177,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, TodayCommand>();
         services.AddSingleton<IBotCommand, JoinCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MissedCommand>());
         services.AddSingleton<IBotCommand, ExportCommand>();
         services.AddSingleton<IBotCommand, DigestCommand>();
         services.AddSingleton<IBotCommand, TimeCommand>();
@@ -197,6 +199,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MissedCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupsCommand>());

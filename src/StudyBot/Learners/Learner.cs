@@ -11,6 +11,10 @@ internal sealed class Learner
     public DateTime? NextDeliveryUtc { get; set; }
     public DateTime SubscribedUtc { get; set; }
     public long GroupId { get; set; } = StudyBot.Groups.StudyGroup.DefaultId;
+    public DateTime? JoinedUtc { get; set; }
+
+    // The missed day picked in /missed: the learner's next plain text answers it.
+    public DateOnly? MakeupDate { get; set; }
 
     public TimeOnly DeliveryTimeOfDay => TimeOfDay.Parse(DeliveryTime);
     public TimeZoneInfo Zone => TimeZones.Get(TimeZone);

@@ -8,7 +8,7 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
     private const string Columns = """
         chat_id AS ChatId, display_name AS DisplayName, language AS Language, time_zone AS TimeZone,
         delivery_time AS DeliveryTime, status AS Status, next_delivery_utc AS NextDeliveryUtc, subscribed_utc AS SubscribedUtc,
-        group_id AS GroupId
+        group_id AS GroupId, joined_utc AS JoinedUtc, makeup_date AS MakeupDate
         """;
 
     public async Task<Learner?> GetAsync(long chatId, CancellationToken cancellationToken)
@@ -80,6 +80,19 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
             """;
         var parameters = new { ChatId = chatId, GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };
         await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    // Set by /missed's button; cleared by the answer that uses it (only if it is still that day).
+    public async Task SetMakeupDateAsync(long chatId, DateOnly? date, DateOnly? expected, CancellationToken cancellationToken)
+    {
+        const string set = "UPDATE learners SET makeup_date = @Date WHERE chat_id = @ChatId";
+        const string clear = "UPDATE learners SET makeup_date = NULL WHERE chat_id = @ChatId AND makeup_date = @Expected";
+        var parameters = new { ChatId = chatId, Date = date, Expected = expected, CancellationToken = cancellationToken };
+        await database.WriteAsync(
+            (connection, transaction) => date is null
+                ? connection.ExecuteAsync(clear, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)
+                : connection.ExecuteAsync(set, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
+            cancellationToken);
     }
 
     public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)

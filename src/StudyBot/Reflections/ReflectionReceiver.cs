@@ -8,7 +8,7 @@ using Telegram.Bot.Types;
 namespace StudyBot.Reflections;
 
 // Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
-internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, StreakReader streaks, ChatReplies replies, Texts texts)
+internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, LearnerStore learners, StreakReader streaks, ChatReplies replies, Texts texts, TimeProvider time)
 {
     public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
             return;
         }
 
-        if (await SaveAsync(message, cancellationToken) is not { } result)
+        if (await SaveAsync(message, learner, learner.MakeupDate, cancellationToken) is not { } saved)
         {
             replies.Queue(new OutgoingMessage(chatId, texts.Get(language, "NoPromptYet")));
             return;
@@ -27,15 +27,21 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
 
         var text = message.Text!;
         var length = new StringInfo(text).LengthInTextElements;
-        var confirmation = result == SaveResult.Updated
+        var confirmation = saved.Result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
             : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken));
+        if (saved.MadeUpFor is { } day && saved.Result == SaveResult.Created)
+        {
+            confirmation = texts.Get(language, "ReflectionMadeUp", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) + " " + confirmation;
+        }
+
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id });
     }
 
     // Many texts that arrived together (a forward of a whole conversation, a flood): each is saved
     // like any reflection, and one confirmation answers them all, so the chat's next turn to be
-    // answered does not wait a second per message behind Telegram's per-chat limit.
+    // answered does not wait a second per message behind Telegram's per-chat limit. A make-up day
+    // waiting for its answer takes the first of them.
     public async Task ReceiveBurstAsync(IReadOnlyList<Message> messages, Learner? learner, string language, CancellationToken cancellationToken)
     {
         var chatId = messages[0].Chat.Id;
@@ -45,22 +51,41 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
             return;
         }
 
-        // Saved side by side: the writer commits them in a few groups instead of one by one.
-        var saved = await Task.WhenAll(messages.Select(message => SaveAsync(message, cancellationToken)));
-        var count = saved.Count(s => s is not null);
+        var first = await SaveAsync(messages[0], learner, learner.MakeupDate, cancellationToken);
+
+        // The rest side by side: the writer commits them in a few groups instead of one by one.
+        var rest = await Task.WhenAll(messages.Skip(1).Select(message => SaveAsync(message, learner, null, cancellationToken)));
+        var count = rest.Prepend(first).Count(s => s is not null);
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")
             : texts.Get(language, "ReflectionsSaved", count, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken));
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = messages[^1].Id });
     }
 
-    // On the prompt it replies to, else the latest; null when no prompt was delivered yet.
-    private async Task<SaveResult?> SaveAsync(Message message, CancellationToken cancellationToken)
+    // On the make-up day the learner picked (a new text that replies to nothing), else on the
+    // prompt it replies to, else the latest; null when no prompt was delivered yet. A reflection on
+    // a day that has ended is marked made up.
+    private async Task<Saved?> SaveAsync(Message message, Learner learner, DateOnly? makeupDate, CancellationToken cancellationToken)
     {
         var chatId = message.Chat.Id;
-        var prompt = await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
-        return prompt is null
-            ? null
-            : await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, cancellationToken);
+        DeliveryRecord? prompt = null;
+        if (makeupDate is { } day && message.ReplyToMessage is null && message.EditDate is null)
+        {
+            prompt = await deliveries.GetForDateAsync(chatId, day, cancellationToken);
+            await learners.SetMakeupDateAsync(chatId, null, day, cancellationToken);
+        }
+
+        prompt ??= await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
+        if (prompt is null)
+        {
+            return null;
+        }
+
+        var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
+        var madeUp = prompt.LocalDate < today;
+        var result = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, madeUp, cancellationToken);
+        return new Saved(result, madeUp ? prompt.LocalDate : null);
     }
+
+    private sealed record Saved(SaveResult Result, DateOnly? MadeUpFor);
 }

@@ -14,9 +14,10 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         """;
 
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
-    public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
+    // madeUp: written after the prompt's day had ended (a make-up day); an edit keeps what the first save said.
+    public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, bool madeUp, CancellationToken cancellationToken)
     {
-        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime, MadeUp = madeUp ? 1 : 0, CancellationToken = cancellationToken };
         return database.WriteAsync(async (connection, transaction) =>
         {
             if (isEdit)
@@ -29,8 +30,8 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             }
 
             const string insert = """
-                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id)
-                SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id FROM deliveries d WHERE d.id = @DeliveryId
+                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id, made_up)
+                SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
                 ON CONFLICT (chat_id, message_id) DO NOTHING
                 """;
             var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
