@@ -169,6 +169,7 @@ internal static class StudyBotServices
         services.AddSingleton<GroupsCommand>();
         services.AddSingleton<GroupCommand>();
         services.AddSingleton<MissedCommand>();
+        services.AddSingleton<Points>();
         services.AddSingleton<MembersCommand>();
         services.AddSingleton<MemberStore>();
 
@@ -178,6 +179,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, JoinCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MissedCommand>());
+        services.AddSingleton<IBotCommand, PointsCommand>();
         services.AddSingleton<IBotCommand, ExportCommand>();
         services.AddSingleton<IBotCommand, DigestCommand>();
         services.AddSingleton<IBotCommand, TimeCommand>();
@@ -200,6 +202,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MissedCommand>());
+        services.AddSingleton<ICallbackHandler, ShareButton>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupsCommand>());

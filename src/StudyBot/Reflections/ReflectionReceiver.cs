@@ -1,5 +1,6 @@
 using System.Globalization;
 using StudyBot.Delivery;
+using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram.Sending;
@@ -8,7 +9,15 @@ using Telegram.Bot.Types;
 namespace StudyBot.Reflections;
 
 // Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
-internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliveryStore deliveries, LearnerStore learners, StreakReader streaks, ChatReplies replies, Texts texts, TimeProvider time)
+internal sealed class ReflectionReceiver(
+    ReflectionStore reflections,
+    DeliveryStore deliveries,
+    LearnerStore learners,
+    StreakReader streaks,
+    GroupCourses courses,
+    ChatReplies replies,
+    Texts texts,
+    TimeProvider time)
 {
     public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
     {
@@ -35,7 +44,11 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
             confirmation = texts.Get(language, "ReflectionMadeUp", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) + " " + confirmation;
         }
 
-        replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id });
+        // Where the group's wall is on, the author may share it with the group: never without the press.
+        var share = saved.Id is { } id && (await courses.GetAsync(learner.GroupId, cancellationToken))?.Group.Wall == true
+            ? ShareButton.Keyboard(texts, language, id, shared: false)
+            : null;
+        replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id, Keyboard = share });
     }
 
     // Many texts that arrived together (a forward of a whole conversation, a flood): each is saved
@@ -83,9 +96,9 @@ internal sealed class ReflectionReceiver(ReflectionStore reflections, DeliverySt
 
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
         var madeUp = prompt.LocalDate < today;
-        var result = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, madeUp, cancellationToken);
-        return new Saved(result, madeUp ? prompt.LocalDate : null);
+        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, madeUp, cancellationToken);
+        return new Saved(saved.Result, saved.Id, madeUp ? prompt.LocalDate : null);
     }
 
-    private sealed record Saved(SaveResult Result, DateOnly? MadeUpFor);
+    private sealed record Saved(SaveResult Result, long? Id, DateOnly? MadeUpFor);
 }

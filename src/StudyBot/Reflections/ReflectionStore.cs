@@ -15,9 +15,21 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
 
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
     // madeUp: written after the prompt's day had ended (a make-up day); an edit keeps what the first save said.
-    public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, bool madeUp, CancellationToken cancellationToken)
+    // A new reflection earns its day's points in the same transaction where its group has points on.
+    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, bool madeUp, CancellationToken cancellationToken)
     {
-        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime, MadeUp = madeUp ? 1 : 0, CancellationToken = cancellationToken };
+        var parameters = new
+        {
+            ChatId = chatId,
+            MessageId = messageId,
+            DeliveryId = deliveryId,
+            Text = text,
+            Now = time.GetUtcNow().UtcDateTime,
+            MadeUp = madeUp ? 1 : 0,
+            DayReason = Points.Day,
+            DayPoints = madeUp ? Points.MadeUpDay : Points.OnTheDay,
+            CancellationToken = cancellationToken,
+        };
         return database.WriteAsync(async (connection, transaction) =>
         {
             if (isEdit)
@@ -25,7 +37,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
                 const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
                 if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
                 {
-                    return SaveResult.Updated;
+                    return new SavedReflection(SaveResult.Updated, null);
                 }
             }
 
@@ -33,10 +45,36 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
                 INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id, made_up)
                 SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
                 ON CONFLICT (chat_id, message_id) DO NOTHING
+                RETURNING id
                 """;
-            var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
-            return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
+            if (await connection.ExecuteScalarAsync<long?>(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } id)
+            {
+                return new SavedReflection(SaveResult.AlreadySaved, null);
+            }
+
+            const string dayPoints = """
+                INSERT INTO points (chat_id, group_id, local_date, reason, points, created_utc)
+                SELECT @ChatId, d.group_id, d.local_date, @DayReason, @DayPoints, @Now
+                FROM deliveries d JOIN study_groups g ON g.id = d.group_id
+                WHERE d.id = @DeliveryId AND g.points = 1
+                ON CONFLICT (chat_id, local_date, reason) DO NOTHING
+                """;
+            await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            return new SavedReflection(SaveResult.Created, id);
         }, cancellationToken);
+    }
+
+    // Only the author's own reflection. Returns false for anyone else's, or one that is gone.
+    public async Task<bool> SetSharedAsync(long reflectionId, long authorChatId, bool shared, CancellationToken cancellationToken)
+    {
+        const string share = "UPDATE reflections SET shared_utc = COALESCE(shared_utc, @Now) WHERE id = @Id AND chat_id = @ChatId";
+        const string hide = "UPDATE reflections SET shared_utc = NULL WHERE id = @Id AND chat_id = @ChatId";
+        var parameters = new { Id = reflectionId, ChatId = authorChatId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return await database.WriteAsync(
+            (connection, transaction) => shared
+                ? connection.ExecuteAsync(share, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)
+                : connection.ExecuteAsync(hide, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
+            cancellationToken) == 1;
     }
 
     public async Task<int> CountAsync(long chatId, CancellationToken cancellationToken)
@@ -88,6 +126,9 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).Select(day => day.LocalDate).ToList();
     }
 }
+
+// Id: the new reflection's, when this save created it.
+internal sealed record SavedReflection(SaveResult Result, long? Id);
 
 internal enum SaveResult
 {
