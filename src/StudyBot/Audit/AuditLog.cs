@@ -21,6 +21,7 @@ internal sealed class AuditLog(Database database, TimeProvider time)
         public const string OrganizerLinkRenewed = "group.organizer_link";
         public const string Calendar = "group.calendar";
         public const string MemberRemoved = "group.remove_member";
+        public const string Featured = "wall.feature";
     }
 
     public Task WriteAsync(long userId, string action, string? details, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ using StudyBot.Telegram;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
+using StudyBot.Wall;
 using Telegram.Bot;
 
 namespace StudyBot.Hosting;
@@ -170,6 +171,9 @@ internal static class StudyBotServices
         services.AddSingleton<GroupCommand>();
         services.AddSingleton<MissedCommand>();
         services.AddSingleton<Points>();
+        services.AddSingleton<WallStore>();
+        services.AddSingleton<WallCommand>();
+        services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
         services.AddSingleton<MemberStore>();
 
@@ -199,6 +203,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, GroupSetCommand>();
         services.AddSingleton<IBotCommand, CalendarCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MembersCommand>());
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<WallCommand>());
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MissedCommand>());
@@ -208,6 +213,7 @@ internal static class StudyBotServices
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupsCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MembersCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<WallCommand>());
         return builder;
     }
 

@@ -5,13 +5,15 @@ using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
+using StudyBot.Wall;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Reflections;
 
 // /history shows page 1; the Older/Newer buttons ("h:<page>") edit the same message in place.
-internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore learners, StreakReader streaks, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
+// Organizers' comments follow the reflection they are about.
+internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore learners, StreakReader streaks, WallStore wall, BotMessenger messenger, Texts texts) : IBotCommand, ICallbackHandler
 {
     public const int PageSize = 5;
     private const int QuoteLimit = 120;
@@ -51,6 +53,7 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         var pages = (total + PageSize - 1) / PageSize;
         page = Math.Clamp(page, 1, pages);
         var entries = await reflections.PageAsync(chatId, (page - 1) * PageSize, PageSize, cancellationToken);
+        var comments = await wall.CommentsOnAsync([.. entries.Select(e => e.Id)], cancellationToken);
 
         var streak = await streaks.DescribeAsync(chatId, learner?.GroupId ?? Groups.StudyGroup.DefaultId, learner?.Zone ?? TimeZoneInfo.Utc, language, cancellationToken);
         var builder = new StringBuilder(texts.Get(language, "HistoryHeader", total, page, pages, streak));
@@ -60,6 +63,10 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
                 .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, TextCut.Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
                 .Append(TextCut.Shorten(entry.Text, TextLimit));
+            foreach (var comment in comments[entry.Id])
+            {
+                builder.Append('\n').Append(texts.Get(language, "HistoryComment", TextCut.Shorten(comment, TextLimit)));
+            }
         }
 
         var buttons = new List<InlineKeyboardButton>();

@@ -8,6 +8,7 @@ using StudyBot.Localization;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Receiving;
 using StudyBot.Telegram.Sending;
+using StudyBot.Wall;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -19,6 +20,7 @@ internal sealed partial class UpdateRouter(
     IEnumerable<ICallbackHandler> callbackHandlers,
     LearnerStore learners,
     ReflectionReceiver reflections,
+    CommentComposer comments,
     MembershipHandler membership,
     PackUploadHandler packUploads,
     BotMessenger messenger,
@@ -82,7 +84,7 @@ internal sealed partial class UpdateRouter(
             {
                 await OnCommandAsync(message, text, learner, language, cancellationToken);
             }
-            else
+            else if (!await comments.TryTakeAsync(message, language, cancellationToken))
             {
                 await reflections.ReceiveAsync(message, learner, language, cancellationToken);
             }

@@ -1,0 +1,153 @@
+using Dapper;
+using StudyBot.Data;
+
+namespace StudyBot.Wall;
+
+// The group's wall: reflections their authors shared, the organizers' features and comments.
+internal sealed class WallStore(Database database, TimeProvider time)
+{
+    // At most this many a day on an organizer's wall; more than a chat can show at once.
+    public const int MaxPerDay = 20;
+
+    public async Task<IReadOnlyList<WallEntry>> SharedOnAsync(long groupId, DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text,
+                   d.local_date AS LocalDate, r.featured_utc AS FeaturedUtc
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            LEFT JOIN learners l ON l.chat_id = r.chat_id
+            WHERE r.group_id = @GroupId AND d.local_date = @Day AND r.shared_utc IS NOT NULL
+            ORDER BY r.shared_utc
+            LIMIT @Limit
+            """;
+        var parameters = new { GroupId = groupId, Day = day, Limit = MaxPerDay, CancellationToken = cancellationToken };
+        return (await connection.QueryAsync<WallEntry>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+    }
+
+    // A shared reflection, for Feature and Comment; null if it is not (or no longer) shared.
+    public async Task<WallReflection?> SharedAsync(long reflectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
+                   COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            LEFT JOIN learners l ON l.chat_id = r.chat_id
+            WHERE r.id = @Id AND r.shared_utc IS NOT NULL
+            """;
+        return await connection.QuerySingleOrDefaultAsync<WallReflection>(sql, new { Id = reflectionId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    // Whether shared or not: a comment written on it is delivered even if its author hid it since.
+    public async Task<WallReflection?> FindAsync(long reflectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
+                   COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            LEFT JOIN learners l ON l.chat_id = r.chat_id
+            WHERE r.id = @Id
+            """;
+        return await connection.QuerySingleOrDefaultAsync<WallReflection>(sql, new { Id = reflectionId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    /// <returns>true the first time.</returns>
+    public async Task<bool> FeatureAsync(long reflectionId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE reflections SET featured_utc = @Now WHERE id = @Id AND featured_utc IS NULL AND shared_utc IS NOT NULL";
+        var parameters = new { Id = reflectionId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
+    }
+
+    public Task StartCommentAsync(long organizerId, long reflectionId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO pending_comments (organizer_id, reflection_id, created_utc) VALUES (@OrganizerId, @ReflectionId, @Now)
+            ON CONFLICT (organizer_id) DO UPDATE SET reflection_id = excluded.reflection_id, created_utc = excluded.created_utc
+            """;
+        var parameters = new { OrganizerId = organizerId, ReflectionId = reflectionId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
+    // The organizer's text becomes the comment on the reflection they pressed Comment on, and the
+    // pending mark goes, in one transaction: null when nothing was pending.
+    public Task<long?> TakeCommentAsync(long organizerId, string text, CancellationToken cancellationToken)
+    {
+        var parameters = new { OrganizerId = organizerId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return database.WriteAsync<long?>(async (connection, transaction) =>
+        {
+            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId RETURNING reflection_id";
+            if (await connection.ExecuteScalarAsync<long?>(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } reflectionId)
+            {
+                return null;
+            }
+
+            const string save = """
+                INSERT INTO comments (reflection_id, organizer_id, text, created_utc)
+                SELECT id, @OrganizerId, @Text, @Now FROM reflections WHERE id = @ReflectionId
+                """;
+            var saved = await connection.ExecuteAsync(save, new { parameters.OrganizerId, parameters.Text, parameters.Now, ReflectionId = reflectionId }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            return saved == 1 ? reflectionId : null;
+        }, cancellationToken);
+    }
+
+    public async Task<bool> HasPendingCommentAsync(long organizerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT COUNT(*) FROM pending_comments WHERE organizer_id = @OrganizerId";
+        return await connection.ExecuteScalarAsync<long>(sql, new { OrganizerId = organizerId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
+    }
+
+    // The comments on these reflections, oldest first, for /history.
+    public async Task<ILookup<long, string>> CommentsOnAsync(IReadOnlyCollection<long> reflectionIds, CancellationToken cancellationToken)
+    {
+        if (reflectionIds.Count == 0)
+        {
+            return Array.Empty<CommentRow>().ToLookup(c => c.ReflectionId, c => c.Text);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+
+        // Ids from our own table, as literals; no CancellationToken member with SQL built at run
+        // time (Dapper.AOT's generator cannot compile that pair).
+        var sql = $"""
+            SELECT reflection_id AS ReflectionId, text AS Text FROM comments
+            WHERE reflection_id IN ({string.Join(", ", reflectionIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})
+            ORDER BY created_utc, id
+            """;
+        var rows = await connection.QueryAsync<CommentRow>(sql, commandTimeout: Database.CommandTimeoutSeconds);
+        return rows.ToLookup(c => c.ReflectionId, c => c.Text);
+    }
+
+    internal sealed class CommentRow
+    {
+        public long ReflectionId { get; set; }
+        public string Text { get; set; } = "";
+    }
+}
+
+internal sealed class WallEntry
+{
+    public long Id { get; set; }
+    public long AuthorChatId { get; set; }
+    public string AuthorName { get; set; } = "";
+    public string Text { get; set; } = "";
+    public DateOnly LocalDate { get; set; }
+    public DateTime? FeaturedUtc { get; set; }
+}
+
+internal sealed class WallReflection
+{
+    public long Id { get; set; }
+    public long AuthorChatId { get; set; }
+    public long GroupId { get; set; }
+    public string Text { get; set; } = "";
+    public DateOnly LocalDate { get; set; }
+    public string AuthorName { get; set; } = "";
+    public string AuthorLanguage { get; set; } = "";
+}
