@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using StudyBot.Data;
 
@@ -16,26 +17,35 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
     public Task<SaveResult> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, CancellationToken cancellationToken)
     {
-        var parameters = new { ChatId = chatId, MessageId = messageId, DeliveryId = deliveryId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return database.WriteAsync(async (connection, transaction) =>
-        {
-            if (isEdit)
-            {
-                const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
-                if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
-                {
-                    return SaveResult.Updated;
-                }
-            }
+        var now = time.GetUtcNow().UtcDateTime;
+        return database.WriteAsync(
+            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, now, cancellationToken),
+            cancellationToken);
+    }
 
-            const string insert = """
-                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id)
-                SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id FROM deliveries d WHERE d.id = @DeliveryId
-                ON CONFLICT (chat_id, message_id) DO NOTHING
-                """;
-            var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
-            return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
-        }, cancellationToken);
+    // source_chat_id of a reflection written in the learner's private chat with the bot.
+    public const long PrivateChat = 0;
+
+    // The same save inside the caller's transaction (a reply in a group chat claims its day first).
+    public static async Task<SaveResult> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var parameters = new { message.ChatId, message.SourceChatId, message.MessageId, DeliveryId = deliveryId, Text = text, Now = nowUtc, CancellationToken = cancellationToken };
+        if (isEdit)
+        {
+            const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND source_chat_id = @SourceChatId AND message_id = @MessageId";
+            if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
+            {
+                return SaveResult.Updated;
+            }
+        }
+
+        const string insert = """
+            INSERT INTO reflections (chat_id, source_chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id)
+            SELECT @ChatId, @SourceChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id FROM deliveries d WHERE d.id = @DeliveryId
+            ON CONFLICT (chat_id, source_chat_id, message_id) DO NOTHING
+            """;
+        var inserted = await connection.ExecuteAsync(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        return inserted == 1 ? SaveResult.Created : SaveResult.AlreadySaved;
     }
 
     public async Task<int> CountAsync(long chatId, CancellationToken cancellationToken)
@@ -87,6 +97,10 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).Select(day => day.LocalDate).ToList();
     }
 }
+
+// A Telegram message by its learner (their private chat id), the chat it was written in
+// (PrivateChat, or a group chat's id) and its message id in that chat.
+internal sealed record ReflectionMessage(long ChatId, long SourceChatId, long MessageId);
 
 internal enum SaveResult
 {
