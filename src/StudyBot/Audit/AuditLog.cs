@@ -20,6 +20,8 @@ internal sealed class AuditLog(Database database, TimeProvider time)
         public const string GroupChanged = "group.set";
         public const string OrganizerLinkRenewed = "group.organizer_link";
         public const string Calendar = "group.calendar";
+        public const string ChatLinked = "group.link";
+        public const string ChatUnlinked = "group.unlink";
     }
 
     public Task WriteAsync(long userId, string action, string? details, CancellationToken cancellationToken)

@@ -168,6 +168,12 @@ internal static class StudyBotServices
         services.AddSingleton<DeleteDataCommand>();
         services.AddSingleton<GroupsCommand>();
         services.AddSingleton<GroupCommand>();
+        services.AddSingleton<GroupChatStore>();
+        services.AddSingleton<LinkedChats>();
+        services.AddSingleton<GroupChatReplies>();
+        services.AddSingleton<GroupChatPostSweep>();
+        services.AddSingleton<IOutboxListener, GroupChatOutcomes>();
+        services.AddSingleton<LinkCommand>();
 
         // The order here is the order of /help and of the command menu.
         services.AddSingleton<IBotCommand, StartCommand>();
@@ -192,12 +198,15 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<GroupCommand>());
         services.AddSingleton<IBotCommand, GroupSetCommand>();
         services.AddSingleton<IBotCommand, CalendarCommand>();
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<LinkCommand>());
+        services.AddSingleton<IBotCommand, UnlinkCommand>();
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<BroadcastCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<DeleteDataCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupsCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<LinkCommand>());
         return builder;
     }
 
