@@ -3,7 +3,7 @@ using static StudyBot.Tests.Groups.GroupChatSetup;
 
 namespace StudyBot.Tests.Groups;
 
-// The day's item in a linked chat, and members' replies to it.
+// The day's item in a linked chat, members' replies to it, and the notices posted there.
 public sealed class GroupChatPostTests
 {
     [Fact]
@@ -152,5 +152,29 @@ public sealed class GroupChatPostTests
         Assert.Equal("unreachable", await world.Db.ScalarAsync<string>("SELECT failure FROM group_posts"));
         await world.AdvanceToAsync(MondayPost.AddDays(1));
         Assert.Equal(1, await world.Db.CountAsync("group_posts"));
+    }
+
+    [Fact]
+    public async Task A_broadcast_to_the_group_is_also_posted_once_in_its_linked_chat()
+    {
+        await using var setup = await StartAsync();
+        var world = setup.World;
+        var before = setup.Api.SentTo(OrganizerA).Count;
+
+        setup.Api.UserSends(OrganizerA, "/broadcast Reading moves to Thursday.");
+        await setup.Api.WaitForNthMessageAsync(OrganizerA, before + 2);
+        var (intro, preview) = (setup.Api.SentTo(OrganizerA)[before], setup.Api.SentTo(OrganizerA)[before + 1]);
+        Assert.Contains(" 1 ", intro.Text.Split('\n')[^1], StringComparison.Ordinal);
+        setup.Api.UserPresses(OrganizerA, preview.MessageId, preview.Buttons[0].Data, fromId: OrganizerA);
+
+        await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("broadcasts", "status = 'done'") == 1, "the broadcast is done");
+        await world.OutboxDrainedAsync();
+        Assert.Single(setup.Api.SentTo(Chat), m => m.Text == "Reading moves to Thursday.");
+        Assert.Contains(setup.Api.SentTo(Member), m => m.Text == "Reading moves to Thursday.");
+        Assert.DoesNotContain(setup.Api.SentTo(MemberOfB), m => m.Text == "Reading moves to Thursday.");
+
+        // The members are the recipients the organizer's count is about; the chat is not one.
+        Assert.Equal(2, await world.Db.ScalarAsync<long>("SELECT delivered FROM broadcasts"));
+        Assert.Equal(2, await world.Db.ScalarAsync<long>("SELECT total FROM broadcasts"));
     }
 }
