@@ -15,7 +15,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace StudyBot.Broadcasts;
 
 // /broadcast TEXT: a preview with [send][cancel]; on send, one outbox row per active member of the
-// organizer's current group (an owner acting on all groups: every active subscriber).
+// organizer's current group (an owner acting on all groups: every active subscriber), and one for
+// each linked group chat of those groups.
 // Callback data is "bc:<id>:ok" or "bc:<id>:no"; the presser must run the broadcast's group (an
 // owner, for one to everyone), and the draft be at most a day old (BroadcastStore.DraftLifetime).
 internal sealed partial class BroadcastCommand(
@@ -53,7 +54,9 @@ internal sealed partial class BroadcastCommand(
         LogDrafted(context.Message.From?.Id ?? 0, id);
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
 
-        context.Reply(texts.Get(context.Language, "BroadcastPreview", id, recipients));
+        var linkedChats = await broadcasts.CountLinkedChatsAsync(scope.GroupId, cancellationToken);
+        var preview = texts.Get(context.Language, "BroadcastPreview", id, recipients);
+        context.Reply(linkedChats == 0 ? preview : preview + "\n" + texts.Get(context.Language, "BroadcastAlsoChats", linkedChats));
         var keyboard = new InlineKeyboardMarkup(
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastSend"), $"bc:{id}:ok"),
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastCancel"), $"bc:{id}:no"));

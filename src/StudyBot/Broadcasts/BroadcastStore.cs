@@ -64,6 +64,14 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
         return await connection.ExecuteScalarAsync<long>(sql, new { Active = LearnerStatus.Active, GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
+    // The linked group chats a broadcast to groupId (null: every group) is also posted in.
+    public async Task<long> CountLinkedChatsAsync(long? groupId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = "SELECT COUNT(*) FROM study_groups WHERE linked_chat_id IS NOT NULL AND (@GroupId IS NULL OR id = @GroupId)";
+        return await connection.ExecuteScalarAsync<long>(sql, new { GroupId = groupId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
     // Confirming writes one outbox row per active subscriber in the same transaction as the status
     // change: the recipients are fixed at this instant, and a crash after it resumes the same list.
     /// <returns>The number of recipients, or null when the broadcast was not a draft any more, or an expired one.</returns>
@@ -86,6 +94,16 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
                 ON CONFLICT DO NOTHING
                 """;
             var total = await connection.ExecuteAsync(recipients, new { Id = id, Now = now, Active = LearnerStatus.Active, Priority = OutboxStore.Priority.Bulk, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+
+            // One copy in each linked chat of the groups it goes to; not a recipient in the counts.
+            const string chats = $"""
+                INSERT INTO outbox (chat_id, kind, priority, text, entities, broadcast_id, status, created_utc)
+                SELECT g.linked_chat_id, '{OutboxStore.Kind.ChatNotice}', @Priority, b.text, b.entities, b.id, '{OutboxStore.Status.Pending}', @Now
+                FROM study_groups g CROSS JOIN broadcasts b
+                WHERE b.id = @Id AND g.linked_chat_id IS NOT NULL AND (b.group_id IS NULL OR g.id = b.group_id)
+                ON CONFLICT DO NOTHING
+                """;
+            await connection.ExecuteAsync(chats, new { Id = id, Now = now, Priority = OutboxStore.Priority.Bulk, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
 
             const string setTotal = "UPDATE broadcasts SET total = @Total WHERE id = @Id";
             await connection.ExecuteAsync(setTotal, new { Id = id, Total = total, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
@@ -122,7 +140,7 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
                 COALESCE(SUM(CASE WHEN status = '{OutboxStore.Status.Unreachable}' THEN 1 ELSE 0 END), 0) AS Blocked,
                 COALESCE(SUM(CASE WHEN status = '{OutboxStore.Status.Failed}' THEN 1 ELSE 0 END), 0) AS Failed,
                 COALESCE(SUM(CASE WHEN status IN ('{OutboxStore.Status.Pending}', '{OutboxStore.Status.Claimed}') THEN 1 ELSE 0 END), 0) AS Pending
-            FROM outbox WHERE broadcast_id = @Id
+            FROM outbox WHERE broadcast_id = @Id AND kind = '{OutboxStore.Kind.Broadcast}'
             """;
         return await connection.QuerySingleAsync<BroadcastCounts>(sql, new { Id = id, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }

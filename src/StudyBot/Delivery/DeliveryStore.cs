@@ -52,6 +52,29 @@ internal sealed class DeliveryStore(Database database, TimeProvider time)
         return message;
     }
 
+    // A member's answer to the day's post in their group's chat belongs to their delivery of that
+    // day: the one they had, else one claimed now and counted as delivered, with no outbox row
+    // (the post was their prompt, so no private one follows that day). Null when the learner no
+    // longer exists.
+    public static async Task<long?> ClaimAnsweredAsync(DbConnection connection, DbTransaction transaction, long chatId, DateOnly localDate, ContentItem item, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string claim = """
+            INSERT INTO deliveries (chat_id, local_date, theme, quote, source, prompt, intention, claimed_utc, sent_utc, group_id)
+            SELECT l.chat_id, @LocalDate, @Theme, @Quote, @Source, @Prompt, @Intention, @ClaimedUtc, @ClaimedUtc, l.group_id
+            FROM learners l
+            WHERE l.chat_id = @ChatId
+            ON CONFLICT (chat_id, local_date) DO NOTHING
+            RETURNING id
+            """;
+        if (await connection.ExecuteScalarAsync<long?>(claim, ClaimRow(chatId, localDate, item, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds) is { } claimed)
+        {
+            return claimed;
+        }
+
+        const string existing = "SELECT id FROM deliveries WHERE chat_id = @ChatId AND local_date = @LocalDate";
+        return await connection.ExecuteScalarAsync<long?>(existing, new { ChatId = chatId, LocalDate = localDate, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
     /// <returns>true when this call claimed the day (the learner asked with /today).</returns>
     public async Task<bool> TryClaimNowAsync(long chatId, DateOnly localDate, ContentItem item, string text, CancellationToken cancellationToken) =>
         await TryClaimForSendingAsync(chatId, localDate, item, text, cancellationToken) is not null;

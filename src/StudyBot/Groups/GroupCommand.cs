@@ -62,7 +62,10 @@ internal sealed class GroupCommand(GroupStore groups, GroupAccess access, GroupL
         var organizerLink = group.OrganizerCodeExpiresUtc > time.GetUtcNow().UtcDateTime
             ? texts.Get(language, "OrganizerLinkValid", links.Organizer(group), group.OrganizerCodeExpiresUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
             : texts.Get(language, "OrganizerLinkExpired");
-        return texts.Get(language, "GroupShow", group.Name, GroupSettings.Describe(group), links.Invite(group), organizerLink);
+        var linkedChat = group.LinkedChatId is null
+            ? texts.Get(language, "GroupNoLinkedChat")
+            : texts.Get(language, "GroupLinkedChat", LinkedChats.ChatName(group));
+        return texts.Get(language, "GroupShow", group.Name, GroupSettings.Describe(group), links.Invite(group), organizerLink) + "\n" + linkedChat;
     }
 
     private InlineKeyboardMarkup RenewButton(StudyGroup group, string language) =>

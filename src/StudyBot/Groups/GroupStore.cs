@@ -18,7 +18,7 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         time_zone AS TimeZone, pack_name AS PackName, start_date AS StartDate, end_date AS EndDate,
         study_days AS StudyDays, makeup_days AS MakeupDays, points AS Points, leaderboard AS Leaderboard,
         wall AS Wall, wall_time AS WallTime, reminder_time AS ReminderTime, linked_chat_id AS LinkedChatId,
-        created_utc AS CreatedUtc
+        linked_chat_title AS LinkedChatTitle, linked_by_user_id AS LinkedByUserId, created_utc AS CreatedUtc
         """;
 
     public async Task<StudyGroup?> GetAsync(long id, CancellationToken cancellationToken)
@@ -33,6 +33,14 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = $"SELECT {Columns} FROM study_groups WHERE join_code = @Code";
         return await connection.QuerySingleOrDefaultAsync<StudyGroup>(sql, new { Code = code.Trim().ToLowerInvariant(), CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    // The group a Telegram group chat is linked to, if any.
+    public async Task<StudyGroup?> FindByLinkedChatAsync(long chatId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = $"SELECT {Columns} FROM study_groups WHERE linked_chat_id = @ChatId";
+        return await connection.QuerySingleOrDefaultAsync<StudyGroup>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // Only while the code is valid: an expired or renewed code finds nothing.
@@ -102,14 +110,16 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
-    // Everything /groupset may change, in one statement: all or nothing.
+    // Everything /groupset may change, in one statement: all or nothing. A linked chat's next post
+    // is planned again at once (its time, zone or days may have changed; no day is posted twice).
     public Task SaveSettingsAsync(StudyGroup group, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE study_groups
             SET name = @Name, language = @Language, delivery_time = @DeliveryTime, time_zone = @TimeZone, pack_name = @PackName,
                 start_date = @StartDate, end_date = @EndDate, study_days = @StudyDays, makeup_days = @MakeupDays,
-                points = @Points, leaderboard = @Leaderboard, wall = @Wall, wall_time = @WallTime, reminder_time = @ReminderTime
+                points = @Points, leaderboard = @Leaderboard, wall = @Wall, wall_time = @WallTime, reminder_time = @ReminderTime,
+                next_post_utc = CASE WHEN linked_chat_id IS NULL THEN NULL ELSE @Now END
             WHERE id = @Id
             """;
         var parameters = new
@@ -129,6 +139,7 @@ internal sealed class GroupStore(Database database, TimeProvider time)
             Wall = group.Wall ? 1 : 0,
             group.WallTime,
             group.ReminderTime,
+            Now = time.GetUtcNow().UtcDateTime,
             CancellationToken = cancellationToken,
         };
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
@@ -206,13 +217,19 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
-    // After a change of the group's calendar: every active member is due at once, so the sweep plans
-    // each again (a day that became a study day today is delivered; none is delivered twice).
+    // After a change of the group's calendar: every active member, and the linked chat's post, is
+    // due at once, so the sweep plans each again (a day that became a study day today is delivered;
+    // none is delivered twice).
     public Task RescheduleMembersAsync(long groupId, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE learners SET next_delivery_utc = @Now WHERE group_id = @GroupId AND status = @Active";
+        const string members = "UPDATE learners SET next_delivery_utc = @Now WHERE group_id = @GroupId AND status = @Active";
+        const string post = "UPDATE study_groups SET next_post_utc = @Now WHERE id = @GroupId AND linked_chat_id IS NOT NULL";
         var parameters = new { GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };
-        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(members, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            await connection.ExecuteAsync(post, new { GroupId = groupId, parameters.Now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<CalendarDay>> CalendarDaysAsync(long groupId, CancellationToken cancellationToken)

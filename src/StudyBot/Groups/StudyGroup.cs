@@ -30,7 +30,10 @@ internal sealed class StudyGroup
 
     // Null: no automatic reminder.
     public string? ReminderTime { get; set; }
+    // The Telegram group chat the day's item is posted in (/link), its title then, and who linked it.
     public long? LinkedChatId { get; set; }
+    public string? LinkedChatTitle { get; set; }
+    public long? LinkedByUserId { get; set; }
     public DateTime CreatedUtc { get; set; }
 
     public StudyGroup Copy() => (StudyGroup)MemberwiseClone();

@@ -176,6 +176,12 @@ internal static class StudyBotServices
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
         services.AddSingleton<MemberStore>();
+        services.AddSingleton<GroupChatStore>();
+        services.AddSingleton<LinkedChats>();
+        services.AddSingleton<GroupChatReplies>();
+        services.AddSingleton<GroupChatPostSweep>();
+        services.AddSingleton<IOutboxListener, GroupChatOutcomes>();
+        services.AddSingleton<LinkCommand>();
 
         // The order here is the order of /help and of the command menu.
         services.AddSingleton<IBotCommand, StartCommand>();
@@ -204,6 +210,8 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, CalendarCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<WallCommand>());
+        services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<LinkCommand>());
+        services.AddSingleton<IBotCommand, UnlinkCommand>();
         services.AddSingleton<IBotCommand, NewGroupCommand>();
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<HistoryCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MissedCommand>());
@@ -214,6 +222,7 @@ internal static class StudyBotServices
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<GroupCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<WallCommand>());
+        services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<LinkCommand>());
         return builder;
     }
 

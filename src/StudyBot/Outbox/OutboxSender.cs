@@ -141,7 +141,8 @@ internal sealed partial class OutboxSender(OutboxStore store, BotMessenger messe
             try
             {
                 var entities = row.Entities is null ? null : JsonSerializer.Deserialize(row.Entities, TelegramJson.Entities);
-                outcome = await messenger.SendAsync(new OutgoingMessage(row.ChatId, row.Text) { Entities = entities }, SendPriority.Bulk, cancellationToken);
+                var keyboard = row.Keyboard is null ? null : JsonSerializer.Deserialize(row.Keyboard, TelegramJson.Keyboard);
+                outcome = await messenger.SendAsync(new OutgoingMessage(row.ChatId, row.Text) { Entities = entities, Keyboard = keyboard }, SendPriority.Bulk, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -161,7 +162,12 @@ internal sealed partial class OutboxSender(OutboxStore store, BotMessenger messe
             SendStatus.Unreachable => OutboxStore.Status.Unreachable,
             _ => OutboxStore.Status.Failed,
         };
-        return new OutboxResult(row.Id, row.ChatId, status, outcome.MessageId, outcome.Error, row.DeliveryId) { BroadcastId = row.BroadcastId };
+        return new OutboxResult(row.Id, row.ChatId, status, outcome.MessageId, outcome.Error, row.DeliveryId)
+        {
+            BroadcastId = row.BroadcastId,
+            GroupPostId = row.GroupPostId,
+            MigratedToChatId = outcome.MigratedToChatId,
+        };
     }
 
     // Group commit: whatever finished while the last batch was being written goes in the next one.

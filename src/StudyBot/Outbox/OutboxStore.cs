@@ -29,13 +29,20 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
         public const string Reminder = "reminder";
         public const string Digest = "digest";
         public const string OwnerNotice = "owner-notice";
+
+        // The day's item in a group's linked chat, and a broadcast's copy posted there.
+        public const string GroupPost = "group-post";
+        public const string ChatNotice = "chat-notice";
+
+        // A private notice to the organizer who linked a group's chat, about the link.
+        public const string LinkNotice = "link-notice";
     }
 
     public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            INSERT INTO outbox (chat_id, kind, priority, text, entities, delivery_id, broadcast_id, status, created_utc)
-            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, '{Status.Pending}', @CreatedUtc)
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, keyboard, delivery_id, broadcast_id, group_post_id, status, created_utc)
+            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @Keyboard, @DeliveryId, @BroadcastId, @GroupPostId, '{Status.Pending}', @CreatedUtc)
             ON CONFLICT DO NOTHING
             """;
         await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
@@ -46,25 +53,25 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
     public static Task<long> EnqueueClaimedAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
     {
         const string sql = $"""
-            INSERT INTO outbox (chat_id, kind, priority, text, entities, delivery_id, broadcast_id, status, attempts, claimed_utc, created_utc)
-            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @DeliveryId, @BroadcastId, '{Status.Claimed}', 1, @CreatedUtc, @CreatedUtc)
+            INSERT INTO outbox (chat_id, kind, priority, text, entities, keyboard, delivery_id, broadcast_id, group_post_id, status, attempts, claimed_utc, created_utc)
+            VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @Keyboard, @DeliveryId, @BroadcastId, @GroupPostId, '{Status.Claimed}', 1, @CreatedUtc, @CreatedUtc)
             RETURNING id
             """;
         return connection.ExecuteScalarAsync<long>(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     private static OutboxRow RowOf(OutboxMessage message, DateTime nowUtc) =>
-        new(message.ChatId, message.Kind, message.Priority, message.Text, message.Entities, message.DeliveryId, message.BroadcastId, nowUtc);
+        new(message.ChatId, message.Kind, message.Priority, message.Text, message.Entities, message.Keyboard, message.DeliveryId, message.BroadcastId, message.GroupPostId, nowUtc);
 
-    internal sealed record OutboxRow(long ChatId, string Kind, int Priority, string Text, string? Entities, long? DeliveryId, long? BroadcastId, DateTime CreatedUtc);
+    internal sealed record OutboxRow(long ChatId, string Kind, int Priority, string Text, string? Entities, string? Keyboard, long? DeliveryId, long? BroadcastId, long? GroupPostId, DateTime CreatedUtc);
 
     // PostgreSQL skips rows another instance has locked rather than waiting for them; SQLite has one
     // writer, so there is nothing to skip.
     private readonly string claimSql = $"""
         UPDATE outbox SET status = '{Status.Claimed}', claimed_utc = @Now, attempts = attempts + 1
         WHERE id IN (SELECT id FROM outbox WHERE status = '{Status.Pending}' ORDER BY priority, id LIMIT @Limit {database.Dialect.SkipLockedRows})
-        RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities,
-                  delivery_id AS DeliveryId, broadcast_id AS BroadcastId
+        RETURNING id AS Id, chat_id AS ChatId, kind AS Kind, priority AS Priority, text AS Text, entities AS Entities, keyboard AS Keyboard,
+                  delivery_id AS DeliveryId, broadcast_id AS BroadcastId, group_post_id AS GroupPostId
         """;
 
     // Small batches, oldest first within a priority: a crash can only resend what was in flight.
@@ -132,6 +139,18 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
                     await connection.ExecuteAsync(delivery, new { DeliveryId = deliveryId, SentUtc = sentUtc, result.MessageId, result.Status, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
                 }
 
+                if (result.GroupPostId is { } postId)
+                {
+                    // A chat that became a supergroup got the post under its new id (BotMessenger follows).
+                    const string post = $"""
+                        UPDATE group_posts
+                        SET sent_utc = @SentUtc, message_id = @MessageId, linked_chat_id = COALESCE(@MigratedToChatId, linked_chat_id),
+                            failure = CASE WHEN @Status = '{Status.Sent}' THEN NULL ELSE @Status END
+                        WHERE id = @PostId
+                        """;
+                    await connection.ExecuteAsync(post, new { PostId = postId, SentUtc = sentUtc, result.MessageId, result.MigratedToChatId, result.Status, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+                }
+
                 if (result.Status == Status.Unreachable)
                 {
                     const string block = "UPDATE learners SET status = 'blocked', next_delivery_utc = NULL, updated_utc = @Now WHERE chat_id = @ChatId";
@@ -150,11 +169,17 @@ internal sealed class OutboxMessage
     public int Priority { get; set; }
     public string Text { get; set; } = "";
     public string? Entities { get; set; }
+    public string? Keyboard { get; set; }
     public long? DeliveryId { get; set; }
     public long? BroadcastId { get; set; }
+    public long? GroupPostId { get; set; }
 }
 
 internal sealed record OutboxResult(long Id, long ChatId, string Status, long? MessageId, string? Error, long? DeliveryId)
 {
     public long? BroadcastId { get; init; }
+    public long? GroupPostId { get; init; }
+
+    // The chat became a supergroup: the message went to this id instead.
+    public long? MigratedToChatId { get; init; }
 }

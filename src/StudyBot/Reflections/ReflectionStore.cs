@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using StudyBot.Data;
 
@@ -18,50 +19,60 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     // A new reflection earns its day's points in the same transaction where its group has points on.
     public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, bool madeUp, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow().UtcDateTime;
+        return database.WriteAsync(
+            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, madeUp, now, cancellationToken),
+            cancellationToken);
+    }
+
+    // source_chat_id of a reflection written in the learner's private chat with the bot.
+    public const long PrivateChat = 0;
+
+    // The same save inside the caller's transaction (a reply in a group chat claims its day first).
+    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, bool madeUp, DateTime nowUtc, CancellationToken cancellationToken)
+    {
         var parameters = new
         {
-            ChatId = chatId,
-            MessageId = messageId,
+            message.ChatId,
+            message.SourceChatId,
+            message.MessageId,
             DeliveryId = deliveryId,
             Text = text,
-            Now = time.GetUtcNow().UtcDateTime,
+            Now = nowUtc,
             MadeUp = madeUp ? 1 : 0,
             DayReason = Points.Day,
             DayPoints = madeUp ? Points.MadeUpDay : Points.OnTheDay,
             CancellationToken = cancellationToken,
         };
-        return database.WriteAsync(async (connection, transaction) =>
+        if (isEdit)
         {
-            if (isEdit)
+            const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND source_chat_id = @SourceChatId AND message_id = @MessageId";
+            if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
             {
-                const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND message_id = @MessageId";
-                if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
-                {
-                    return new SavedReflection(SaveResult.Updated, null);
-                }
+                return new SavedReflection(SaveResult.Updated, null);
             }
+        }
 
-            const string insert = """
-                INSERT INTO reflections (chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id, made_up)
-                SELECT @ChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
-                ON CONFLICT (chat_id, message_id) DO NOTHING
-                RETURNING id
-                """;
-            if (await connection.ExecuteScalarAsync<long?>(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } id)
-            {
-                return new SavedReflection(SaveResult.AlreadySaved, null);
-            }
+        const string insert = """
+            INSERT INTO reflections (chat_id, source_chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id, made_up)
+            SELECT @ChatId, @SourceChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
+            ON CONFLICT (chat_id, source_chat_id, message_id) DO NOTHING
+            RETURNING id
+            """;
+        if (await connection.ExecuteScalarAsync<long?>(insert, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } id)
+        {
+            return new SavedReflection(SaveResult.AlreadySaved, null);
+        }
 
-            const string dayPoints = """
-                INSERT INTO points (chat_id, group_id, local_date, reason, points, created_utc)
-                SELECT @ChatId, d.group_id, d.local_date, @DayReason, @DayPoints, @Now
-                FROM deliveries d JOIN study_groups g ON g.id = d.group_id
-                WHERE d.id = @DeliveryId AND g.points = 1
-                ON CONFLICT (chat_id, local_date, reason) DO NOTHING
-                """;
-            await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
-            return new SavedReflection(SaveResult.Created, id);
-        }, cancellationToken);
+        const string dayPoints = """
+            INSERT INTO points (chat_id, group_id, local_date, reason, points, created_utc)
+            SELECT @ChatId, d.group_id, d.local_date, @DayReason, @DayPoints, @Now
+            FROM deliveries d JOIN study_groups g ON g.id = d.group_id
+            WHERE d.id = @DeliveryId AND g.points = 1
+            ON CONFLICT (chat_id, local_date, reason) DO NOTHING
+            """;
+        await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        return new SavedReflection(SaveResult.Created, id);
     }
 
     // Only the author's own reflection. Returns false for anyone else's, or one that is gone.
@@ -129,6 +140,9 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
 
 // Id: the new reflection's, when this save created it.
 internal sealed record SavedReflection(SaveResult Result, long? Id);
+// A Telegram message by its learner (their private chat id), the chat it was written in
+// (PrivateChat, or a group chat's id) and its message id in that chat.
+internal sealed record ReflectionMessage(long ChatId, long SourceChatId, long MessageId);
 
 internal enum SaveResult
 {

@@ -4,17 +4,20 @@ using System.Text.Json.Serialization.Metadata;
 using Telegram.Bot;
 using Telegram.Bot.Requests;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Telegram;
 
-// The JSON we store ourselves (updates in the inbox, a broadcast's formatting) goes through
-// Telegram.Bot's own options, its source-generated metadata and converters: the same text Telegram
-// sends, and no run-time reflection, which a native build does not have.
+// The JSON we store ourselves (updates in the inbox, a broadcast's formatting, a post's buttons)
+// goes through Telegram.Bot's own options, its source-generated metadata and converters: the same
+// text Telegram sends, and no run-time reflection, which a native build does not have.
 internal static class TelegramJson
 {
     public static JsonTypeInfo<Update> Update => Metadata<Update>();
 
     public static JsonTypeInfo<MessageEntity[]> Entities => Metadata<MessageEntity[]>();
+
+    public static JsonTypeInfo<InlineKeyboardMarkup> Keyboard => Metadata<InlineKeyboardMarkup>();
 
     // Telegram.Bot's serializer builds its metadata for an update or a message (a hundred-odd
     // properties, nested) on first use: about 0.2 s of CPU. Built once at start-up, it is not built

@@ -6,6 +6,10 @@ internal interface IBotCommand
 
     CommandAudience Audience { get; }
 
+    // Whether it works in a group chat; every other command there gets a line pointing to the
+    // private chat, so admin output never lands where a whole group reads it.
+    bool InGroupChats => false;
+
     Task HandleAsync(CommandContext context, CancellationToken cancellationToken);
 }
 

@@ -27,6 +27,9 @@ internal sealed partial class UpdateRouter(
     ChatReplies replies,
     BotIdentity identity,
     GroupAccess access,
+    GroupStore groups,
+    GroupChatReplies groupReplies,
+    LinkedChats linkedChats,
     Texts texts,
     IOptions<BotOptions> options,
     ILogger<UpdateRouter> logger)
@@ -42,10 +45,14 @@ internal sealed partial class UpdateRouter(
 
     public Task HandleAsync(Update update, CancellationToken cancellationToken) => update switch
     {
+        { Message: { Chat.Type: ChatType.Group or ChatType.Supergroup } message } => OnGroupMessageAsync(message, cancellationToken),
         { Message: { } message } => OnMessageAsync(message, cancellationToken),
+        { EditedMessage: { Chat.Type: ChatType.Group or ChatType.Supergroup, Text: { } } message } => groupReplies.ReceiveAsync(message, cancellationToken),
         { EditedMessage: { Text: { } } message } => OnEditedAsync(message, cancellationToken),
         { CallbackQuery: { } query } => OnButtonAsync(query, cancellationToken),
         { MyChatMember: { Chat.Type: ChatType.Private } member } => membership.HandleAsync(member, cancellationToken),
+        { MyChatMember: { Chat.Type: ChatType.Group or ChatType.Supergroup, NewChatMember.Status: ChatMemberStatus.Left or ChatMemberStatus.Kicked } member }
+            => linkedChats.BotRemovedAsync(member.Chat.Id, cancellationToken),
         _ => Task.CompletedTask,
     };
 
@@ -64,8 +71,10 @@ internal sealed partial class UpdateRouter(
 
     public async Task ApologizeAsync(Update update, CancellationToken cancellationToken)
     {
+        // Nothing is said in a group chat (its members did not ask the bot anything); the owners
+        // are told all the same.
         var chatId = UpdateInbox.ChatOf(update);
-        if (chatId == 0)
+        if (chatId <= 0)
         {
             return;
         }
@@ -117,6 +126,55 @@ internal sealed partial class UpdateRouter(
             return;
         }
 
+        await RunCommandAsync(message, command, parsed.Arguments, learner, language, cancellationToken);
+    }
+
+    // In a group chat the bot answers only the commands that work there (/link, /unlink), follows
+    // the chat when it becomes a supergroup and takes members' replies to the day's post. Any other
+    // command gets one line pointing to the private chat; everything else is the group's own talk
+    // and gets no answer at all.
+    private async Task OnGroupMessageAsync(Message message, CancellationToken cancellationToken)
+    {
+        if (message.MigrateToChatId is { } newChatId)
+        {
+            await linkedChats.FollowAsync(message.Chat.Id, newChatId, cancellationToken);
+        }
+        else if ((message.Text ?? message.Caption) is { } text && text.StartsWith('/'))
+        {
+            await OnGroupCommandAsync(message, text, cancellationToken);
+        }
+        else if (message.ReplyToMessage is not null)
+        {
+            await groupReplies.ReceiveAsync(message, cancellationToken);
+        }
+    }
+
+    private async Task OnGroupCommandAsync(Message message, string text, CancellationToken cancellationToken)
+    {
+        if (CommandParser.Parse(text, identity.Username) is not { } parsed)
+        {
+            return;
+        }
+
+        var language = await GroupChatLanguageAsync(message.Chat.Id, message.From?.Id, cancellationToken);
+        if (!commandsByName.TryGetValue(parsed.Name, out var command) || !command.InGroupChats)
+        {
+            var privateChat = identity.Username is { Length: > 0 } username ? $"https://t.me/{username}" : "";
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "GroupChatPrivateOnly", TextCut.Echo("/" + parsed.Name), privateChat)));
+            return;
+        }
+
+        await RunCommandAsync(message, command, parsed.Arguments, null, language, cancellationToken);
+    }
+
+    // A group chat speaks the language of the group it is linked to, else the sender's.
+    private async Task<string> GroupChatLanguageAsync(long chatId, long? userId, CancellationToken cancellationToken) =>
+        (await groups.FindByLinkedChatAsync(chatId, cancellationToken))?.Language
+        ?? (userId is { } id ? (await learners.GetAsync(id, cancellationToken))?.Language : null)
+        ?? options.Value.Language;
+
+    private async Task RunCommandAsync(Message message, IBotCommand command, string arguments, Learner? learner, string language, CancellationToken cancellationToken)
+    {
         var audience = await AudienceOfAsync(message.From, cancellationToken);
         if (command.Audience > audience)
         {
@@ -126,7 +184,7 @@ internal sealed partial class UpdateRouter(
             return;
         }
 
-        await command.HandleAsync(new CommandContext(message, parsed.Arguments, learner, language, audience, replies), cancellationToken);
+        await command.HandleAsync(new CommandContext(message, arguments, learner, language, audience, replies), cancellationToken);
     }
 
     private async Task<CommandAudience> AudienceOfAsync(User? from, CancellationToken cancellationToken)
@@ -161,14 +219,19 @@ internal sealed partial class UpdateRouter(
         var colon = data.IndexOf(':', StringComparison.Ordinal);
         var prefix = colon < 0 ? data : data[..colon];
         var handler = callbackHandlers.FirstOrDefault(h => h.Prefix == prefix);
-        if (handler is null)
+        var inGroupChat = query.Message?.Chat.Type is ChatType.Group or ChatType.Supergroup;
+
+        // A button in a group chat reaches only a command that works there.
+        if (handler is null || (inGroupChat && handler is not IBotCommand { InGroupChats: true }))
         {
             await messenger.AnswerButtonAsync(query.Id, cancellationToken);
             return;
         }
 
-        var learner = await learners.GetAsync(query.Message?.Chat.Id ?? query.From.Id, cancellationToken);
-        await handler.HandleAsync(query, colon < 0 ? "" : data[(colon + 1)..], learner?.Language ?? options.Value.Language, cancellationToken);
+        var language = inGroupChat
+            ? await GroupChatLanguageAsync(query.Message!.Chat.Id, query.From.Id, cancellationToken)
+            : (await learners.GetAsync(query.Message?.Chat.Id ?? query.From.Id, cancellationToken))?.Language ?? options.Value.Language;
+        await handler.HandleAsync(query, colon < 0 ? "" : data[(colon + 1)..], language, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} may not use /{Command} and was refused")]

@@ -19,7 +19,29 @@ internal sealed partial class BotMessenger(ITelegramBotClient client, SendGate g
     public Task<SendOutcome> SendTextAsync(long chatId, string text, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null, long? replyToMessageId = null) =>
         SendAsync(new OutgoingMessage(chatId, text) { Keyboard = keyboard, ReplyToMessageId = replyToMessageId }, SendPriority.Interactive, cancellationToken);
 
+    // A basic group that became a supergroup refuses sends to its old id and names the new one:
+    // the message goes there (once), and the outcome says where, so its owner can follow.
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, SendPriority priority, CancellationToken cancellationToken)
+    {
+        var outcome = await SendOnceAsync(message, priority, cancellationToken);
+        if (outcome.MigratedToChatId is not { } newChatId)
+        {
+            return outcome;
+        }
+
+        LogMigrated(message.ChatId, newChatId);
+        var moved = await SendOnceAsync(message with { ChatId = newChatId }, priority, cancellationToken);
+        return moved with { MigratedToChatId = newChatId };
+    }
+
+    public Task<SendOutcome> ReactAsync(long chatId, long messageId, string emoji, CancellationToken cancellationToken) =>
+        WithRetriesAsync(chatId, SendPriority.Interactive, async ct =>
+        {
+            await client.SetMessageReaction(chatId, (int)messageId, [new ReactionTypeEmoji { Emoji = emoji }], cancellationToken: ct);
+            return messageId;
+        }, cancellationToken, countsAgainstLimits: false);
+
+    private async Task<SendOutcome> SendOnceAsync(OutgoingMessage message, SendPriority priority, CancellationToken cancellationToken)
     {
         var paid = priority == SendPriority.Bulk && options.Value.PaidBroadcast;
         return await WithRetriesAsync(message.ChatId, priority, async ct =>
@@ -137,6 +159,10 @@ internal sealed partial class BotMessenger(ITelegramBotClient client, SendGate g
                 LogUnreachable(chatId, e.Message);
                 return new SendOutcome(SendStatus.Unreachable, Error: $"{e.ErrorCode}: {e.Message}");
             }
+            catch (ApiRequestException e) when (e.Parameters?.MigrateToChatId is { } newChatId)
+            {
+                return new SendOutcome(SendStatus.Failed, Error: $"{e.ErrorCode}: {e.Message}", MigratedToChatId: newChatId);
+            }
             catch (ApiRequestException e) when (e.ErrorCode is >= 400 and < 500)
             {
                 // The request itself is wrong; sending it again cannot help.
@@ -169,6 +195,9 @@ internal sealed partial class BotMessenger(ITelegramBotClient client, SendGate g
             await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, transientFailures)), cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group chat {ChatId} became supergroup {NewChatId}; sending there")]
+    private partial void LogMigrated(long chatId, long newChatId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} cannot be reached: {Reason}")]
     private partial void LogUnreachable(long chatId, string reason);

@@ -11,7 +11,9 @@ internal enum SendStatus
     Failed,
 }
 
-internal sealed record SendOutcome(SendStatus Status, long? MessageId = null, string? Error = null)
+// MigratedToChatId: the group chat became a supergroup with this id (the message went there, if
+// it was sent at all).
+internal sealed record SendOutcome(SendStatus Status, long? MessageId = null, string? Error = null, long? MigratedToChatId = null)
 {
     public static SendOutcome Sent(long messageId) => new(SendStatus.Sent, messageId);
 }
