@@ -22,6 +22,7 @@ internal sealed class AuditLog(Database database, TimeProvider time)
         public const string Calendar = "group.calendar";
         public const string MemberRemoved = "group.remove_member";
         public const string Featured = "wall.feature";
+        public const string Report = "report";
         public const string ChatLinked = "group.link";
         public const string ChatUnlinked = "group.unlink";
     }

@@ -22,6 +22,7 @@ using StudyBot.Localization;
 using StudyBot.Outbox;
 using StudyBot.Reflections;
 using StudyBot.Reminders;
+using StudyBot.Reports;
 using StudyBot.Stats;
 using StudyBot.Telegram;
 using StudyBot.Telegram.Receiving;
@@ -172,6 +173,7 @@ internal static class StudyBotServices
         services.AddSingleton<MissedCommand>();
         services.AddSingleton<Points>();
         services.AddSingleton<WallStore>();
+        services.AddSingleton<ReportStore>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
@@ -210,6 +212,7 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand, CalendarCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<WallCommand>());
+        services.AddSingleton<IBotCommand, ReportCommand>();
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<LinkCommand>());
         services.AddSingleton<IBotCommand, UnlinkCommand>();
         services.AddSingleton<IBotCommand, NewGroupCommand>();

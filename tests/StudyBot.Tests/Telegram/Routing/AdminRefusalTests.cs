@@ -17,6 +17,7 @@ public sealed class AdminRefusalTests
     [InlineData("/calendar")]
     [InlineData("/members")]
     [InlineData("/wall")]
+    [InlineData("/report")]
     public async Task A_non_admin_is_refused_in_one_line_and_nothing_happens(string command)
     {
         await using var world = await TestWorld.StartAsync();

@@ -5,7 +5,7 @@ namespace StudyBot.Tests.Telegram.Routing;
 
 public sealed class CommandMenuTests
 {
-    private static readonly string[] OrganizerCommands = ["broadcast", "stats", "remind", "exportall", "groups", "group", "groupset", "calendar", "members", "wall", "link", "unlink"];
+    private static readonly string[] OrganizerCommands = ["broadcast", "stats", "remind", "exportall", "groups", "group", "groupset", "calendar", "members", "wall", "report", "link", "unlink"];
     private static readonly string[] OwnerCommands = ["newgroup"];
 
     private static Task<IReadOnlyList<CommandMenuCall>> MenusAsync(TestWorld world, int expected) =>
