@@ -47,9 +47,7 @@ internal sealed partial class PackUploadHandler(
             }
             else
             {
-                var changed = group.Copy();
-                changed.PackName = imported.PackName;
-                await groups.SaveSettingsAsync(changed, cancellationToken);
+                await groups.SetPackAsync(group.Id, imported.PackName, cancellationToken);
                 courses.Forget(group.Id);
                 reply += "\n" + texts.Get(language, "PackActivated", group.Name);
             }

@@ -10,7 +10,7 @@ namespace StudyBot.Groups;
 // and an edit of it updates the reflection. It is confirmed with a reaction on their message, never
 // with a message: the whole group would read one per answer. A reply from anyone who is not a
 // member of the post's group (a subscribed learner in it), or to any other message, is left alone.
-internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStore learners, BotMessenger messenger, TimeProvider time, ILogger<GroupChatReplies> logger)
+internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStore learners, GroupCourses courses, BotMessenger messenger, TimeProvider time, ILogger<GroupChatReplies> logger)
 {
     // "Written down"; a bot may react only with the emoji Telegram lists, and this is one of them.
     public const string SavedReaction = "✍";
@@ -32,8 +32,10 @@ internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStor
         // The learner's id is their private chat's; the group chat's message id is kept apart from
         // theirs there by source_chat_id.
         var reply = new ReflectionMessage(learner.ChatId, message.Chat.Id, message.Id);
-        var madeUp = post.LocalDate < Delivery.DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
-        var saved = await chats.SaveReplyAsync(reply, post, text, message.EditDate is not null, madeUp, cancellationToken);
+        var today = Delivery.DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
+        var window = (await courses.GetAsync(post.GroupId, cancellationToken))?.Group.MakeupDays ?? 0;
+        var timing = ReflectionReceiver.AnswerTimingOf(post.LocalDate, today, window);
+        var saved = await chats.SaveReplyAsync(reply, post, text, message.EditDate is not null, timing, cancellationToken);
 
         // Set again for a redelivered message: the first attempt may have died before reacting.
         if (saved is SaveResult.Created or SaveResult.AlreadySaved)

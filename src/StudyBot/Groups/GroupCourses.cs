@@ -6,7 +6,7 @@ namespace StudyBot.Groups;
 // by another instance within CacheFor.
 internal sealed class GroupCourses(GroupStore groups)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Cached> cache = new();
 

@@ -145,6 +145,14 @@ internal sealed class GroupStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
+    // The course's pack alone: an upload activating its pack must not undo a /groupset made meanwhile.
+    public Task SetPackAsync(long groupId, string packName, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE study_groups SET pack_name = @PackName WHERE id = @Id";
+        var parameters = new { Id = groupId, PackName = packName, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
+    }
+
     public async Task<StudyGroup> RenewOrganizerCodeAsync(StudyGroup group, CancellationToken cancellationToken)
     {
         var renewed = group.Copy();
@@ -218,13 +226,14 @@ internal sealed class GroupStore(Database database, TimeProvider time)
     }
 
     // After a change of the group's calendar: every active member, and the linked chat's post, is
-    // due at once, so the sweep plans each again (a day that became a study day today is delivered;
-    // none is delivered twice).
+    // due again, so the sweep plans each anew (a day that became a study day today is delivered;
+    // none is delivered twice). Due only once every instance's cached copy of the old calendar has
+    // expired (GroupCourses.CacheFor): a sweep on another instance must not plan them on it.
     public Task RescheduleMembersAsync(long groupId, CancellationToken cancellationToken)
     {
         const string members = "UPDATE learners SET next_delivery_utc = @Now WHERE group_id = @GroupId AND status = @Active";
         const string post = "UPDATE study_groups SET next_post_utc = @Now WHERE id = @GroupId AND linked_chat_id IS NOT NULL";
-        var parameters = new { GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };
+        var parameters = new { GroupId = groupId, Now = time.GetUtcNow().UtcDateTime + GroupCourses.CacheFor + TimeSpan.FromSeconds(1), Active = LearnerStatus.Active, CancellationToken = cancellationToken };
         return database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(members, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);

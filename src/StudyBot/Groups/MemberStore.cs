@@ -74,7 +74,7 @@ internal sealed class MemberStore(Database database, TimeProvider time)
     {
         const string sql = """
             UPDATE learners
-            SET group_id = @DefaultGroup, status = @Stopped, next_delivery_utc = NULL, joined_utc = @Now, updated_utc = @Now
+            SET group_id = @DefaultGroup, status = @Stopped, next_delivery_utc = NULL, makeup_date = NULL, joined_utc = @Now, updated_utc = @Now
             WHERE chat_id = @ChatId AND group_id = @GroupId
             """;
         var parameters = new { ChatId = chatId, GroupId = groupId, DefaultGroup = StudyGroup.DefaultId, Stopped = LearnerStatus.Stopped, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };

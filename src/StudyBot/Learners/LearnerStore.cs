@@ -75,7 +75,7 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
         const string sql = """
             UPDATE learners
             SET group_id = @GroupId, joined_utc = @Now, updated_utc = @Now,
-                next_delivery_utc = CASE WHEN status = @Active THEN @Now ELSE next_delivery_utc END
+                next_delivery_utc = CASE WHEN status = @Active THEN @Now ELSE next_delivery_utc END, makeup_date = NULL
             WHERE chat_id = @ChatId
             """;
         var parameters = new { ChatId = chatId, GroupId = groupId, Now = time.GetUtcNow().UtcDateTime, Active = LearnerStatus.Active, CancellationToken = cancellationToken };

@@ -12,7 +12,6 @@ namespace StudyBot.Reflections;
 internal sealed class ReflectionReceiver(
     ReflectionStore reflections,
     DeliveryStore deliveries,
-    LearnerStore learners,
     StreakReader streaks,
     GroupCourses courses,
     ChatReplies replies,
@@ -75,30 +74,38 @@ internal sealed class ReflectionReceiver(
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = messages[^1].Id });
     }
 
-    // On the make-up day the learner picked (a new text that replies to nothing), else on the
-    // prompt it replies to, else the latest; null when no prompt was delivered yet. A reflection on
-    // a day that has ended is marked made up.
+    // On the make-up day the learner picked in /missed (while it is inside the group's window; a
+    // text that replies to the make-up item or to nothing), else on the prompt it replies to, else
+    // the latest; null when no prompt was delivered yet. An answer after its day is made up within
+    // the window, and kept without counting for the day after it.
     private async Task<Saved?> SaveAsync(Message message, Learner learner, DateOnly? makeupDate, CancellationToken cancellationToken)
     {
         var chatId = message.Chat.Id;
-        DeliveryRecord? prompt = null;
-        if (makeupDate is { } day && message.ReplyToMessage is null && message.EditDate is null)
+        var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
+        var window = (await courses.GetAsync(learner.GroupId, cancellationToken))?.Group.MakeupDays ?? 0;
+        var replyTo = message.ReplyToMessage?.Id;
+        var prompt = await deliveries.FindPromptForReplyAsync(chatId, replyTo, cancellationToken);
+        var repliedToPrompt = replyTo is not null && prompt?.MessageId == replyTo;
+        if (makeupDate is { } day && day < today && day >= today.AddDays(-window) && message.EditDate is null && !repliedToPrompt
+            && await deliveries.GetForDateAsync(chatId, day, cancellationToken) is { } makeup)
         {
-            prompt = await deliveries.GetForDateAsync(chatId, day, cancellationToken);
-            await learners.SetMakeupDateAsync(chatId, null, day, cancellationToken);
+            prompt = makeup;
         }
 
-        prompt ??= await deliveries.FindPromptForReplyAsync(chatId, message.ReplyToMessage?.Id, cancellationToken);
         if (prompt is null)
         {
             return null;
         }
 
-        var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
-        var madeUp = prompt.LocalDate < today;
-        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, madeUp, cancellationToken);
-        return new Saved(saved.Result, saved.Id, madeUp ? prompt.LocalDate : null);
+        var timing = AnswerTimingOf(prompt.LocalDate, today, window);
+        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, timing, cancellationToken);
+        return new Saved(saved.Result, saved.Id, timing == AnswerTiming.MadeUp ? prompt.LocalDate : null);
     }
+
+    public static AnswerTiming AnswerTimingOf(DateOnly promptDate, DateOnly today, int makeupWindow) =>
+        promptDate >= today ? AnswerTiming.OnTheDay
+        : promptDate >= today.AddDays(-makeupWindow) ? AnswerTiming.MadeUp
+        : AnswerTiming.Late;
 
     private sealed record Saved(SaveResult Result, long? Id, DateOnly? MadeUpFor);
 }

@@ -15,13 +15,15 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         """;
 
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
-    // madeUp: written after the prompt's day had ended (a make-up day); an edit keeps what the first save said.
-    // A new reflection earns its day's points in the same transaction where its group has points on.
-    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, bool madeUp, CancellationToken cancellationToken)
+    // timing: on the prompt's day, made up within the group's window, or later still (kept, but not
+    // counted for the day); an edit keeps what the first save said. A new reflection earns its
+    // day's points in the same transaction where its group has points on, and ends a make-up the
+    // learner picked for that day.
+    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, AnswerTiming timing, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync(
-            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, madeUp, now, cancellationToken),
+            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, timing, now, cancellationToken),
             cancellationToken);
     }
 
@@ -29,7 +31,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     public const long PrivateChat = 0;
 
     // The same save inside the caller's transaction (a reply in a group chat claims its day first).
-    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, bool madeUp, DateTime nowUtc, CancellationToken cancellationToken)
+    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, AnswerTiming timing, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -39,9 +41,9 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             DeliveryId = deliveryId,
             Text = text,
             Now = nowUtc,
-            MadeUp = madeUp ? 1 : 0,
+            MadeUp = (int)timing,
             DayReason = Points.Day,
-            DayPoints = madeUp ? Points.MadeUpDay : Points.OnTheDay,
+            DayPoints = timing == AnswerTiming.MadeUp ? Points.MadeUpDay : Points.OnTheDay,
             CancellationToken = cancellationToken,
         };
         if (isEdit)
@@ -71,7 +73,16 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             WHERE d.id = @DeliveryId AND g.points = 1
             ON CONFLICT (chat_id, local_date, reason) DO NOTHING
             """;
-        await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        if (timing != AnswerTiming.Late)
+        {
+            await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        }
+
+        const string makeupDone = """
+            UPDATE learners SET makeup_date = NULL
+            WHERE chat_id = @ChatId AND makeup_date = (SELECT local_date FROM deliveries WHERE id = @DeliveryId)
+            """;
+        await connection.ExecuteAsync(makeupDone, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
         return new SavedReflection(SaveResult.Created, id);
     }
 
@@ -136,6 +147,18 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             """;
         return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).Select(day => day.LocalDate).ToList();
     }
+}
+
+// Stored as reflections.made_up: 0, 1, 2.
+internal enum AnswerTiming
+{
+    OnTheDay,
+
+    // After the day, within the group's make-up window: marked made up, 1 point.
+    MadeUp,
+
+    // Later than that: kept, but it counts neither as the day's answer nor for points.
+    Late,
 }
 
 // Id: the new reflection's, when this save created it.

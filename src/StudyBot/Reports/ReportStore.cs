@@ -25,7 +25,7 @@ internal sealed class ReportStore(Database database)
         const string sql = """
             SELECT d.chat_id AS ChatId, d.local_date AS LocalDate,
                    CASE WHEN d.sent_utc IS NOT NULL THEN 1 ELSE 0 END AS Sent,
-                   (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id) AS Answers,
+                   (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id AND r.made_up < 2) AS Answers,
                    (SELECT COUNT(*) FROM reflections r WHERE r.delivery_id = d.id AND r.made_up = 0) AS OnTimeAnswers
             FROM deliveries d
             WHERE d.group_id = @GroupId AND d.local_date BETWEEN @From AND @To

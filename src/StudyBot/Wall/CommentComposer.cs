@@ -13,11 +13,25 @@ internal sealed class CommentComposer(WallStore wall, ChatReplies replies, Texts
 {
     private const int QuoteLimit = 200;
 
+    // What fits one message to the author beside the quote and the words around it.
+    public const int MaxCommentLength = 3000;
+
+    // A text that replies to a message answers that message, so it is never taken as the comment.
     public async Task<bool> TryTakeAsync(Message message, string language, CancellationToken cancellationToken)
     {
-        if (message is not { From: { } from, Chat.Type: ChatType.Private, Text: { } text, EditDate: null }
-            || !await wall.HasPendingCommentAsync(from.Id, cancellationToken)
-            || await wall.TakeCommentAsync(from.Id, text, cancellationToken) is not { } reflectionId
+        if (message is not { From: { } from, Chat.Type: ChatType.Private, Text: { } text, EditDate: null, ReplyToMessage: null }
+            || !await wall.HasPendingCommentAsync(from.Id, cancellationToken))
+        {
+            return false;
+        }
+
+        if (new System.Globalization.StringInfo(text).LengthInTextElements > MaxCommentLength)
+        {
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "CommentTooLong", MaxCommentLength)) { ReplyToMessageId = message.Id });
+            return true;
+        }
+
+        if (await wall.TakeCommentAsync(from.Id, text, cancellationToken) is not { } reflectionId
             || await wall.FindAsync(reflectionId, cancellationToken) is not { } reflection)
         {
             return false;

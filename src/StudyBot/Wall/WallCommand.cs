@@ -39,7 +39,7 @@ internal sealed class WallCommand(
         DateOnly? asked = null;
         if (argument.Length > 0)
         {
-            if (!DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !IsPlausible(parsed))
             {
                 context.Reply(texts.Get(context.Language, "WallUsage"));
                 return;
@@ -63,6 +63,7 @@ internal sealed class WallCommand(
         if (parts is ["d", var groupText, var dayText]
             && long.TryParse(groupText, NumberStyles.None, CultureInfo.InvariantCulture, out var groupId)
             && DateOnly.TryParseExact(dayText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && IsPlausible(day)
             && await access.MayRunAsync(organizer, groupId, cancellationToken)
             && await groups.GetAsync(groupId, cancellationToken) is { } group)
         {
@@ -88,10 +89,11 @@ internal sealed class WallCommand(
             return;
         }
 
+        // The points every time (they count once): a retry after the feature committed still awards them.
         var first = await wall.FeatureAsync(id, cancellationToken);
+        await points.AwardAsync(id, Points.Featured, Points.ForFeatured, cancellationToken);
         if (first)
         {
-            await points.AwardAsync(id, Points.Featured, Points.ForFeatured, cancellationToken);
             await audit.WriteAsync(organizer, AuditLog.Actions.Featured, $"#{id}", cancellationToken);
             var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
             replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", Date(reflection.LocalDate))));
@@ -116,4 +118,7 @@ internal sealed class WallCommand(
     }
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    // A day a wall can have: the button for the day before must not run off the calendar.
+    private static bool IsPlausible(DateOnly day) => day.Year is >= 2000 and <= 2999;
 }

@@ -78,10 +78,11 @@ internal sealed class WallStore(Database database, TimeProvider time)
     // pending mark goes, in one transaction: null when nothing was pending.
     public Task<long?> TakeCommentAsync(long organizerId, string text, CancellationToken cancellationToken)
     {
-        var parameters = new { OrganizerId = organizerId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = new { OrganizerId = organizerId, Text = text, Now = now, Since = now - CommentWindow, CancellationToken = cancellationToken };
         return database.WriteAsync<long?>(async (connection, transaction) =>
         {
-            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId RETURNING reflection_id";
+            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId AND created_utc > @Since RETURNING reflection_id";
             if (await connection.ExecuteScalarAsync<long?>(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } reflectionId)
             {
                 return null;
@@ -96,11 +97,16 @@ internal sealed class WallStore(Database database, TimeProvider time)
         }, cancellationToken);
     }
 
+    // A Comment pressed and not followed by a text within this is forgotten: the organizer's text
+    // days later is their own reflection, not a comment to somebody else.
+    public static readonly TimeSpan CommentWindow = TimeSpan.FromMinutes(15);
+
     public async Task<bool> HasPendingCommentAsync(long organizerId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM pending_comments WHERE organizer_id = @OrganizerId";
-        return await connection.ExecuteScalarAsync<long>(sql, new { OrganizerId = organizerId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds) > 0;
+        const string sql = "SELECT COUNT(*) FROM pending_comments WHERE organizer_id = @OrganizerId AND created_utc > @Since";
+        var parameters = new { OrganizerId = organizerId, Since = time.GetUtcNow().UtcDateTime - CommentWindow, CancellationToken = cancellationToken };
+        return await connection.ExecuteScalarAsync<long>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds) > 0;
     }
 
     // The comments on these reflections, oldest first, for /history.

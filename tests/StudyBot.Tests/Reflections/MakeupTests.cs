@@ -83,4 +83,28 @@ public sealed class MakeupTests
         await world.StartBotAsync();
         Assert.Contains("未开启补卡", (await learner.SendAsync("/missed")).Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_reply_to_the_make_up_item_answers_that_day_and_a_later_reply_to_an_old_prompt_is_kept_but_not_counted()
+    {
+        var (world, learner) = await WeekAsync();
+        await using var _ = world;
+        var missed = await learner.SendAsync("/missed");
+        world.Api.UserPresses(11, missed.MessageId, missed.Buttons[0].Data);
+        var item = await world.Api.WaitForMessageAsync(11, m => m.Text.Contains("补卡 2026-12-05", StringComparison.Ordinal));
+
+        // Answered as a Telegram reply to the item sent again: still the 5th, and the make-up ends.
+        var saved = await learner.SendAsync("Made up by replying", replyTo: item.MessageId);
+        Assert.Contains("已记为 2026-12-05 的补卡", saved.Text, StringComparison.Ordinal);
+        Assert.Equal(0, await world.Db.CountAsync("learners", "makeup_date IS NOT NULL"));
+        var today = await learner.SendAsync("Today's, plainly");
+        Assert.DoesNotContain("补卡", today.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await world.Db.CountAsync("reflections", "text = 'Today''s, plainly' AND made_up = 0"));
+
+        // A reply to the 3rd's prompt, four days on (the window is two): kept, counted for nothing.
+        var third = await world.Db.ScalarAsync<long>("SELECT message_id FROM deliveries WHERE chat_id = 11 AND local_date = '2026-12-03'");
+        var late = await learner.SendAsync("A late thought on the 3rd", replyTo: (int)third);
+        Assert.DoesNotContain("补卡", late.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await world.Db.CountAsync("reflections", "text = 'A late thought on the 3rd' AND made_up = 2"));
+    }
 }

@@ -92,4 +92,26 @@ public sealed class WallTests
         Assert.Equal(0, await world.Db.CountAsync("pending_comments"));
         Assert.DoesNotContain(world.Api.SentTo(OrganizerB), m => m.Text.Contains("Insight", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_comment_too_long_is_refused_and_an_old_pending_comment_is_forgotten()
+    {
+        await using var world = await SharedAsync();
+        var before = world.Api.SentTo(OrganizerA).Count;
+        world.Api.UserSends(OrganizerA, "/wall");
+        var entry = await world.Api.WaitForNthMessageAsync(OrganizerA, before + 2);
+        world.Api.UserPresses(OrganizerA, entry.MessageId, entry.Buttons[1].Data, fromId: OrganizerA);
+        await world.Api.WaitForMessageAsync(OrganizerA, m => m.Text.Contains("请现在写下", StringComparison.Ordinal));
+
+        var tooLong = await world.Learner(OrganizerA).SendAsync(new string('好', 3001));
+        Assert.Contains("3000", tooLong.Text, StringComparison.Ordinal);
+        Assert.Equal(0, await world.Db.CountAsync("comments"));
+
+        // Sixteen minutes on, the organizer's text is theirs again, not a comment to member 11.
+        world.Clock.Advance(TimeSpan.FromMinutes(16));
+        await world.Learner(OrganizerA).SendAsync("My own thought");
+        await world.UpdatesHandledAsync();
+        Assert.Equal(0, await world.Db.CountAsync("comments"));
+        Assert.DoesNotContain(world.Api.SentTo(11), m => m.Text.Contains("My own thought", StringComparison.Ordinal));
+    }
 }
