@@ -3,15 +3,16 @@ using StudyBot.Delivery;
 using StudyBot.Digests;
 using StudyBot.Groups;
 using StudyBot.Reminders;
+using StudyBot.Wall;
 
 namespace StudyBot.Hosting;
 
-// The schedule's one trigger: daily deliveries first, then the day's posts in linked group chats,
+// The schedule's one trigger: daily deliveries first, then the day's posts and walls in linked group chats,
 // then the reminders now due (a reminder follows the prompt it is about), then weekly digests.
 // One trigger rather than one per feature, because Quartz reschedules a misfired trigger on its
 // own clock (the TimeProvider): frequent triggers make each other misfire whenever that clock jumps.
 [DisallowConcurrentExecution]
-internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSweep groupPosts, ReminderService reminders, DigestSweep digests) : IJob
+internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSweep groupPosts, WallPostSweep walls, ReminderService reminders, DigestSweep digests) : IJob
 {
     // The key of the first version's job: a persistent store keeps its trigger under it.
     public static readonly JobKey Key = new("delivery-sweep");
@@ -24,6 +25,7 @@ internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSw
     {
         var claimed = await deliveries.RunOnceAsync(cancellationToken);
         await groupPosts.RunOnceAsync(cancellationToken);
+        await walls.RunOnceAsync(cancellationToken);
         await reminders.RunScheduledAsync(cancellationToken);
         await digests.RunOnceAsync(cancellationToken);
         return claimed;

@@ -173,6 +173,8 @@ internal static class StudyBotServices
         services.AddSingleton<MissedCommand>();
         services.AddSingleton<Points>();
         services.AddSingleton<WallStore>();
+        services.AddSingleton<WallPostStore>();
+        services.AddSingleton<WallPostSweep>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();

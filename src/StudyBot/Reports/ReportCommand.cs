@@ -32,6 +32,9 @@ internal sealed partial class ReportCommand(
     ILogger<ReportCommand> logger) : IBotCommand
 {
     private const int MaxDays = 366;
+
+    // The report's file while it is written and sent, in Bot:TempFolder or the system's temp folder.
+    public const string TempFilePrefix = "studybot-report-";
     private const int DefaultDays = 30;
 
     public string Name => "report";
@@ -77,7 +80,7 @@ internal sealed partial class ReportCommand(
         }
 
         var folder = string.IsNullOrWhiteSpace(options.Value.TempFolder) ? Path.GetTempPath() : options.Value.TempFolder;
-        var path = Path.Combine(folder, ExportAllCommand.TempFilePrefix + Guid.NewGuid().ToString("N") + ".xlsx");
+        var path = Path.Combine(folder, TempFilePrefix + Guid.NewGuid().ToString("N") + ".xlsx");
         try
         {
             ReportWorkbook.Write(path, new ReportContent(from, to, members, Labels(language), RenderChart(members, from, to, language), StatsChart.Width, StatsChart.Height));
