@@ -122,4 +122,21 @@ public sealed class GroupCalendarTests
         var listed = await world.Learner(Organizer).SendAsync("/calendar");
         Assert.Contains("2026-12-09 off Holiday", listed.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Another_groups_organizer_sends_a_calendar_to_their_own_group_only()
+    {
+        await using var world = await CourseAsync();
+        var created = await world.Learner(TestWorld.AdminId).SendAsync("/newgroup Other class");
+        await world.Learner(502).SendAsync("/start o_" + Regex.Match(created.Text, "o_([a-z2-7]+)").Groups[1].Value);
+        var other = await world.Db.ScalarAsync<long>("SELECT id FROM study_groups WHERE name = 'Other class'");
+        var before = world.Api.SentTo(502).Count;
+
+        world.Api.SendsDocument(502, "calendar.csv", Encoding.UTF8.GetBytes("2026-12-10,off,Their holiday\n"), caption: "/calendar", fromId: 502);
+        await world.Api.WaitForNthMessageAsync(502, before + 1);
+
+        Assert.Equal(1, await world.Db.CountAsync("calendar_days", $"group_id = {other}"));
+        Assert.Equal(2, await world.Db.CountAsync("calendar_days", $"group_id <> {other}"));
+        Assert.DoesNotContain("Holiday", (await world.Learner(502).SendAsync("/calendar")).Text, StringComparison.Ordinal);
+    }
 }
