@@ -3,12 +3,13 @@ using Microsoft.Extensions.Logging;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
+using StudyBot.Wall;
 
 namespace StudyBot.Reflections;
 
 // /export: the draft of the learner's study summary, sent as a Word document and as Markdown.
 // Both are built in memory from one SummaryDocument, so the two files always say the same.
-internal sealed partial class ExportCommand(ReflectionStore reflections, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
+internal sealed partial class ExportCommand(ReflectionStore reflections, WallStore wall, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
 {
     public string Name => "export";
     public CommandAudience Audience => CommandAudience.Learner;
@@ -23,9 +24,12 @@ internal sealed partial class ExportCommand(ReflectionStore reflections, BotMess
             texts.Get(language, "ExportPeriod"),
             texts.Get(language, "ExportSourcePrefix"),
             texts.Get(language, "ExportNextSteps"),
-            texts.Get(language, "ExportNoNextSteps"));
+            texts.Get(language, "ExportNoNextSteps"),
+            texts.Get(language, "ExportMadeUp"),
+            texts.Get(language, "ExportCommentPrefix"));
         var entries = await reflections.ListAllAsync(context.ChatId, cancellationToken);
-        if (SummaryDocument.Build(entries, summaryTexts) is not { } document)
+        var comments = await wall.CommentsOnAsync([.. entries.Select(e => e.Id)], cancellationToken);
+        if (SummaryDocument.Build(entries, summaryTexts, comments) is not { } document)
         {
             context.Reply(texts.Get(language, "ExportEmpty"));
             return;

@@ -9,7 +9,8 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     // A reflection with the date and the item of the prompt it answers.
     private const string EntrySelect = """
         SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
-               d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt, d.intention AS Intention
+               d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt, d.intention AS Intention,
+               r.made_up AS MadeUp
         FROM reflections r
         JOIN deliveries d ON d.id = r.delivery_id
         """;
@@ -185,6 +186,9 @@ internal sealed class ReflectionEntry
     public string Source { get; set; } = "";
     public string Prompt { get; set; } = "";
     public bool Intention { get; set; }
+
+    // reflections.made_up: 0 on the day, 1 made up, 2 later (AnswerTiming).
+    public int MadeUp { get; set; }
 }
 
 // A row rather than a bare DateOnly: the generated reader applies the days' type handler to members.

@@ -14,7 +14,8 @@ internal sealed record SummaryDocument(
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static SummaryDocument? Build(IEnumerable<ReflectionEntry> entries, SummaryTexts texts)
+    // comments: the organizers' comments on each reflection (by its id), printed under it.
+    public static SummaryDocument? Build(IEnumerable<ReflectionEntry> entries, SummaryTexts texts, ILookup<long, string>? comments = null)
     {
         var ordered = entries.OrderBy(e => e.LocalDate).ThenBy(e => e.CreatedUtc).ThenBy(e => e.Id).ToList();
         if (ordered.Count == 0)
@@ -33,21 +34,26 @@ internal sealed record SummaryDocument(
                 theme.Key,
                 theme
                     .GroupBy(e => (Quote: e.Quote.Trim(), Source: e.Source.Trim()))
-                    .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(ToReflection).ToList()))
+                    .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(e => ToReflection(e, comments)).ToList()))
                     .ToList()))
             .ToList();
-        var nextSteps = ordered.Where(e => e.Intention).Select(ToReflection).ToList();
+        var nextSteps = ordered.Where(e => e.Intention).Select(e => ToReflection(e, comments)).ToList();
         return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
     }
 
-    private static SummaryReflection ToReflection(ReflectionEntry entry) => new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim());
+    private static SummaryReflection ToReflection(ReflectionEntry entry, ILookup<long, string>? comments) =>
+        new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim(), entry.MadeUp == (int)AnswerTiming.MadeUp, comments?[entry.Id].ToList() ?? []);
+
+    // The date a reflection is printed under, marked where it was a make-up day.
+    public string DateLabel(SummaryReflection reflection) => Date(reflection.Date) + (reflection.MadeUp ? Texts.MadeUp : "");
 }
 
 internal sealed record SummaryTheme(string Name, IReadOnlyList<SummaryQuotation> Quotations);
 
 internal sealed record SummaryQuotation(string Quote, string Source, IReadOnlyList<SummaryReflection> Reflections);
 
-internal sealed record SummaryReflection(DateOnly Date, string Text, string Prompt);
+internal sealed record SummaryReflection(DateOnly Date, string Text, string Prompt, bool MadeUp = false, IReadOnlyList<string>? Comments = null);
 
 // The document's own words, in the learner's language; Period has {0} and {1} for the first and last date.
-internal sealed record SummaryTexts(string Language, string Title, string Period, string SourcePrefix, string NextSteps, string NoNextSteps);
+// MadeUp follows a make-up day's date; CommentPrefix opens an organizer's comment.
+internal sealed record SummaryTexts(string Language, string Title, string Period, string SourcePrefix, string NextSteps, string NoNextSteps, string MadeUp = "", string CommentPrefix = "");

@@ -46,8 +46,12 @@ internal static class SummaryDocx
                 Paragraph(xml, "Quote", document.Texts.SourcePrefix + quotation.Source, rightAligned: true);
                 foreach (var reflection in quotation.Reflections)
                 {
-                    DateParagraph(xml, reflection.Date);
+                    DateParagraph(xml, document.DateLabel(reflection));
                     TextParagraphs(xml, reflection.Text);
+                    foreach (var comment in reflection.Comments ?? [])
+                    {
+                        TextParagraphs(xml, document.Texts.CommentPrefix + comment);
+                    }
                 }
             }
         }
@@ -60,7 +64,7 @@ internal static class SummaryDocx
 
         foreach (var step in document.NextSteps)
         {
-            DateParagraph(xml, step.Date);
+            DateParagraph(xml, document.DateLabel(step));
             TextParagraphs(xml, step.Text);
         }
 
@@ -92,7 +96,7 @@ internal static class SummaryDocx
         xml.WriteEndElement();
     }
 
-    private static void DateParagraph(XmlWriter xml, DateOnly date)
+    private static void DateParagraph(XmlWriter xml, string date)
     {
         xml.WriteStartElement("p", W);
         xml.WriteStartElement("pPr", W);
@@ -104,7 +108,7 @@ internal static class SummaryDocx
         Empty(xml, "b");
         Empty(xml, "color", ("val", "595959"));
         xml.WriteEndElement();
-        xml.WriteElementString("t", W, SummaryDocument.Date(date));
+        xml.WriteElementString("t", W, OfficePackage.XmlSafe(date));
         xml.WriteEndElement();
         xml.WriteEndElement();
     }

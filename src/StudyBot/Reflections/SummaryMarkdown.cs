@@ -23,8 +23,12 @@ internal static class SummaryMarkdown
                 builder.Append(">\n> ").Append(Inline(document.Texts.SourcePrefix + quotation.Source)).Append("\n\n");
                 foreach (var reflection in quotation.Reflections)
                 {
-                    builder.Append("**").Append(SummaryDocument.Date(reflection.Date)).Append("**\n\n");
+                    builder.Append("**").Append(Inline(document.DateLabel(reflection))).Append("**\n\n");
                     AppendParagraphs(builder, reflection.Text);
+                    foreach (var comment in reflection.Comments ?? [])
+                    {
+                        AppendParagraphs(builder, document.Texts.CommentPrefix + comment);
+                    }
                 }
             }
         }

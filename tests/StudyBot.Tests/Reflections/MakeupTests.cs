@@ -56,6 +56,13 @@ public sealed class MakeupTests
         Assert.DoesNotContain("补卡", today.Text, StringComparison.Ordinal);
         Assert.Equal(2, await world.Db.CountAsync("reflections", "made_up = 1"));
         Assert.Contains("没有需要补卡", (await learner.SendAsync("/missed")).Text, StringComparison.Ordinal);
+
+        // The summary draft marks the made-up days.
+        world.Api.UserSends(11, "/export");
+        var markdown = await world.Api.WaitForMessageAsync(11, m => m.FileName?.EndsWith(".md", StringComparison.Ordinal) == true);
+        var draft = System.Text.Encoding.UTF8.GetString(markdown.FileContent!);
+        Assert.Contains("2026-12-05（补卡）", draft, StringComparison.Ordinal);
+        Assert.DoesNotContain("2026-12-04（补卡）", draft, StringComparison.Ordinal);
     }
 
     [Fact]

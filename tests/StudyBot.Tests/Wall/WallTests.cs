@@ -69,6 +69,12 @@ public sealed class WallTests
         Assert.Contains("Insight of member 11", told.Text, StringComparison.Ordinal);
         Assert.Contains("点评：Well observed", (await world.Learner(11).SendAsync("/history")).Text, StringComparison.Ordinal);
         Assert.Equal(0, await world.Db.CountAsync("reflections", $"chat_id = {OrganizerA}"));
+
+        // The author's summary draft carries the comment under the reflection.
+        world.Api.UserSends(11, "/export");
+        var markdown = await world.Api.WaitForMessageAsync(11, m => m.FileName?.EndsWith(".md", StringComparison.Ordinal) == true);
+        var draft = System.Text.Encoding.UTF8.GetString(markdown.FileContent!);
+        Assert.True(draft.IndexOf("Insight of member 11", StringComparison.Ordinal) < draft.IndexOf("组织者点评：Well observed", StringComparison.Ordinal), draft);
     }
 
     [Fact]
