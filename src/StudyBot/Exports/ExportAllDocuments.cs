@@ -125,19 +125,7 @@ internal sealed class ExportAllDocuments : IDisposable
 
         var sheet = OfficePackage.Write(office.AddPart(SheetPath, "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"));
         sheet.WriteStartElement("worksheet", SpreadsheetNamespace);
-        sheet.WriteStartElement("cols", SpreadsheetNamespace);
-        for (var i = 0; i < ColumnWidths.Length; i++)
-        {
-            var number = (i + 1).ToString(CultureInfo.InvariantCulture);
-            sheet.WriteStartElement("col", SpreadsheetNamespace);
-            sheet.WriteAttributeString("min", number);
-            sheet.WriteAttributeString("max", number);
-            sheet.WriteAttributeString("width", ColumnWidths[i].ToString(CultureInfo.InvariantCulture));
-            sheet.WriteAttributeString("customWidth", "1");
-            sheet.WriteEndElement();
-        }
-
-        sheet.WriteEndElement();
+        SpreadsheetXml.WriteColumns(sheet, ColumnWidths);
         sheet.WriteStartElement("sheetData", SpreadsheetNamespace);
         WriteRow(sheet, 1, headers);
         return sheet;

@@ -319,19 +319,7 @@ internal static class ReportWorkbook
         xml.WriteEndElement();
         xml.WriteEndElement();
         xml.WriteEndElement();
-        xml.WriteStartElement("cols", Spreadsheet);
-        for (var i = 0; i < widths.Count; i++)
-        {
-            var column = (i + 1).ToString(CultureInfo.InvariantCulture);
-            xml.WriteStartElement("col", Spreadsheet);
-            xml.WriteAttributeString("min", column);
-            xml.WriteAttributeString("max", column);
-            xml.WriteAttributeString("width", widths[i].ToString(CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("customWidth", "1");
-            xml.WriteEndElement();
-        }
-
-        xml.WriteEndElement();
+        SpreadsheetXml.WriteColumns(xml, widths);
         xml.WriteStartElement("sheetData", Spreadsheet);
         return xml;
     }
