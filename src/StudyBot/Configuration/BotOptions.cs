@@ -31,6 +31,8 @@ internal sealed class BotOptions
 
     public bool IsAdmin(long userId) => AdminIds.Contains(userId);
 
+    public string TempFolderPath => string.IsNullOrWhiteSpace(TempFolder) ? Path.GetTempPath() : TempFolder;
+
     public TimeOnly DefaultDeliveryTime => TimeOfDay.Parse(DeliveryTime);
 
     public TimeOnly? ReminderTimeOfDay => string.IsNullOrWhiteSpace(ReminderTime) ? null : TimeOfDay.Parse(ReminderTime);

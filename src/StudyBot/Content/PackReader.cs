@@ -301,26 +301,31 @@ internal sealed record PackDefaults(string Language, DateOnly Start)
     {
         var language = defaultLanguage;
         var start = today;
-        foreach (var part in (caption ?? "").Split([' ', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in CaptionPairs(caption))
         {
-            var pair = part.Split('=', 2);
-            if (pair.Length != 2)
+            if (key.Equals("language", StringComparison.OrdinalIgnoreCase))
             {
-                continue;
+                language = value;
             }
-
-            if (pair[0].Equals("language", StringComparison.OrdinalIgnoreCase))
+            else if (key.Equals("start", StringComparison.OrdinalIgnoreCase))
             {
-                language = pair[1];
-            }
-            else if (pair[0].Equals("start", StringComparison.OrdinalIgnoreCase))
-            {
-                start = DateOnly.TryParseExact(pair[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+                start = IsoDate.TryParse(value, out var parsed)
                     ? parsed
-                    : throw new PackFormatException(new PackProblem(new PackLocation(Field: "start", Caption: true), "PackNotADate", TextCut.Echo(pair[1])));
+                    : throw new PackFormatException(new PackProblem(new PackLocation(Field: "start", Caption: true), "PackNotADate", TextCut.Echo(value)));
             }
         }
 
         return new PackDefaults(language, start);
     }
+
+    // An organizer's pack becomes their group's course unless its caption says activate=no.
+    public static bool ActivatesFrom(string? caption) =>
+        !CaptionPairs(caption).Any(pair => pair.Key.Equals("activate", StringComparison.OrdinalIgnoreCase) && pair.Value.Equals("no", StringComparison.OrdinalIgnoreCase));
+
+    // A caption's key=value pairs, apart by spaces, lines, commas or semicolons; anything else is left out.
+    private static IEnumerable<(string Key, string Value)> CaptionPairs(string? caption) =>
+        (caption ?? "").Split([' ', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .Select(pair => (pair[0], pair[1]));
 }

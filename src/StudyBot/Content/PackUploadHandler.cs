@@ -41,7 +41,7 @@ internal sealed partial class PackUploadHandler(
         var reply = outcome.Message;
         if (outcome.Summary is { } imported && groupId != ContentStore.SharedPacks && await groups.GetAsync(groupId.Value, cancellationToken) is { } group)
         {
-            if (Says(message.Caption, "activate=no"))
+            if (!PackDefaults.ActivatesFrom(message.Caption))
             {
                 reply += "\n" + texts.Get(language, "PackNotActivated", group.Name, imported.PackName);
             }
@@ -60,9 +60,6 @@ internal sealed partial class PackUploadHandler(
         await audit.WriteAsync(message.From?.Id ?? 0, AuditLog.Actions.Import, details, cancellationToken);
         await messenger.SendTextAsync(message.Chat.Id, reply, cancellationToken, replyToMessageId: message.Id);
     }
-
-    private static bool Says(string? caption, string word) =>
-        (caption ?? "").Split([' ', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries).Any(part => part.Equals(word, StringComparison.OrdinalIgnoreCase));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Organizer {UserId} sent pack file {FileName}; imported: {Imported}")]
     private partial void LogImport(long userId, string fileName, bool imported);

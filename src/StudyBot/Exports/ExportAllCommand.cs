@@ -50,7 +50,7 @@ internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access,
 
         // Both files are written to disk in one pass over the rows and sent from there: memory
         // does not grow with the number of reflections. They are deleted whatever happens.
-        var folder = string.IsNullOrWhiteSpace(options.Value.TempFolder) ? Path.GetTempPath() : options.Value.TempFolder;
+        var folder = options.Value.TempFolderPath;
         var name = TempFilePrefix + Guid.NewGuid().ToString("N");
         var csvPath = Path.Combine(folder, name + ".csv");
         var xlsxPath = Path.Combine(folder, name + ".xlsx");
@@ -82,8 +82,8 @@ internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access,
                 return;
             }
 
-            var first = firstDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var last = lastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var first = IsoDate.Format(firstDate);
+            var last = IsoDate.Format(lastDate);
             var caption = texts.Get(language, "ExportAllCaption", rows, learners, first, last);
             var baseName = $"reflections_{first}_{last}";
             await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, csvPath, baseName + ".csv", caption, ct), cancellationToken);
@@ -108,12 +108,12 @@ internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access,
 
         var from = DateOnly.MinValue;
         var to = DateOnly.MaxValue;
-        if (parts.Length >= 1 && !TryParseDate(parts[0], out from))
+        if (parts.Length >= 1 && !IsoDate.TryParse(parts[0], out from))
         {
             return null;
         }
 
-        if (parts.Length == 2 && !TryParseDate(parts[1], out to))
+        if (parts.Length == 2 && !IsoDate.TryParse(parts[1], out to))
         {
             return null;
         }
@@ -121,13 +121,11 @@ internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access,
         return from <= to ? new DateRange(from, to) : null;
     }
 
-    private static bool TryParseDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     private static string Describe(DateRange range) =>
-        (range.From == DateOnly.MinValue ? "…" : range.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+        (range.From == DateOnly.MinValue ? "…" : IsoDate.Format(range.From))
         + ".."
-        + (range.To == DateOnly.MaxValue ? "…" : range.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        + (range.To == DateOnly.MaxValue ? "…" : IsoDate.Format(range.To));
 }
 
 internal sealed record DateRange(DateOnly From, DateOnly To);

@@ -39,7 +39,7 @@ internal static class CalendarFile
                 continue;
             }
 
-            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (!IsoDate.TryParse(date, out var day))
             {
                 return (null, texts.Get(language, "CalendarBadDate", line, TextCut.Echo(date)));
             }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StudyBot.Configuration;
+using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Groups;
 
@@ -11,6 +12,12 @@ internal sealed class GroupAccess(GroupStore groups, IOptions<BotOptions> option
 
     public async Task<bool> IsOrganizerAsync(long userId, CancellationToken cancellationToken) =>
         IsOwner(userId) || (await groups.GroupsOrganizedByAsync(userId, cancellationToken)).Count > 0;
+
+    // The most this user may use.
+    public async Task<CommandAudience> AudienceOfAsync(long userId, CancellationToken cancellationToken) =>
+        IsOwner(userId) ? CommandAudience.Owner
+        : await IsOrganizerAsync(userId, cancellationToken) ? CommandAudience.Organizer
+        : CommandAudience.Learner;
 
     // The groups the user may pick from, or null for an owner (all of them).
     public async Task<IReadOnlyList<long>?> GroupsRunByAsync(long userId, CancellationToken cancellationToken) =>

@@ -33,9 +33,10 @@ internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStor
         // theirs there by source_chat_id.
         var reply = new ReflectionMessage(learner.ChatId, message.Chat.Id, message.Id);
         var today = Delivery.DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
-        var window = (await courses.GetAsync(post.GroupId, cancellationToken))?.Group.MakeupDays ?? 0;
-        var timing = ReflectionReceiver.AnswerTimingOf(post.LocalDate, today, window);
-        var saved = await chats.SaveReplyAsync(reply, post, text, message.EditDate is not null, timing, cancellationToken);
+        var group = (await courses.GetAsync(post.GroupId, cancellationToken))?.Group;
+        var timing = ReflectionReceiver.AnswerTimingOf(post.LocalDate, today, group?.MakeupDays ?? 0);
+        var credit = new AnswerCredit(timing, group?.Points == true, learner.MakeupDate == post.LocalDate);
+        var saved = await chats.SaveReplyAsync(reply, post, text, message.EditDate is not null, credit, cancellationToken);
 
         // Set again for a redelivered message: the first attempt may have died before reacting.
         if (saved is SaveResult.Created or SaveResult.AlreadySaved)

@@ -53,8 +53,6 @@ internal static class GroupSettings
         var changed = group.Copy();
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        DateOnly? newEnd = null;
-        var endGiven = false;
         foreach (var pair in pairs)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
@@ -78,27 +76,23 @@ internal static class GroupSettings
                 continue;
             }
 
-            if (!TrySet(changed, key, value, packExists, ref newEnd, ref endGiven))
+            if (!TrySet(changed, key, value, packExists))
             {
                 var expected = key is "points" or "leaderboard" or "wall" ? "onoff" : key;
                 problems.Add(texts.Get(language, "GroupSetBadValue", key, TextCut.Echo(value), texts.Get(language, "GroupSetExpect_" + expected)));
             }
         }
 
-        if (endGiven)
+        // Checked once every pair is applied: the start it must not precede may be set in the same call.
+        if (seen.Contains("end") && changed.EndDate is { } end && changed.StartDate is { } start && end < start)
         {
-            if (newEnd is { } end && changed.StartDate is { } start && end < start)
-            {
-                problems.Add(texts.Get(language, "GroupSetBadValue", "end", end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), texts.Get(language, "GroupSetExpect_end")));
-            }
-
-            changed.EndDate = newEnd;
+            problems.Add(texts.Get(language, "GroupSetBadValue", "end", IsoDate.Format(end), texts.Get(language, "GroupSetExpect_end")));
         }
 
         return problems.Count == 0 ? (changed, problems) : (null, problems);
     }
 
-    private static bool TrySet(StudyGroup group, string key, string value, Func<string, bool> packExists, ref DateOnly? newEnd, ref bool endGiven)
+    private static bool TrySet(StudyGroup group, string key, string value, Func<string, bool> packExists)
     {
         switch (key)
         {
@@ -113,18 +107,15 @@ internal static class GroupSettings
             case "pack":
                 return value.Length > 0 && packExists(value) && Set(() => group.PackName = value);
             case "start":
-                return TryDate(value, out var start) && Set(() => group.StartDate = start);
+                return IsoDate.TryParse(value, out var start) && Set(() => group.StartDate = start);
             case "end":
-                endGiven = true;
                 if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
                 {
-                    newEnd = null;
+                    group.EndDate = null;
                     return true;
                 }
 
-                var parsed = TryDate(value, out var end);
-                newEnd = end;
-                return parsed;
+                return IsoDate.TryParse(value, out var end) && Set(() => group.EndDate = end);
             case "days":
                 return StudyDays.Parse(value) is { } mask && Set(() => group.StudyDays = mask);
             case "makeup":
@@ -155,7 +146,7 @@ internal static class GroupSettings
         string.Join(
             '\n',
             $"language={group.Language} time={group.DeliveryTime} zone={group.TimeZone}",
-            $"pack={group.PackName ?? "-"} start={Date(group.StartDate) ?? "-"} end={Date(group.EndDate) ?? "none"} days={StudyDays.Describe(group.StudyDays)}",
+            $"pack={group.PackName ?? "-"} start={(group.StartDate is { } start ? IsoDate.Format(start) : "-")} end={(group.EndDate is { } end ? IsoDate.Format(end) : "none")} days={StudyDays.Describe(group.StudyDays)}",
             $"makeup={group.MakeupDays} points={OnOff(group.Points)} leaderboard={OnOff(group.Leaderboard)} wall={OnOff(group.Wall)} walltime={group.WallTime}",
             $"reminder={group.ReminderTime ?? "off"}");
 
@@ -165,9 +156,6 @@ internal static class GroupSettings
         return true;
     }
 
-    private static bool TryDate(string value, out DateOnly date) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-
     private static bool TryOnOff(string value, out bool on)
     {
         on = value.Equals("on", StringComparison.OrdinalIgnoreCase);
@@ -175,6 +163,4 @@ internal static class GroupSettings
     }
 
     private static string OnOff(bool on) => on ? "on" : "off";
-
-    private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -1,12 +1,13 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 
 namespace StudyBot.Learners;
 
 // Lists the commands registered in DI, so a new command appears here without editing this class.
-internal sealed class HelpCommand(IServiceProvider services, Texts texts) : IBotCommand
+internal sealed class HelpCommand(IServiceProvider services, GroupAccess access, Texts texts) : IBotCommand
 {
     public string Name => "help";
     public CommandAudience Audience => CommandAudience.Learner;
@@ -16,7 +17,8 @@ internal sealed class HelpCommand(IServiceProvider services, Texts texts) : IBot
         var commands = services.GetServices<IBotCommand>().ToList();
         var builder = new StringBuilder(texts.Get(context.Language, "HelpHeader"));
         AppendSection(builder, commands.Where(c => c.Audience == CommandAudience.Learner), context.Language);
-        var organizerCommands = commands.Where(c => c.Audience != CommandAudience.Learner && c.Audience <= context.Audience).OrderBy(c => c.Audience).ToList();
+        var audience = await access.AudienceOfAsync(context.UserId, cancellationToken);
+        var organizerCommands = commands.Where(c => c.Audience != CommandAudience.Learner && c.Audience <= audience).OrderBy(c => c.Audience).ToList();
         if (organizerCommands.Count > 0)
         {
             builder.Append("\n\n").Append(texts.Get(context.Language, "HelpAdminHeader"));

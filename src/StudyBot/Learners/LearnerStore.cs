@@ -82,17 +82,12 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
         await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
-    // Set by /missed's button; cleared by the answer that uses it (only if it is still that day).
-    public async Task SetMakeupDateAsync(long chatId, DateOnly? date, DateOnly? expected, CancellationToken cancellationToken)
+    // Set by /missed's button; the answer that uses it clears it (ReflectionStore.SaveAsync).
+    public async Task SetMakeupDateAsync(long chatId, DateOnly date, CancellationToken cancellationToken)
     {
-        const string set = "UPDATE learners SET makeup_date = @Date WHERE chat_id = @ChatId";
-        const string clear = "UPDATE learners SET makeup_date = NULL WHERE chat_id = @ChatId AND makeup_date = @Expected";
-        var parameters = new { ChatId = chatId, Date = date, Expected = expected, CancellationToken = cancellationToken };
-        await database.WriteAsync(
-            (connection, transaction) => date is null
-                ? connection.ExecuteAsync(clear, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)
-                : connection.ExecuteAsync(set, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
-            cancellationToken);
+        const string sql = "UPDATE learners SET makeup_date = @Date WHERE chat_id = @ChatId";
+        var parameters = new { ChatId = chatId, Date = date, CancellationToken = cancellationToken };
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     public async Task MarkBlockedAsync(long chatId, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using StudyBot.Content;
 using StudyBot.Delivery;
@@ -55,14 +54,14 @@ internal sealed class MissedCommand(
         }
 
         var list = new StringBuilder(texts.Get(learner.Language, "MissedHeader", course.Group.MakeupDays));
-        var buttons = days.Select(day => new[] { InlineKeyboardButton.WithCallbackData(Date(day), $"{Prefix}:{Date(day)}") }).ToList();
+        var buttons = days.Select(day => new[] { InlineKeyboardButton.WithCallbackData(IsoDate.Format(day), $"{Prefix}:{IsoDate.Format(day)}") }).ToList();
         context.Reply(list.ToString(), new InlineKeyboardMarkup(buttons));
     }
 
     public async Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken)
     {
         var chatId = query.From.Id;
-        if (!DateOnly.TryParseExact(data, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+        if (!IsoDate.TryParse(data, out var day)
             || await learners.GetAsync(chatId, cancellationToken) is not { IsSubscribed: true } learner
             || await courses.GetAsync(learner.GroupId, cancellationToken) is not { } course
             || !(await MissedDaysAsync(learner, course, cancellationToken)).Contains(day))
@@ -72,8 +71,8 @@ internal sealed class MissedCommand(
         }
 
         await messenger.AnswerButtonAsync(query.Id, cancellationToken);
-        await learners.SetMakeupDateAsync(chatId, day, null, cancellationToken);
-        var header = texts.Get(learner.Language, "MakeupHeader", Date(day));
+        await learners.SetMakeupDateAsync(chatId, day, cancellationToken);
+        var header = texts.Get(learner.Language, "MakeupHeader", IsoDate.Format(day));
 
         // The day's own item: the one delivered then, or, where none was (paused, or the bot was
         // down), the group's item for that date, claimed now as that day's delivery.
@@ -116,5 +115,4 @@ internal sealed class MissedCommand(
             .ToList();
     }
 
-    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -82,7 +82,8 @@ internal sealed class ReflectionReceiver(
     {
         var chatId = message.Chat.Id;
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
-        var window = (await courses.GetAsync(learner.GroupId, cancellationToken))?.Group.MakeupDays ?? 0;
+        var group = (await courses.GetAsync(learner.GroupId, cancellationToken))?.Group;
+        var window = group?.MakeupDays ?? 0;
         var replyTo = message.ReplyToMessage?.Id;
         var prompt = await deliveries.FindPromptForReplyAsync(chatId, replyTo, cancellationToken);
         var repliedToPrompt = replyTo is not null && prompt?.MessageId == replyTo;
@@ -98,7 +99,8 @@ internal sealed class ReflectionReceiver(
         }
 
         var timing = AnswerTimingOf(prompt.LocalDate, today, window);
-        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, timing, cancellationToken);
+        var credit = new AnswerCredit(timing, group?.Points == true, learner.MakeupDate == prompt.LocalDate);
+        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, credit, cancellationToken);
         return new Saved(saved.Result, saved.Id, timing == AnswerTiming.MadeUp ? prompt.LocalDate : null);
     }
 

@@ -16,15 +16,14 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         """;
 
     // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
-    // timing: on the prompt's day, made up within the group's window, or later still (kept, but not
-    // counted for the day); an edit keeps what the first save said. A new reflection earns its
-    // day's points in the same transaction where its group has points on, and ends a make-up the
-    // learner picked for that day.
-    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, AnswerTiming timing, CancellationToken cancellationToken)
+    // credit: what the answer counts for (AnswerCredit); an edit keeps what the first save said. A
+    // new reflection earns its day's points in the same transaction where its group has points on,
+    // and ends a make-up the learner picked for that day.
+    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, AnswerCredit credit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync(
-            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, timing, now, cancellationToken),
+            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, credit, now, cancellationToken),
             cancellationToken);
     }
 
@@ -32,7 +31,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     public const long PrivateChat = 0;
 
     // The same save inside the caller's transaction (a reply in a group chat claims its day first).
-    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, AnswerTiming timing, DateTime nowUtc, CancellationToken cancellationToken)
+    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, AnswerCredit credit, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -42,9 +41,9 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             DeliveryId = deliveryId,
             Text = text,
             Now = nowUtc,
-            MadeUp = (int)timing,
+            MadeUp = (int)credit.Timing,
             DayReason = Points.Day,
-            DayPoints = timing == AnswerTiming.MadeUp ? Points.MadeUpDay : Points.OnTheDay,
+            DayPoints = credit.Timing == AnswerTiming.MadeUp ? Points.MadeUpDay : Points.OnTheDay,
             CancellationToken = cancellationToken,
         };
         if (isEdit)
@@ -74,16 +73,21 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             WHERE d.id = @DeliveryId AND g.points = 1
             ON CONFLICT (chat_id, local_date, reason) DO NOTHING
             """;
-        if (timing != AnswerTiming.Late)
+        // Only what the answer can change: most saves are on the day, in groups without points.
+        if (credit.GroupHasPoints && credit.Timing != AnswerTiming.Late)
         {
             await connection.ExecuteAsync(dayPoints, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
         }
 
-        const string makeupDone = """
-            UPDATE learners SET makeup_date = NULL
-            WHERE chat_id = @ChatId AND makeup_date = (SELECT local_date FROM deliveries WHERE id = @DeliveryId)
-            """;
-        await connection.ExecuteAsync(makeupDone, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        if (credit.EndsMakeup)
+        {
+            const string makeupDone = """
+                UPDATE learners SET makeup_date = NULL
+                WHERE chat_id = @ChatId AND makeup_date = (SELECT local_date FROM deliveries WHERE id = @DeliveryId)
+                """;
+            await connection.ExecuteAsync(makeupDone, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        }
+
         return new SavedReflection(SaveResult.Created, id);
     }
 
@@ -149,6 +153,11 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<AnsweredDay>(sql, new { ChatId = chatId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds)).Select(day => day.LocalDate).ToList();
     }
 }
+
+// What a new answer counts for: its timing (stored as made_up), whether its group counts points
+// (the points row checks the group again), and whether it answers the make-up day the learner
+// picked, which it then ends.
+internal sealed record AnswerCredit(AnswerTiming Timing, bool GroupHasPoints, bool EndsMakeup);
 
 // Stored as reflections.made_up: 0, 1, 2.
 internal enum AnswerTiming

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Audit;
 using StudyBot.Configuration;
@@ -18,7 +17,7 @@ namespace StudyBot.Reports;
 // private chat. Without dates it covers the course from its start (or the last 30 days) to today.
 // Its caption gives 参学率 (members who answered every study day of the range) and the average
 // reply rate.
-internal sealed partial class ReportCommand(
+internal sealed class ReportCommand(
     ReportStore store,
     GroupStore groups,
     GroupAccess access,
@@ -28,8 +27,7 @@ internal sealed partial class ReportCommand(
     BotMessenger messenger,
     Texts texts,
     TimeProvider time,
-    IOptions<BotOptions> options,
-    ILogger<ReportCommand> logger) : IBotCommand
+    IOptions<BotOptions> options) : IBotCommand
 {
     private const int MaxDays = 366;
 
@@ -79,7 +77,7 @@ internal sealed partial class ReportCommand(
             return;
         }
 
-        var folder = string.IsNullOrWhiteSpace(options.Value.TempFolder) ? Path.GetTempPath() : options.Value.TempFolder;
+        var folder = options.Value.TempFolderPath;
         var path = Path.Combine(folder, TempFilePrefix + Guid.NewGuid().ToString("N") + ".xlsx");
         try
         {
@@ -90,15 +88,15 @@ internal sealed partial class ReportCommand(
                 language,
                 "ReportCaption",
                 group.Name,
-                Date(from),
-                Date(to),
+                IsoDate.Format(from),
+                IsoDate.Format(to),
                 Percent((double)allDays / members.Count),
                 allDays,
                 members.Count,
                 rated.Count == 0 ? "—" : Percent(rated.Average(m => m.ReplyRate!.Value)));
-            var fileName = $"participation_{Date(from)}_{Date(to)}.xlsx";
+            var fileName = $"participation_{IsoDate.Format(from)}_{IsoDate.Format(to)}.xlsx";
             await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, path, fileName, caption, ct), cancellationToken);
-            await audit.WriteAsync(context.UserId, AuditLog.Actions.Report, $"#{group.Id} {Date(from)}..{Date(to)}: {members.Count} members", cancellationToken);
+            await audit.WriteAsync(context.UserId, AuditLog.Actions.Report, $"#{group.Id} {IsoDate.Format(from)}..{IsoDate.Format(to)}: {members.Count} members", cancellationToken);
         }
         finally
         {
@@ -117,7 +115,7 @@ internal sealed partial class ReportCommand(
         texts.Get(language, "ReportNoStudyDay"));
 
     // The daily completion: per day, members with a prompt and members who answered it. A report
-    // without its chart is still the report: a drawing failure is logged and the sheet left empty.
+    // without its chart (drawing failed) is still the report, its chart sheet left empty.
     private byte[]? RenderChart(IReadOnlyList<MemberParticipation> members, DateOnly from, DateOnly to, string language)
     {
         var days = new List<DayCounts>();
@@ -128,21 +126,9 @@ internal sealed partial class ReportCommand(
             days.Add(new DayCounts { LocalDate = day, Deliveries = due, Answered = answered, Reflections = answered });
         }
 
-        try
-        {
-            return chart.Render(days, new ChartLabels(texts.Get(language, "ReportChartTitle"), texts.Get(language, "ReportChartDue"), texts.Get(language, "ReportChartAnswered")));
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
-        {
-            LogChartFailed(e);
-            return null;
-        }
+        return chart.TryRender(days, new ChartLabels(texts.Get(language, "ReportChartTitle"), texts.Get(language, "ReportChartDue"), texts.Get(language, "ReportChartAnswered")));
     }
 
-    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Percent(double share) => Math.Round(100 * share).ToString(CultureInfo.InvariantCulture) + "%";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The report's chart could not be drawn; the report goes without it")]
-    private partial void LogChartFailed(Exception exception);
 }

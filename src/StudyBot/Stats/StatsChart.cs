@@ -24,6 +24,21 @@ internal sealed partial class StatsChart(ILogger<StatsChart> logger)
         return Render(days, labels, font);
     }
 
+    // The figures matter more than the picture: where drawing fails (a missing native library,
+    // say), the caller goes on without it, and the log says why there is no chart.
+    public byte[]? TryRender(IReadOnlyList<DayCounts> days, ChartLabels labels)
+    {
+        try
+        {
+            return Render(days, labels);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            LogChartFailed(e);
+            return null;
+        }
+    }
+
     internal static byte[] Render(IReadOnlyList<DayCounts> days, ChartLabels labels, string fontFamily)
     {
         var plot = new Plot();
@@ -91,6 +106,9 @@ internal sealed partial class StatsChart(ILogger<StatsChart> logger)
 
         return family;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Drawing a chart failed; the figures go without it")]
+    private partial void LogChartFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Font {Preferred} is not installed (Debian: apt-get install fonts-noto-cjk); charts use {Fallback}, where Chinese text may show as boxes")]
     private partial void LogFontMissing(string preferred, string fallback);

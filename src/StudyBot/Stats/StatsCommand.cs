@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StudyBot.Audit;
 using StudyBot.Configuration;
@@ -16,7 +15,7 @@ namespace StudyBot.Stats;
 // chart of the last 30 days, sent as one photo with the figures as its caption. "Today" is the
 // asking admin's local day (their learner time zone, else Bot:TimeZone); learners' deliveries
 // count on their own local dates.
-internal sealed partial class StatsCommand(
+internal sealed class StatsCommand(
     StatsStore stats,
     GroupAccess access,
     StatsChart chart,
@@ -24,8 +23,7 @@ internal sealed partial class StatsCommand(
     BotMessenger messenger,
     Texts texts,
     TimeProvider time,
-    IOptions<BotOptions> options,
-    ILogger<StatsCommand> logger) : IBotCommand
+    IOptions<BotOptions> options) : IBotCommand
 {
     public const int ChartDays = 30;
     public const int RateDays = 7;
@@ -80,25 +78,10 @@ internal sealed partial class StatsCommand(
         await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.Stats, null, cancellationToken);
     }
 
-    // The figures matter more than the picture: if drawing fails (a missing native library, say),
-    // the admin still gets them as text, and the log says why there is no chart.
-    private byte[]? RenderChart(IReadOnlyList<DayCounts> days, string language)
-    {
-        try
-        {
-            var labels = new ChartLabels(
-                texts.Get(language, "StatsChartTitle", ChartDays),
-                texts.Get(language, "StatsChartDeliveries"),
-                texts.Get(language, "StatsChartReflections"));
-            return chart.Render(days, labels);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
-        {
-            LogChartFailed(e);
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Drawing the /stats chart failed; the figures are sent as text")]
-    private partial void LogChartFailed(Exception exception);
+    // Without a picture (drawing failed), the organizer still gets the figures, as text.
+    private byte[]? RenderChart(IReadOnlyList<DayCounts> days, string language) =>
+        chart.TryRender(days, new ChartLabels(
+            texts.Get(language, "StatsChartTitle", ChartDays),
+            texts.Get(language, "StatsChartDeliveries"),
+            texts.Get(language, "StatsChartReflections")));
 }

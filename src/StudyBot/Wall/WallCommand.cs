@@ -39,7 +39,7 @@ internal sealed class WallCommand(
         DateOnly? asked = null;
         if (argument.Length > 0)
         {
-            if (!DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !IsPlausible(parsed))
+            if (!IsoDate.TryParse(argument, out var parsed) || !IsPlausible(parsed))
             {
                 context.Reply(texts.Get(context.Language, "WallUsage"));
                 return;
@@ -62,7 +62,7 @@ internal sealed class WallCommand(
         var organizer = query.From.Id;
         if (parts is ["d", var groupText, var dayText]
             && long.TryParse(groupText, NumberStyles.None, CultureInfo.InvariantCulture, out var groupId)
-            && DateOnly.TryParseExact(dayText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && IsoDate.TryParse(dayText, out var day)
             && IsPlausible(day)
             && await access.MayRunAsync(organizer, groupId, cancellationToken)
             && await groups.GetAsync(groupId, cancellationToken) is { } group)
@@ -74,7 +74,7 @@ internal sealed class WallCommand(
 
         if (parts is not [var action and ("f" or "c"), var idText]
             || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await wall.SharedAsync(id, cancellationToken) is not { } reflection
+            || await wall.FindAsync(id, cancellationToken) is not { IsShared: true } reflection
             || !await access.MayRunAsync(organizer, reflection.GroupId, cancellationToken))
         {
             await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, "WallNotYours"));
@@ -96,7 +96,7 @@ internal sealed class WallCommand(
         {
             await audit.WriteAsync(organizer, AuditLog.Actions.Featured, $"#{id}", cancellationToken);
             var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
-            replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", Date(reflection.LocalDate))));
+            replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate))));
         }
 
         await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, first ? "WallFeatured" : "WallAlreadyFeatured"));
@@ -105,8 +105,8 @@ internal sealed class WallCommand(
     private async Task ShowAsync(long chatId, StudyGroup group, DateOnly day, string language, CancellationToken cancellationToken)
     {
         var entries = await wall.SharedOnAsync(group.Id, day, cancellationToken);
-        var earlier = new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallEarlier"), $"{Prefix}:d:{group.Id}:{Date(day.AddDays(-1))}"));
-        replies.Queue(new OutgoingMessage(chatId, texts.Get(language, entries.Count == 0 ? "WallEmpty" : "WallHeader", group.Name, Date(day), entries.Count)) { Keyboard = earlier });
+        var earlier = new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallEarlier"), $"{Prefix}:d:{group.Id}:{IsoDate.Format(day.AddDays(-1))}"));
+        replies.Queue(new OutgoingMessage(chatId, texts.Get(language, entries.Count == 0 ? "WallEmpty" : "WallHeader", group.Name, IsoDate.Format(day), entries.Count)) { Keyboard = earlier });
         foreach (var entry in entries)
         {
             var text = (entry.FeaturedUtc is null ? "" : "★ ") + entry.AuthorName + "\n" + TextCut.Shorten(entry.Text, TextLimit);
@@ -117,7 +117,6 @@ internal sealed class WallCommand(
         }
     }
 
-    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // A day a wall can have: the button for the day before must not run off the calendar.
     private static bool IsPlausible(DateOnly day) => day.Year is >= 2000 and <= 2999;

@@ -26,28 +26,15 @@ internal sealed class WallStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<WallEntry>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
-    // A shared reflection, for Feature and Comment; null if it is not (or no longer) shared.
-    public async Task<WallReflection?> SharedAsync(long reflectionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = """
-            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
-                   COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage
-            FROM reflections r
-            JOIN deliveries d ON d.id = r.delivery_id
-            LEFT JOIN learners l ON l.chat_id = r.chat_id
-            WHERE r.id = @Id AND r.shared_utc IS NOT NULL
-            """;
-        return await connection.QuerySingleOrDefaultAsync<WallReflection>(sql, new { Id = reflectionId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
-    }
-
-    // Whether shared or not: a comment written on it is delivered even if its author hid it since.
+    // Shared or not: Feature and Comment need it shared; a comment written on it is delivered even
+    // if its author hid it since.
     public async Task<WallReflection?> FindAsync(long reflectionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
-                   COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage
+                   COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage,
+                   r.shared_utc AS SharedUtc
             FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
@@ -156,4 +143,6 @@ internal sealed class WallReflection
     public DateOnly LocalDate { get; set; }
     public string AuthorName { get; set; } = "";
     public string AuthorLanguage { get; set; } = "";
+    public DateTime? SharedUtc { get; set; }
+    public bool IsShared => SharedUtc is not null;
 }

@@ -5,7 +5,7 @@ using Telegram.Bot.Types.ReplyMarkups;
 
 namespace StudyBot.Telegram.Routing;
 
-internal sealed class CommandContext(Message message, string arguments, Learner? learner, string language, CommandAudience audience, ChatReplies replies)
+internal sealed class CommandContext(Message message, string arguments, Learner? learner, string language, ChatReplies replies)
 {
     public Message Message { get; } = message;
     public long ChatId => Message.Chat.Id;
@@ -15,8 +15,6 @@ internal sealed class CommandContext(Message message, string arguments, Learner?
     public Learner? Learner { get; } = learner;
 
     public string Language { get; } = language;
-    // The most the sender may use: Learner, Organizer (appointed to a group) or Owner.
-    public CommandAudience Audience { get; } = audience;
     public long UserId => Message.From?.Id ?? ChatId;
 
     public string DisplayName =>

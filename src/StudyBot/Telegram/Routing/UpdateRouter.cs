@@ -175,7 +175,10 @@ internal sealed partial class UpdateRouter(
 
     private async Task RunCommandAsync(Message message, IBotCommand command, string arguments, Learner? learner, string language, CancellationToken cancellationToken)
     {
-        var audience = await AudienceOfAsync(message.From, cancellationToken);
+        // A learner command needs no role, and most commands are learners': no read for them.
+        var audience = command.Audience == CommandAudience.Learner || message.From is not { } from
+            ? CommandAudience.Learner
+            : await access.AudienceOfAsync(from.Id, cancellationToken);
         if (command.Audience > audience)
         {
             LogRefused(message.From?.Id ?? 0, command.Name);
@@ -184,22 +187,7 @@ internal sealed partial class UpdateRouter(
             return;
         }
 
-        await command.HandleAsync(new CommandContext(message, arguments, learner, language, audience, replies), cancellationToken);
-    }
-
-    private async Task<CommandAudience> AudienceOfAsync(User? from, CancellationToken cancellationToken)
-    {
-        if (from is null)
-        {
-            return CommandAudience.Learner;
-        }
-
-        if (access.IsOwner(from.Id))
-        {
-            return CommandAudience.Owner;
-        }
-
-        return await access.IsOrganizerAsync(from.Id, cancellationToken) ? CommandAudience.Organizer : CommandAudience.Learner;
+        await command.HandleAsync(new CommandContext(message, arguments, learner, language, replies), cancellationToken);
     }
 
     private async Task OnEditedAsync(Message message, CancellationToken cancellationToken)
