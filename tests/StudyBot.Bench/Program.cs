@@ -14,6 +14,7 @@ const string Usage = """
       flood     [--learners 999] [--flood 500]         replies, then a third round behind one learner's flood of texts
       broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
+      groupsweep [--learners 1000000] [--groups 10000] the same with study groups: mixed study days, zones, calendars
       exportall [--reflections 1000000]                /exportall of N reflections (1,000 learners, 90 days): rows/s, memory, file sizes
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
       all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000
@@ -58,6 +59,7 @@ try
         "flood" => [Flood(options.Int("learners", 999), options.Int("flood", 500))],
         "broadcast" => [Broadcast(options.Int("learners", options.Limits() ? 3000 : 20_000), options.Limits())],
         "sweep" => [Sweep(options.Int("learners", 1_000_000))],
+        "groupsweep" => [GroupSweep(options.Int("learners", 1_000_000), options.Int("groups", 10_000))],
         "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
         "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
@@ -147,6 +149,9 @@ static (string, Func<Task<Report>>) Broadcast(int learners, bool limits) =>
 
 static (string, Func<Task<Report>>) Sweep(int learners) =>
     ($"sweep --learners {learners}", () => SweepScenario.RunAsync(learners));
+
+static (string, Func<Task<Report>>) GroupSweep(int learners, int groups) =>
+    ($"groupsweep --learners {learners} --groups {groups}", () => GroupSweepScenario.RunAsync(learners, groups));
 
 static (string, Func<Task<Report>>) ExportAll(int reflections) =>
     ($"exportall --reflections {reflections}", () => ExportAllScenario.RunAsync(reflections));
