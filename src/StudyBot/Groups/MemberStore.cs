@@ -11,19 +11,28 @@ internal sealed class MemberStore(Database database, TimeProvider time)
     // The statements of a /members page, internal so the bench can show their plans (tests/StudyBot.Bench).
     internal const string CountSql = "SELECT COUNT(*) FROM learners WHERE group_id = @GroupId";
 
+    // The page's members are picked first and only theirs are counted: with the counts beside
+    // every member before the sort, a page of a group of a hundred took 12 ms on SQLite, and ten
+    // times as long for a group ten times larger. MATERIALIZED keeps either engine from folding
+    // the page back into the outer query.
     internal const string PageSql = """
-        SELECT l.chat_id AS ChatId, l.display_name AS DisplayName, l.status AS Status, l.time_zone AS TimeZone,
+        WITH page AS MATERIALIZED (
+            SELECT chat_id, display_name, status, time_zone
+            FROM learners
+            WHERE group_id = @GroupId
+            ORDER BY display_name, chat_id
+            LIMIT @Limit OFFSET @Offset
+        )
+        SELECT page.chat_id AS ChatId, page.display_name AS DisplayName, page.status AS Status, page.time_zone AS TimeZone,
                (SELECT COUNT(*) FROM deliveries d
-                WHERE d.chat_id = l.chat_id AND d.group_id = @GroupId
+                WHERE d.chat_id = page.chat_id AND d.group_id = @GroupId
                   AND EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)) AS Answered,
                (SELECT COUNT(*) FROM deliveries d
-                WHERE d.chat_id = l.chat_id AND d.group_id = @GroupId AND d.sent_utc IS NOT NULL AND d.local_date < @Today
+                WHERE d.chat_id = page.chat_id AND d.group_id = @GroupId AND d.sent_utc IS NOT NULL AND d.local_date < @Today
                   AND NOT EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)) AS Missed,
-               (SELECT MAX(r.created_utc) FROM reflections r WHERE r.chat_id = l.chat_id AND r.group_id = @GroupId) AS LastAnswerUtc
-        FROM learners l
-        WHERE l.group_id = @GroupId
-        ORDER BY l.display_name, l.chat_id
-        LIMIT @Limit OFFSET @Offset
+               (SELECT MAX(r.created_utc) FROM reflections r WHERE r.chat_id = page.chat_id AND r.group_id = @GroupId) AS LastAnswerUtc
+        FROM page
+        ORDER BY page.display_name, page.chat_id
         """;
 
     // Ids from our own table, as literals; no CancellationToken member with SQL built at run
