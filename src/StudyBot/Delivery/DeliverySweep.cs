@@ -20,7 +20,8 @@ internal sealed partial class DeliverySweep(
 {
     private const int ChunkSize = 20_000;
     private const int PlanSize = 5000;
-    private const int BatchSize = 1000;
+    // A batch's pages fit the writer's cache (Database.OpenSqliteWriterAsync).
+    private const int BatchSize = 500;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
