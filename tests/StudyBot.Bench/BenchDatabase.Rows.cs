@@ -86,7 +86,7 @@ internal sealed partial class BenchDatabase
     public int Execute(string sql, object? parameters = null)
     {
         using var connection = Open(readOnly: false);
-        return connection.Execute(sql, parameters, commandTimeout: 3600);
+        return connection.Execute(sql, parameters, commandTimeout: 3600, commandType: System.Data.CommandType.Text);
     }
 
     public IReadOnlyList<T> Query<T>(string sql, object? parameters = null)
