@@ -20,7 +20,8 @@ const string Usage = """
                                                        /stats, /members and a group's daily completion on months of
                                                        history, timed in-process through the bot's store classes (no bot process)
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
-      all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+      all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000;
+                groupsweep 1000000 10000 (not organizer: its seeding alone takes minutes)
 
     bot (every scenario but fake): --bot jit (default) runs src/StudyBot/bin/Release/net10.0/StudyBot.dll with
       `dotnet`; --bot native runs the ahead-of-time compiled src/StudyBot/bin/Release/net10.0/linux-x64/publish/StudyBot
@@ -66,7 +67,7 @@ try
         "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
         "organizer" => [Organizer(options.Int("learners", 100_000), options.Int("groups", 1000), options.Int("days", 90), options.Int("runs", 300))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
-        "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
+        "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000), GroupSweep(1_000_000, 10_000)],
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
     };
     options.ThrowIfUnused();
