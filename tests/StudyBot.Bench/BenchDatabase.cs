@@ -13,8 +13,9 @@ namespace StudyBot.Bench;
 // stopped) with unpooled connections, so nothing holds the file afterwards.
 // PostgreSQL (UsePostgres): a fresh database `studybot_bench_<guid>` on the server named, dropped
 // at the end. Either way the run has a temporary folder, the bot's working directory.
-// (Over 300 lines: the seeding of every scenario, for both engines, shares its connections here.)
-internal sealed class BenchDatabase : IDisposable
+// (Over 300 lines: the seeding of every scenario, for both engines, shares its connections here;
+// the group scenarios' generic rows and set-based statements are in BenchDatabase.Rows.cs.)
+internal sealed partial class BenchDatabase : IDisposable
 {
     private const string InstantFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 
@@ -193,6 +194,14 @@ internal sealed class BenchDatabase : IDisposable
 
     public void Dispose()
     {
+        // For a look at the data by hand afterwards (psql, sqlite3): nothing is dropped or deleted.
+        if (Environment.GetEnvironmentVariable("STUDYBOT_BENCH_KEEP_DATABASE") == "1")
+        {
+            postgres?.Dispose();
+            Console.WriteLine($"  (kept: {(postgresConnectionString is null ? FilePath : new NpgsqlConnectionStringBuilder(postgresConnectionString).Database)})");
+            return;
+        }
+
         if (postgres is not null)
         {
             var name = new NpgsqlConnectionStringBuilder(postgresConnectionString).Database;

@@ -14,9 +14,14 @@ const string Usage = """
       flood     [--learners 999] [--flood 500]         replies, then a third round behind one learner's flood of texts
       broadcast [--learners N] [--limits on|off]       one admin broadcast (N: 3000 with limits on, 20000 off)
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
+      groupsweep [--learners 1000000] [--groups 10000] the same with study groups: mixed study days, zones, calendars
       exportall [--reflections 1000000]                /exportall of N reflections (1,000 learners, 90 days): rows/s, memory, file sizes
+      organizer [--learners 100000] [--groups 1000] [--days 90] [--runs 300]
+                                                       /stats, /members and a group's daily completion on months of
+                                                       history, timed in-process through the bot's store classes (no bot process)
       fake      [--seconds 5] [--connections 64]       the fake API alone: requests/s it answers
-      all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000
+      all       replies; replies --delay-ms 50; flood; broadcast 3000 on; broadcast 20000 off; sweep 1000000;
+                groupsweep 1000000 10000 (not organizer: its seeding alone takes minutes)
 
     bot (every scenario but fake): --bot jit (default) runs src/StudyBot/bin/Release/net10.0/StudyBot.dll with
       `dotnet`; --bot native runs the ahead-of-time compiled src/StudyBot/bin/Release/net10.0/linux-x64/publish/StudyBot
@@ -58,9 +63,11 @@ try
         "flood" => [Flood(options.Int("learners", 999), options.Int("flood", 500))],
         "broadcast" => [Broadcast(options.Int("learners", options.Limits() ? 3000 : 20_000), options.Limits())],
         "sweep" => [Sweep(options.Int("learners", 1_000_000))],
+        "groupsweep" => [GroupSweep(options.Int("learners", 1_000_000), options.Int("groups", 10_000))],
         "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
+        "organizer" => [Organizer(options.Int("learners", 100_000), options.Int("groups", 1000), options.Int("days", 90), options.Int("runs", 300))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
-        "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000)],
+        "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000), GroupSweep(1_000_000, 10_000)],
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
     };
     options.ThrowIfUnused();
@@ -81,7 +88,9 @@ catch (BenchFailure e)
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-if (args[0] != "fake")
+
+// The organizer scenario runs the bot's store classes in this process; it starts no bot.
+if (args[0] is not ("fake" or "organizer"))
 {
     var bot = BotProcess.BuiltBotPath;
     if (!File.Exists(bot))
@@ -91,6 +100,10 @@ if (args[0] != "fake")
     }
 
     Console.WriteLine($"bot: {bot} ({(BotProcess.Build == BotBuild.Native ? "native" : "run by dotnet")}, built {File.GetLastWriteTime(bot):yyyy-MM-dd HH:mm:ss})");
+}
+
+if (args[0] != "fake")
+{
     Console.WriteLine($"database: {BenchDatabase.Engine}");
 }
 
@@ -148,8 +161,14 @@ static (string, Func<Task<Report>>) Broadcast(int learners, bool limits) =>
 static (string, Func<Task<Report>>) Sweep(int learners) =>
     ($"sweep --learners {learners}", () => SweepScenario.RunAsync(learners));
 
+static (string, Func<Task<Report>>) GroupSweep(int learners, int groups) =>
+    ($"groupsweep --learners {learners} --groups {groups}", () => GroupSweepScenario.RunAsync(learners, groups));
+
 static (string, Func<Task<Report>>) ExportAll(int reflections) =>
     ($"exportall --reflections {reflections}", () => ExportAllScenario.RunAsync(reflections));
+
+static (string, Func<Task<Report>>) Organizer(int learners, int groups, int days, int runs) =>
+    ($"organizer --learners {learners} --groups {groups} --days {days} --runs {runs}", () => OrganizerScenario.RunAsync(learners, groups, days, runs));
 
 static (string, Func<Task<Report>>) Fake(int seconds, int connections) =>
     ($"fake --seconds {seconds} --connections {connections}", () => FakeThroughput.RunAsync(seconds, connections));

@@ -18,8 +18,10 @@ internal sealed partial class DeliverySweep(
     TimeProvider time,
     ILogger<DeliverySweep> logger) : IDisposable
 {
-    private const int BatchSize = 1000;
-    private const int ChunkSize = 10_000;
+    private const int ChunkSize = 20_000;
+    private const int PlanSize = 5000;
+    // A batch's pages fit the writer's cache (Database.OpenSqliteWriterAsync).
+    private const int BatchSize = 500;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -30,21 +32,30 @@ internal sealed partial class DeliverySweep(
             var claimed = 0;
             while (true)
             {
-                // One read of up to ChunkSize learners, planned and written BatchSize at a time: the
-                // writer commits one batch while this reads and plans the next, so the two use both
-                // cores. At most two batches wait for the writer, which bounds the memory held.
+                // One read of up to ChunkSize learners, planned PlanSize at a time and written
+                // BatchSize at a time: the writer commits while this reads and plans the next
+                // learners, so the two use both cores; at most a plan's worth of batches waits for
+                // the writer, which bounds the memory held. A batch claims with one statement per
+                // prompt, and learners of many groups come due together, each group at its own day
+                // of its course: sorted by prompt over PlanSize learners, a batch holds many
+                // learners of a few prompts rather than a few learners of every prompt (the
+                // groupsweep bench: about twice the claims per second).
                 var now = time.GetUtcNow().UtcDateTime;
                 var writes = new Queue<Task<int>>();
                 var read = 0;
                 try
                 {
-                    await foreach (var due in deliveries.StreamDueAsync(now, ChunkSize, BatchSize, cancellationToken))
+                    await foreach (var due in deliveries.StreamDueAsync(now, ChunkSize, PlanSize, cancellationToken))
                     {
                         read += due.Count;
-                        writes.Enqueue(deliveries.ApplyDuePlansAsync(await PlanAsync(due, now, cancellationToken), now, cancellationToken));
-                        if (writes.Count > 2)
+                        var plans = await PlanAsync(due, now, cancellationToken);
+                        foreach (var batch in plans.OrderBy(work => work.Plan.DeliverFor).ThenBy(work => work.Text, StringComparer.Ordinal).Chunk(BatchSize))
                         {
-                            claimed += await WrittenAsync(writes.Dequeue());
+                            writes.Enqueue(deliveries.ApplyDuePlansAsync(batch, now, cancellationToken));
+                            if (writes.Count > PlanSize / BatchSize + 1)
+                            {
+                                claimed += await WrittenAsync(writes.Dequeue());
+                            }
                         }
                     }
 
