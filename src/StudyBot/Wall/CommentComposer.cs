@@ -1,5 +1,6 @@
 using System.Globalization;
 using StudyBot.Localization;
+using StudyBot.Reflections;
 using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -39,7 +40,7 @@ internal sealed class CommentComposer(WallStore wall, ChatReplies replies, Texts
 
         var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
         var date = reflection.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "CommentToAuthor", date, TextCut.Shorten(reflection.Text, QuoteLimit), text)));
+        replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "CommentToAuthor", date, TextCut.Shorten(reflection.Describe(texts, authorLanguage), QuoteLimit), text)));
         replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "CommentSent", reflection.AuthorName)) { ReplyToMessageId = message.Id });
         return true;
     }

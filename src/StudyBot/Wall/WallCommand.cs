@@ -109,7 +109,7 @@ internal sealed class WallCommand(
         replies.Queue(new OutgoingMessage(chatId, texts.Get(language, entries.Count == 0 ? "WallEmpty" : "WallHeader", group.Name, IsoDate.Format(day), entries.Count)) { Keyboard = earlier });
         foreach (var entry in entries)
         {
-            var text = (entry.FeaturedUtc is null ? "" : "★ ") + entry.AuthorName + "\n" + TextCut.Shorten(entry.Text, TextLimit);
+            var text = (entry.FeaturedUtc is null ? "" : "★ ") + entry.AuthorName + "\n" + TextCut.Shorten(entry.Describe(texts, language), TextLimit);
             var buttons = new InlineKeyboardMarkup(
                 InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallFeature"), $"{Prefix}:f:{entry.Id}"),
                 InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallComment"), $"{Prefix}:c:{entry.Id}"));

@@ -4,6 +4,7 @@ using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Outbox;
+using StudyBot.Reflections;
 
 namespace StudyBot.Wall;
 
@@ -62,7 +63,7 @@ internal sealed partial class WallPostSweep(WallPostStore store, GroupCourses co
 
         foreach (var featured in day.Featured)
         {
-            text.Append("\n\n★ ").Append(featured.AuthorName).Append('\n').Append(TextCut.Shorten(featured.Text, FeaturedLimit));
+            text.Append("\n\n★ ").Append(featured.AuthorName).Append('\n').Append(TextCut.Shorten(featured.Describe(texts, language), FeaturedLimit));
         }
 
         return text.Length <= MaxText ? text.ToString() : TextCut.Shorten(text.ToString(), MaxText) + "\n" + texts.Get(language, "WallPostCut");

@@ -1,5 +1,6 @@
 using Dapper;
 using StudyBot.Data;
+using StudyBot.Reflections;
 
 namespace StudyBot.Wall;
 
@@ -13,7 +14,7 @@ internal sealed class WallStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT r.id AS Id, r.chat_id AS AuthorChatId, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text,
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds,
                    d.local_date AS LocalDate, r.featured_utc AS FeaturedUtc
             FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
@@ -32,7 +33,7 @@ internal sealed class WallStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds, d.local_date AS LocalDate,
                    COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage,
                    r.shared_utc AS SharedUtc
             FROM reflections r
@@ -124,8 +125,10 @@ internal sealed class WallStore(Database database, TimeProvider time)
     }
 }
 
-internal sealed class WallEntry
+internal sealed class WallEntry : IReflectionBody
 {
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public long Id { get; set; }
     public long AuthorChatId { get; set; }
     public string AuthorName { get; set; } = "";
@@ -134,8 +137,10 @@ internal sealed class WallEntry
     public DateTime? FeaturedUtc { get; set; }
 }
 
-internal sealed class WallReflection
+internal sealed class WallReflection : IReflectionBody
 {
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public long Id { get; set; }
     public long AuthorChatId { get; set; }
     public long GroupId { get; set; }
