@@ -160,20 +160,7 @@ internal sealed class GroupChatStore(Database database, TimeProvider time)
     private const string Unlink = "UPDATE study_groups SET linked_chat_id = NULL, linked_chat_title = NULL, linked_by_user_id = NULL, next_post_utc = NULL";
 
     private Task<bool> ChangeWithNoticeAsync(Func<DbConnection, DbTransaction, Task<int>> change, OutboxMessage? notice, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            if (await change(connection, transaction) == 0)
-            {
-                return false;
-            }
-
-            if (notice is not null)
-            {
-                await OutboxStore.EnqueueAsync(connection, transaction, notice, time.GetUtcNow().UtcDateTime, cancellationToken);
-            }
-
-            return true;
-        }, cancellationToken);
+        OutboxStore.ChangeWithNoticeAsync(database, change, notice, time.GetUtcNow().UtcDateTime, cancellationToken);
 
     internal sealed class ClaimedPost
     {

@@ -4,6 +4,7 @@ using StudyBot.Delivery;
 using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
+using StudyBot.Outbox;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -18,6 +19,7 @@ namespace StudyBot.Wall;
 // Callback data: "wall:f:<reflection>", "wall:c:<reflection>", "wall:d:<group>:<yyyy-MM-dd>".
 internal sealed class WallCommand(
     WallStore wall,
+    OutboxSender outbox,
     GroupStore groups,
     GroupAccess access,
     Points points,
@@ -90,13 +92,14 @@ internal sealed class WallCommand(
         }
 
         // The points every time (they count once): a retry after the feature committed still awards them.
-        var first = await wall.FeatureAsync(id, cancellationToken);
+        var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
+        var notice = OutboxMessage.LearnerNotice(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate)));
+        var first = await wall.FeatureAsync(id, notice, cancellationToken);
         await points.AwardAsync(id, Points.Featured, Points.ForFeatured, cancellationToken);
         if (first)
         {
+            outbox.Wake();
             await audit.WriteAsync(organizer, AuditLog.Actions.Featured, $"#{id}", cancellationToken);
-            var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
-            replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate))));
         }
 
         await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, first ? "WallFeatured" : "WallAlreadyFeatured"));
