@@ -9,9 +9,10 @@ public sealed partial class FakeBotApiServer
 {
     // A "/..." text gets a bot_command entity first; `entities` are added after it.
     // For a group chat, UserSendsInGroup (Groups.cs) gives the message its group and sender.
-    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
+    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null, string? username = null)
     {
         var message = NewUserMessage(chatId, fromId, firstName);
+        message.From!.Username = username;
         message.Text = text;
         message.Entities = EntitiesOf(text, entities);
 
