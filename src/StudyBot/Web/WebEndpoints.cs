@@ -58,7 +58,8 @@ internal static class WebEndpoints
     }
 
     // The /web link's token (sent by the page from the link's fragment, so it is in no server or
-    // proxy log) for a session cookie.
+    // proxy log) for a session cookie. The body must be JSON: a page of another site can send that
+    // only after a CORS preflight we never grant, so it cannot sign a visitor in as someone else.
     private static async Task<IResult> SignInAsync(SignInRequest? request, HttpContext context, WebSessions sessions, WebUsers users, CancellationToken cancellationToken)
     {
         if (request?.Token is not { Length: > 0 and < 100 } token)

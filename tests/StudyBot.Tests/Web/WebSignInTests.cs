@@ -138,6 +138,24 @@ public sealed class WebSignInTests
     }
 
     [Fact]
+    public async Task Deleting_ones_data_also_ends_ones_browser_sessions_and_links()
+    {
+        await using var world = await StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        using var browser = new WebAppClient(world.BotUrl);
+        await browser.RedeemAsync(await WebAppClient.LinkTokenAsync(learner));
+        await WebAppClient.LinkTokenAsync(learner);
+
+        var question = await learner.SendAsync("/deletedata");
+        world.Api.UserPresses(42, question.MessageId, "dd:ok");
+        await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("learners", "chat_id = 42") == 0, "the learner's data is deleted");
+
+        Assert.Equal(0, await world.Db.CountAsync("web_sessions") + await world.Db.CountAsync("web_links"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/app/api/me")).Response.StatusCode);
+    }
+
+    [Fact]
     public async Task Signing_out_in_the_page_needs_the_CSRF_token_and_ends_that_session()
     {
         await using var world = await StartAsync();

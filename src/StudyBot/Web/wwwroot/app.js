@@ -23,6 +23,7 @@ const TEXTS = {
 let language = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
 let initData = null;
 let csrfToken = null;
+let usedLink = false;
 
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => TEXTS[language][key].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
@@ -68,6 +69,7 @@ async function signIn() {
     // The link's token, once; the address bar then forgets it.
     const token = fragment.get("login");
     history.replaceState(null, "", location.pathname);
+    usedLink = true;
     return api("POST", "session", { token });
   }
 
@@ -149,7 +151,7 @@ async function main() {
   }
 
   if (result.status !== 200) {
-    $("status").textContent = result.status === 401 && location.hash === "" && initData === null && result.json && /link/.test(result.json.error) ? t("linkUsed") : t("notSignedIn");
+    $("status").textContent = usedLink && result.status === 401 ? t("linkUsed") : t("notSignedIn");
     return;
   }
 
