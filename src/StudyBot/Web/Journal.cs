@@ -21,7 +21,7 @@ internal sealed class Journal(ReflectionStore reflections, WallStore wall)
         var comments = await wall.CommentsOnAsync([.. chosen.Select(e => e.Id)], cancellationToken);
         var entries = chosen.Select(e => new JournalEntry(
             e.Id, e.LocalDate, e.Theme, e.Quote, e.Source, e.Prompt, e.Text, TimingName((AnswerTiming)e.MadeUp),
-            e.SharedUtc is not null, e.EditedUtc is not null, [.. comments[e.Id]])).ToList();
+            e.SharedUtc is not null, e.EditedUtc is not null, [.. comments[e.Id]], KindName((ReflectionKind)e.Kind), e.DurationSeconds)).ToList();
         var themes = all.Select(e => e.Theme).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var months = all.Select(e => Month(e.LocalDate)).Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
         return new JournalResponse(entries, themes, months);
@@ -37,6 +37,13 @@ internal sealed class Journal(ReflectionStore reflections, WallStore wall)
         reflections.EditTextAsync(reflectionId, chatId, text.Trim(), cancellationToken);
 
     public static string Month(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    private static string KindName(ReflectionKind kind) => kind switch
+    {
+        ReflectionKind.Photo => "photo",
+        ReflectionKind.Voice => "voice",
+        _ => "text",
+    };
 
     private static string TimingName(AnswerTiming timing) => timing switch
     {

@@ -45,8 +45,9 @@ internal sealed record SignInRequest(string? Token);
 // Themes and Months: every one in the learner's journal, whatever the filter, for choosing one.
 internal sealed record JournalResponse(IReadOnlyList<JournalEntry> Entries, IReadOnlyList<string> Themes, IReadOnlyList<string> Months);
 
-// Timing: onTime, madeUp or late (AnswerTiming).
-internal sealed record JournalEntry(long Id, DateOnly Date, string Theme, string Quote, string Source, string Prompt, string Text, string Timing, bool Shared, bool Edited, IReadOnlyList<string> Comments);
+// Timing: onTime, madeUp or late (AnswerTiming). Kind: text, photo (Text is its caption) or voice
+// (with its length).
+internal sealed record JournalEntry(long Id, DateOnly Date, string Theme, string Quote, string Source, string Prompt, string Text, string Timing, bool Shared, bool Edited, IReadOnlyList<string> Comments, string Kind, int? DurationSeconds);
 
 internal sealed record JournalEdit(string? Text);
 

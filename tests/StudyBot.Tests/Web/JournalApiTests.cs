@@ -63,6 +63,27 @@ public sealed class JournalApiTests
     }
 
     [Fact]
+    public async Task Photo_and_voice_answers_are_in_the_journal_with_their_kind()
+    {
+        await using var world = await StartAsync();
+        var learner = world.Learner(42);
+        await learner.SendAsync("/start");
+        await learner.SendAsync("/today");
+        var before = learner.Received;
+        world.Api.UserSendsPhoto(42, [0xFF, 0xD8, 0xFF], 800, 600, caption: "Notes on page 12");
+        await learner.NextAsync(before);
+        world.Api.UserSendsVoice(42, 75);
+        await learner.NextAsync(before + 1);
+        using var web = SignedIn(world, 42);
+
+        var (_, journal) = await web.GetAsync("/app/api/journal");
+
+        var entries = journal!["entries"]!.AsArray();
+        Assert.Equal(("voice", 75), (entries[0]!["kind"]!.GetValue<string>(), entries[0]!["durationSeconds"]!.GetValue<int>()));
+        Assert.Equal(("photo", "Notes on page 12"), (entries[1]!["kind"]!.GetValue<string>(), entries[1]!["text"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Search_finds_Chinese_and_English_text_and_theme_and_month_filter()
     {
         await using var world = await StartAsync();

@@ -8,14 +8,14 @@ const TEXTS = {
     title: "学习日志", signingIn: "正在登录…", signedInAs: "已登录：{0}", notSignedIn: "未登录。请在与机器人的私聊中发送 /web 获取登录链接，或在 Telegram 中打开 /app。",
     linkUsed: "此登录链接已使用或已过期。请向机器人发送 /web 获取新链接。", failed: "出错了，请稍后再试。",
     search: "搜索感想、主题或引文", allThemes: "全部主题", allMonths: "全部月份", count: "共 {0} 条",
-    edit: "修改", save: "保存", cancel: "取消", edited: "已修改", madeUp: "补卡", late: "逾期", shared: "已分享", comment: "点评：{0}",
+    edit: "修改", save: "保存", cancel: "取消", edited: "已修改", photo: "照片", voice: "语音 {0}", madeUp: "补卡", late: "逾期", shared: "已分享", comment: "点评：{0}",
     signOut: "退出登录", empty: "还没有感想。",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
     linkUsed: "This sign-in link is used or expired. Send /web to the bot for a new one.", failed: "Something went wrong; please try again later.",
     search: "Search reflections, themes or quotations", allThemes: "All themes", allMonths: "All months", count: "{0} in all",
-    edit: "Edit", save: "Save", cancel: "Cancel", edited: "edited", madeUp: "made up", late: "late", shared: "shared", comment: "Comment: {0}",
+    edit: "Edit", save: "Save", cancel: "Cancel", edited: "edited", photo: "photo", voice: "voice {0}", madeUp: "made up", late: "late", shared: "shared", comment: "Comment: {0}",
     signOut: "Sign out", empty: "No reflections yet.",
   },
 };
@@ -95,6 +95,11 @@ function fillSelect(select, values) {
 function renderEntry(entry) {
   const item = $("entry").content.firstElementChild.cloneNode(true);
   const marks = [entry.date, entry.theme];
+  if (entry.kind === "photo") marks.push(t("photo"));
+  if (entry.kind === "voice") {
+    const seconds = entry.durationSeconds || 0;
+    marks.push(t("voice", `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`));
+  }
   if (entry.timing !== "onTime") marks.push(t(entry.timing));
   if (entry.shared) marks.push(t("shared"));
   if (entry.edited) marks.push(t("edited"));
