@@ -166,16 +166,15 @@ public sealed partial class FakeBotApiServer
         return fileId;
     }
 
-    // Telegram's thumbnail is at most 90 pixels wide; its file is never fetched by the bot, so it
-    // has no content here.
+    // Telegram adds a 90-pixel thumbnail to a larger photo; its file is never fetched by the bot,
+    // so it has no content here. A photo no larger than that has its own size only.
     private PhotoSize[] PhotoSizes(byte[] content, int width, int height)
     {
         var fileId = StoreFile(content);
-        return
-        [
-            new PhotoSize { FileId = fileId + "-thumbnail", FileUniqueId = $"u-{fileId}-thumbnail", Width = Math.Min(90, width), Height = Math.Min(90, width) * height / Math.Max(1, width) },
-            new PhotoSize { FileId = fileId, FileUniqueId = "u-" + fileId, Width = width, Height = height, FileSize = content.Length },
-        ];
+        var photo = new PhotoSize { FileId = fileId, FileUniqueId = "u-" + fileId, Width = width, Height = height, FileSize = content.Length };
+        return width <= 90
+            ? [photo]
+            : [new PhotoSize { FileId = fileId + "-thumbnail", FileUniqueId = $"u-{fileId}-thumbnail", Width = 90, Height = 90 * height / width }, photo];
     }
 
     private Message? ReplyOf(Message message, int? replyTo) => replyTo is { } replyId

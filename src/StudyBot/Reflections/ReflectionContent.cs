@@ -33,9 +33,10 @@ internal sealed record ReflectionContent(ReflectionKind Kind, string Text, strin
     };
 
     // Telegram lists a photo's sizes from the smallest; the largest the bot may download goes into
-    // documents. A size whose file size is not given is taken at its word.
+    // documents (of two as large, the later: the original comes last). A size whose file size is
+    // not given is taken at its word.
     private static PhotoSize? LargestDownloadable(PhotoSize[] sizes) =>
-        sizes.Where(s => s.FileSize is null or <= MaxDownloadBytes).MaxBy(s => (long)s.Width * s.Height);
+        sizes.Where(s => s.FileSize is null or <= MaxDownloadBytes).OrderBy(s => (long)s.Width * s.Height).LastOrDefault();
 
     // How a reflection reads where only text fits (/history, the wall, a comment's quote, exports):
     // a photo as "photo: caption", a voice answer as "voice 0:45".
