@@ -154,6 +154,8 @@ internal static class StudyBotServices
         services.AddSingleton<StreakReader>();
         services.AddSingleton<DigestStore>();
         services.AddSingleton<DigestSweep>();
+        services.AddSingleton<GroupDigestStore>();
+        services.AddSingleton<GroupDigestSweep>();
         services.AddSingleton<ReflectionReceiver>();
         services.AddSingleton<HistoryCommand>();
         services.AddSingleton<BroadcastStore>();
