@@ -177,6 +177,7 @@ internal static class StudyBotServices
         services.AddSingleton<WallStore>();
         services.AddSingleton<WallPostStore>();
         services.AddSingleton<WallPostSweep>();
+        services.AddSingleton<WallPostText>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
@@ -230,6 +231,7 @@ internal static class StudyBotServices
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<WallCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<LinkCommand>());
+        services.AddSingleton<ICallbackHandler, WallRestButton>();
         return builder;
     }
 
