@@ -69,7 +69,22 @@ public sealed partial class FakeBotApiServer
     // Telegram delivers a group's messages only while the bot is in it, so posting in a group the
     // bot is not in is a mistake in the test and throws. The user becomes a member unless banned.
     // A reply carries the original message with its sender, as Telegram sends it.
-    public Message UserSendsInGroup(long groupChatId, long userId, string text, int? replyToMessageId = null)
+    public Message UserSendsInGroup(long groupChatId, long userId, string text, int? replyToMessageId = null) =>
+        UserPostsInGroup(groupChatId, userId, replyToMessageId, message =>
+        {
+            message.Text = text;
+            message.Entities = EntitiesOf(text, null);
+        });
+
+    // A photo posted in a group, as UserSendsPhoto does in a private chat.
+    public Message UserSendsPhotoInGroup(long groupChatId, long userId, byte[] content, int width, int height, string? caption = null, int? replyToMessageId = null) =>
+        UserPostsInGroup(groupChatId, userId, replyToMessageId, message =>
+        {
+            message.Photo = PhotoSizes(content, width, height);
+            message.Caption = caption;
+        });
+
+    private Message UserPostsInGroup(long groupChatId, long userId, int? replyToMessageId, Action<Message> content)
     {
         lock (gate)
         {
@@ -96,9 +111,8 @@ public sealed partial class FakeBotApiServer
                 Chat = group.ToChat(),
                 From = Learner(userId),
                 Date = DateTime.UtcNow,
-                Text = text,
-                Entities = EntitiesOf(text, null),
             };
+            content(message);
             if (replyToMessageId is { } replyId)
             {
                 message.ReplyToMessage = FindMessage(groupChatId, replyId)

@@ -9,9 +9,10 @@ public sealed partial class FakeBotApiServer
 {
     // A "/..." text gets a bot_command entity first; `entities` are added after it.
     // For a group chat, UserSendsInGroup (Groups.cs) gives the message its group and sender.
-    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null)
+    public Message UserSends(long chatId, string text, int? replyTo = null, long? fromId = null, string firstName = "Learner", IEnumerable<MessageEntity>? entities = null, string? username = null)
     {
         var message = NewUserMessage(chatId, fromId, firstName);
+        message.From!.Username = username;
         message.Text = text;
         message.Entities = EntitiesOf(text, entities);
 
@@ -24,6 +25,7 @@ public sealed partial class FakeBotApiServer
         return message;
     }
 
+    // A text's new text, or a photo's or voice message's new caption.
     public void UserEdits(Message original, string newText)
     {
         var edited = new Message
@@ -33,16 +35,34 @@ public sealed partial class FakeBotApiServer
             From = original.From,
             Date = original.Date,
             EditDate = DateTime.UtcNow,
-            Text = newText,
+            Text = original.Text is null ? null : newText,
+            Photo = original.Photo,
+            Voice = original.Voice,
+            Caption = original.Text is null ? newText : null,
             ReplyToMessage = original.ReplyToMessage,
         };
         Enqueue(new Update { EditedMessage = edited });
     }
 
-    public Message UserSendsPhoto(long chatId)
+    // A photo as Telegram sends it: its sizes smallest first, a thumbnail and the picture itself,
+    // whose bytes (content) the bot can fetch with getFile and DownloadFile.
+    public Message UserSendsPhoto(long chatId, byte[] content, int width, int height, string? caption = null, int? replyTo = null)
     {
         var message = NewUserMessage(chatId, null, "Learner");
-        message.Photo = [new PhotoSize { FileId = "photo-1", FileUniqueId = "u-photo-1", Width = 10, Height = 10 }];
+        message.Photo = PhotoSizes(content, width, height);
+        message.Caption = caption;
+        message.ReplyToMessage = ReplyOf(message, replyTo);
+        Enqueue(new Update { Message = message });
+        return message;
+    }
+
+    // A voice message of the given length; its (made-up) audio can be fetched like any file.
+    public Message UserSendsVoice(long chatId, int seconds, int? replyTo = null)
+    {
+        var message = NewUserMessage(chatId, null, "Learner");
+        var fileId = StoreFile([0x4F, 0x67, 0x67, 0x53]);
+        message.Voice = new Voice { FileId = fileId, FileUniqueId = "u-" + fileId, Duration = seconds, MimeType = "audio/ogg", FileSize = 4 };
+        message.ReplyToMessage = ReplyOf(message, replyTo);
         Enqueue(new Update { Message = message });
         return message;
     }
@@ -59,15 +79,7 @@ public sealed partial class FakeBotApiServer
     public Message SendsDocument(long chatId, string fileName, byte[] content, string? caption = null, long? fromId = null, bool reportsSize = true)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var fileId = $"file-{Interlocked.Increment(ref lastFileNumber)}";
-        lock (gate)
-        {
-            files[fileId] = [.. content];
-            if (!reportsSize)
-            {
-                filesWithoutSize.Add(fileId);
-            }
-        }
+        var fileId = StoreFile(content, reportsSize);
 
         var message = NewUserMessage(chatId, fromId, "Learner");
         message.Document = new Document { FileId = fileId, FileUniqueId = $"u-{fileId}", FileName = fileName, FileSize = reportsSize ? content.Length : null };
@@ -137,6 +149,37 @@ public sealed partial class FakeBotApiServer
             }
         }
     }
+
+    // A file the bot can fetch with getFile and DownloadFile; reportsSize: false leaves its size out.
+    private string StoreFile(byte[] content, bool reportsSize = true)
+    {
+        var fileId = $"file-{Interlocked.Increment(ref lastFileNumber)}";
+        lock (gate)
+        {
+            files[fileId] = [.. content];
+            if (!reportsSize)
+            {
+                filesWithoutSize.Add(fileId);
+            }
+        }
+
+        return fileId;
+    }
+
+    // The thumbnail's file is never fetched by the bot: it has no content here.
+    private PhotoSize[] PhotoSizes(byte[] content, int width, int height)
+    {
+        var fileId = StoreFile(content);
+        return
+        [
+            new PhotoSize { FileId = fileId + "-thumbnail", FileUniqueId = $"u-{fileId}-thumbnail", Width = 90, Height = 90 * height / Math.Max(1, width) },
+            new PhotoSize { FileId = fileId, FileUniqueId = "u-" + fileId, Width = width, Height = height, FileSize = content.Length },
+        ];
+    }
+
+    private Message? ReplyOf(Message message, int? replyTo) => replyTo is { } replyId
+        ? new Message { Id = replyId, Chat = message.Chat, Date = message.Date, Text = FindSent(message.Chat.Id, replyId)?.Text }
+        : null;
 
     private Message NewUserMessage(long chatId, long? fromId, string firstName)
     {

@@ -4,6 +4,7 @@ using StudyBot.Audit;
 using StudyBot.Configuration;
 using StudyBot.Groups;
 using StudyBot.Localization;
+using StudyBot.Reflections;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
 
@@ -62,6 +63,8 @@ internal sealed class ExportAllCommand(ExportAllStore store, GroupAccess access,
             {
                 await foreach (var row in store.StreamAsync(group.GroupId, range.From, range.To, cancellationToken))
                 {
+                    // A photo or voice answer as "photo: caption", "voice 0:45": the files stay on Telegram.
+                    row.Text = row.Describe(texts, language);
                     documents.Add(row);
                 }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Dapper;
 using StudyBot.Data;
+using StudyBot.Reflections;
 
 namespace StudyBot.Exports;
 
@@ -13,7 +14,8 @@ internal sealed class ExportAllStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT COALESCE(l.display_name, '') AS DisplayName, d.local_date AS LocalDate, d.theme AS Theme, d.quote AS Quote, r.text AS Text
+            SELECT COALESCE(l.display_name, '') AS DisplayName, d.local_date AS LocalDate, d.theme AS Theme, d.quote AS Quote, r.text AS Text,
+                   r.kind AS Kind, r.duration_seconds AS DurationSeconds
             FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
@@ -27,8 +29,10 @@ internal sealed class ExportAllStore(Database database)
     }
 }
 
-internal sealed class ExportRow
+internal sealed class ExportRow : IReflectionBody
 {
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public string DisplayName { get; set; } = "";
     public DateOnly LocalDate { get; set; }
     public string Theme { get; set; } = "";

@@ -17,7 +17,8 @@ internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStor
 
     public async Task ReceiveAsync(Message message, CancellationToken cancellationToken)
     {
-        if (message is not { Text: { } text, From: { } author, ReplyToMessage: { } replied }
+        if (message is not { From: { } author, ReplyToMessage: { } replied }
+            || ReflectionContent.Of(message) is not { } content
             || await chats.FindPostAsync(message.Chat.Id, replied.Id, cancellationToken) is not { } post)
         {
             return;
@@ -36,7 +37,7 @@ internal sealed partial class GroupChatReplies(GroupChatStore chats, LearnerStor
         var group = (await courses.GetAsync(post.GroupId, cancellationToken))?.Group;
         var timing = ReflectionReceiver.AnswerTimingOf(post.LocalDate, today, group?.MakeupDays ?? 0);
         var credit = new AnswerCredit(timing, group?.Points == true, learner.MakeupDate == post.LocalDate);
-        var saved = await chats.SaveReplyAsync(reply, post, text, message.EditDate is not null, credit, cancellationToken);
+        var saved = await chats.SaveReplyAsync(reply, post, content, message.EditDate is not null, credit, cancellationToken);
 
         // Set again for a redelivered message: the first attempt may have died before reacting.
         if (saved is SaveResult.Created or SaveResult.AlreadySaved)

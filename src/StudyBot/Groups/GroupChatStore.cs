@@ -146,13 +146,13 @@ internal sealed class GroupChatStore(Database database, TimeProvider time)
     // A member's reply to a post is their reflection on that post's day: their delivery of the day
     // is found or claimed, and the reflection saved on it, in one transaction. Null when the learner
     // no longer exists. credit: as the learner's own day and the group's settings see it.
-    public Task<SaveResult?> SaveReplyAsync(ReflectionMessage reply, GroupPost post, string text, bool isEdit, AnswerCredit credit, CancellationToken cancellationToken)
+    public Task<SaveResult?> SaveReplyAsync(ReflectionMessage reply, GroupPost post, ReflectionContent content, bool isEdit, AnswerCredit credit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var item = new ContentItem(post.Theme, post.Quote, post.Source, post.Prompt, null, post.Intention);
         return database.WriteAsync<SaveResult?>(async (connection, transaction) =>
             await DeliveryStore.ClaimAnsweredAsync(connection, transaction, reply.ChatId, post.LocalDate, item, now, cancellationToken) is { } deliveryId
-                ? (await ReflectionStore.SaveAsync(connection, transaction, reply, deliveryId, text, isEdit, credit, now, cancellationToken)).Result
+                ? (await ReflectionStore.SaveAsync(connection, transaction, reply, deliveryId, content, isEdit, credit, now, cancellationToken)).Result
                 : null,
             cancellationToken);
     }
@@ -160,20 +160,7 @@ internal sealed class GroupChatStore(Database database, TimeProvider time)
     private const string Unlink = "UPDATE study_groups SET linked_chat_id = NULL, linked_chat_title = NULL, linked_by_user_id = NULL, next_post_utc = NULL";
 
     private Task<bool> ChangeWithNoticeAsync(Func<DbConnection, DbTransaction, Task<int>> change, OutboxMessage? notice, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            if (await change(connection, transaction) == 0)
-            {
-                return false;
-            }
-
-            if (notice is not null)
-            {
-                await OutboxStore.EnqueueAsync(connection, transaction, notice, time.GetUtcNow().UtcDateTime, cancellationToken);
-            }
-
-            return true;
-        }, cancellationToken);
+        OutboxStore.ChangeWithNoticeAsync(database, change, notice, time.GetUtcNow().UtcDateTime, cancellationToken);
 
     internal sealed class ClaimedPost
     {

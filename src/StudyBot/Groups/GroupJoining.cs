@@ -86,6 +86,11 @@ internal sealed class GroupJoining(
     {
         if (context.Learner is { } existing)
         {
+            if (existing.DisplayName != context.DisplayName || existing.Username != context.Username)
+            {
+                await learners.UpdateNameAsync(existing.ChatId, context.DisplayName, context.Username, cancellationToken);
+            }
+
             switch (existing.Status)
             {
                 case LearnerStatus.Active:
@@ -107,6 +112,7 @@ internal sealed class GroupJoining(
         {
             ChatId = context.ChatId,
             DisplayName = context.DisplayName,
+            Username = context.Username,
             Language = group.Language,
             TimeZone = group.TimeZone,
             DeliveryTime = group.DeliveryTime,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using StudyBot.Data;
 using StudyBot.Learners;
+using StudyBot.Outbox;
 
 namespace StudyBot.Groups;
 
@@ -84,15 +85,17 @@ internal sealed class MemberStore(Database database, TimeProvider time)
     // Out of the group, and no more prompts: a removed member did not ask for the default group's.
     // What they wrote stays theirs. Only while they are still in that group.
     /// <returns>true when this call removed them.</returns>
-    public async Task<bool> RemoveAsync(long groupId, long chatId, CancellationToken cancellationToken)
+    // notice: the removed member's message, queued only if this call removed them.
+    public async Task<bool> RemoveAsync(long groupId, long chatId, OutboxMessage notice, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE learners
             SET group_id = @DefaultGroup, status = @Stopped, next_delivery_utc = NULL, makeup_date = NULL, joined_utc = @Now, updated_utc = @Now
             WHERE chat_id = @ChatId AND group_id = @GroupId
             """;
-        var parameters = new { ChatId = chatId, GroupId = groupId, DefaultGroup = StudyGroup.DefaultId, Stopped = LearnerStatus.Stopped, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = new { ChatId = chatId, GroupId = groupId, DefaultGroup = StudyGroup.DefaultId, Stopped = LearnerStatus.Stopped, Now = now, CancellationToken = cancellationToken };
+        return await OutboxStore.ChangeWithNoticeAsync(database, (connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), notice, now, cancellationToken);
     }
 
     internal sealed class AnsweredDate

@@ -4,6 +4,7 @@ using StudyBot.Audit;
 using StudyBot.Delivery;
 using StudyBot.Learners;
 using StudyBot.Localization;
+using StudyBot.Outbox;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -18,12 +19,12 @@ namespace StudyBot.Groups;
 // "mem:<group>:<page>:rmok:<chat>" removes. Every press is checked against the presser's groups.
 internal sealed class MembersCommand(
     MemberStore members,
+    OutboxSender outbox,
     GroupStore groups,
     GroupAccess access,
     GroupCourses courses,
     AuditLog audit,
     BotMessenger messenger,
-    ChatReplies replies,
     Texts texts,
     TimeProvider time) : IBotCommand, ICallbackHandler
 {
@@ -71,10 +72,11 @@ internal sealed class MembersCommand(
             }
             else
             {
-                if (await members.FindAsync(group.Id, chatId, cancellationToken) is { } removed && await members.RemoveAsync(group.Id, chatId, cancellationToken))
+                if (await members.FindAsync(group.Id, chatId, cancellationToken) is { } removed
+                    && await members.RemoveAsync(group.Id, chatId, OutboxMessage.LearnerNotice(chatId, texts.Get(removed.Language, "YouWereRemoved", group.Name)), cancellationToken))
                 {
+                    outbox.Wake();
                     await audit.WriteAsync(query.From.Id, AuditLog.Actions.MemberRemoved, $"#{group.Id}: {chatId}", cancellationToken);
-                    replies.Queue(new OutgoingMessage(chatId, texts.Get(removed.Language, "YouWereRemoved", group.Name)));
                     (text, keyboard) = await PageAsync(group, (int)Math.Min(page, int.MaxValue / PageSize), language, cancellationToken);
                     text = texts.Get(language, "MemberRemoved", removed.DisplayName) + "\n\n" + text;
                 }

@@ -145,6 +145,7 @@ internal static class StudyBotServices
         services.AddSingleton<GroupAccess>();
         services.AddSingleton<GroupCourses>();
         services.AddSingleton<DocumentDownloads>();
+        services.AddSingleton<SummaryPhotos>();
         services.AddSingleton<GroupLinks>();
         services.AddSingleton<GroupJoining>();
         services.AddSingleton<DeliveryStore>();

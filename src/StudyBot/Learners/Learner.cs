@@ -4,6 +4,9 @@ internal sealed class Learner
 {
     public long ChatId { get; set; }
     public string DisplayName { get; set; } = "";
+
+    // Telegram's @username, without the @; null when the user has none.
+    public string? Username { get; set; }
     public string Language { get; set; } = "";
     public string TimeZone { get; set; } = "";
     public string DeliveryTime { get; set; } = "";

@@ -8,7 +8,7 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
     private const string Columns = """
         chat_id AS ChatId, display_name AS DisplayName, language AS Language, time_zone AS TimeZone,
         delivery_time AS DeliveryTime, status AS Status, next_delivery_utc AS NextDeliveryUtc, subscribed_utc AS SubscribedUtc,
-        group_id AS GroupId, joined_utc AS JoinedUtc, makeup_date AS MakeupDate
+        group_id AS GroupId, joined_utc AS JoinedUtc, makeup_date AS MakeupDate, username AS Username
         """;
 
     public async Task<Learner?> GetAsync(long chatId, CancellationToken cancellationToken)
@@ -22,8 +22,8 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
     public async Task<bool> TryCreateAsync(Learner learner, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO learners (chat_id, display_name, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc, group_id, joined_utc)
-            VALUES (@ChatId, @DisplayName, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc, @GroupId, @SubscribedUtc)
+            INSERT INTO learners (chat_id, display_name, username, language, time_zone, delivery_time, status, next_delivery_utc, subscribed_utc, updated_utc, group_id, joined_utc)
+            VALUES (@ChatId, @DisplayName, @Username, @Language, @TimeZone, @DeliveryTime, @Status, @NextDeliveryUtc, @SubscribedUtc, @UpdatedUtc, @GroupId, @SubscribedUtc)
             ON CONFLICT (chat_id) DO NOTHING
             """;
         var now = time.GetUtcNow().UtcDateTime;
@@ -31,6 +31,7 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
         {
             learner.ChatId,
             learner.DisplayName,
+            learner.Username,
             learner.Language,
             learner.TimeZone,
             learner.DeliveryTime,
@@ -42,6 +43,14 @@ internal sealed class LearnerStore(Database database, TimeProvider time)
             CancellationToken = cancellationToken,
         }, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
         return inserted == 1;
+    }
+
+    // The name and @username the organizers see, as the learner's Telegram profile has them now.
+    public Task UpdateNameAsync(long chatId, string displayName, string? username, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE learners SET display_name = @DisplayName, username = @Username, updated_utc = @Now WHERE chat_id = @ChatId";
+        var parameters = new { ChatId = chatId, DisplayName = displayName, Username = username, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     // next_digest_utc = NULL: the digest sweep plans the weekly digest again, since a new time zone

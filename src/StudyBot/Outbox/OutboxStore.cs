@@ -39,7 +39,30 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
 
         // A private notice to the organizer who linked a group's chat, about the link.
         public const string LinkNotice = "link-notice";
+
+        // A learner told what an organizer did to them or their writing (removed them from the
+        // group, featured or commented a reflection): queued with the change, so a crash between
+        // the two cannot lose the notice.
+        public const string LearnerNotice = "learner-notice";
     }
+
+    // A change and the message that tells of it, in one transaction: the message is queued only if
+    // the change touched a row. Returns whether it did.
+    public static Task<bool> ChangeWithNoticeAsync(Database database, Func<DbConnection, DbTransaction, Task<int>> change, OutboxMessage? notice, DateTime nowUtc, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await change(connection, transaction) == 0)
+            {
+                return false;
+            }
+
+            if (notice is not null)
+            {
+                await EnqueueAsync(connection, transaction, notice, nowUtc, cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
 
     public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -166,6 +189,10 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
 
 internal sealed class OutboxMessage
 {
+    // A private message to a learner about what an organizer did (Kind.LearnerNotice).
+    public static OutboxMessage LearnerNotice(long chatId, string text) =>
+        new() { ChatId = chatId, Kind = OutboxStore.Kind.LearnerNotice, Priority = OutboxStore.Priority.Reply, Text = text };
+
     public long Id { get; set; }
     public long ChatId { get; set; }
     public string Kind { get; set; } = "";

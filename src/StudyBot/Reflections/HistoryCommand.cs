@@ -62,7 +62,7 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
             builder.Append("\n\n")
                 .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
                 .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, TextCut.Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
-                .Append(TextCut.Shorten(entry.Text, TextLimit));
+                .Append(TextCut.Shorten(entry.Describe(texts, language), TextLimit));
             foreach (var comment in comments[entry.Id])
             {
                 builder.Append('\n').Append(texts.Get(language, "HistoryComment", TextCut.Shorten(comment, TextLimit)));

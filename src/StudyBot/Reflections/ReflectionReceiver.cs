@@ -8,7 +8,8 @@ using Telegram.Bot.Types;
 
 namespace StudyBot.Reflections;
 
-// Plain text from a subscribed learner is a reflection on the prompt it replies to, else on the latest one.
+// Plain text, a photo or a voice message from a subscribed learner is a reflection on the prompt
+// it replies to, else on the latest one.
 internal sealed class ReflectionReceiver(
     ReflectionStore reflections,
     DeliveryStore deliveries,
@@ -18,7 +19,7 @@ internal sealed class ReflectionReceiver(
     Texts texts,
     TimeProvider time)
 {
-    public async Task ReceiveAsync(Message message, Learner? learner, string language, CancellationToken cancellationToken)
+    public async Task ReceiveAsync(Message message, ReflectionContent content, Learner? learner, string language, CancellationToken cancellationToken)
     {
         var chatId = message.Chat.Id;
         if (learner is not { IsSubscribed: true })
@@ -27,17 +28,21 @@ internal sealed class ReflectionReceiver(
             return;
         }
 
-        if (await SaveAsync(message, learner, learner.MakeupDate, cancellationToken) is not { } saved)
+        if (await SaveAsync(message, content, learner, learner.MakeupDate, cancellationToken) is not { } saved)
         {
             replies.Queue(new OutgoingMessage(chatId, texts.Get(language, "NoPromptYet")));
             return;
         }
 
-        var text = message.Text!;
-        var length = new StringInfo(text).LengthInTextElements;
+        var length = new StringInfo(content.Text).LengthInTextElements;
         var confirmation = saved.Result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
-            : texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken));
+            : content.Kind switch
+            {
+                ReflectionKind.Photo => texts.Get(language, "PhotoSaved", await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
+                ReflectionKind.Voice => texts.Get(language, "VoiceSaved", ReflectionContent.Length(content.DurationSeconds ?? 0), await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
+                _ => texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
+            };
         if (saved.MadeUpFor is { } day && saved.Result == SaveResult.Created)
         {
             confirmation = texts.Get(language, "ReflectionMadeUp", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) + " " + confirmation;
@@ -63,10 +68,10 @@ internal sealed class ReflectionReceiver(
             return;
         }
 
-        var first = await SaveAsync(messages[0], learner, learner.MakeupDate, cancellationToken);
+        var first = await SaveAsync(messages[0], new ReflectionContent(ReflectionKind.Text, messages[0].Text!), learner, learner.MakeupDate, cancellationToken);
 
         // The rest side by side: the writer commits them in a few groups instead of one by one.
-        var rest = await Task.WhenAll(messages.Skip(1).Select(message => SaveAsync(message, learner, null, cancellationToken)));
+        var rest = await Task.WhenAll(messages.Skip(1).Select(message => SaveAsync(message, new ReflectionContent(ReflectionKind.Text, message.Text!), learner, null, cancellationToken)));
         var count = rest.Prepend(first).Count(s => s is not null);
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")
@@ -78,7 +83,7 @@ internal sealed class ReflectionReceiver(
     // text that replies to the make-up item or to nothing), else on the prompt it replies to, else
     // the latest; null when no prompt was delivered yet. An answer after its day is made up within
     // the window, and kept without counting for the day after it.
-    private async Task<Saved?> SaveAsync(Message message, Learner learner, DateOnly? makeupDate, CancellationToken cancellationToken)
+    private async Task<Saved?> SaveAsync(Message message, ReflectionContent content, Learner learner, DateOnly? makeupDate, CancellationToken cancellationToken)
     {
         var chatId = message.Chat.Id;
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, learner.Zone);
@@ -100,7 +105,7 @@ internal sealed class ReflectionReceiver(
 
         var timing = AnswerTimingOf(prompt.LocalDate, today, window);
         var credit = new AnswerCredit(timing, group?.Points == true, learner.MakeupDate == prompt.LocalDate);
-        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, message.Text!, message.EditDate is not null, credit, cancellationToken);
+        var saved = await reflections.SaveAsync(chatId, message.Id, prompt.Id, content, message.EditDate is not null, credit, cancellationToken);
         return new Saved(saved.Result, saved.Id, timing == AnswerTiming.MadeUp ? prompt.LocalDate : null);
     }
 

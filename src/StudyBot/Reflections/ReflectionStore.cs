@@ -10,7 +10,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     private const string EntrySelect = """
         SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
                d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt, d.intention AS Intention,
-               r.made_up AS MadeUp
+               r.made_up AS MadeUp, r.kind AS Kind, r.file_id AS FileId, r.duration_seconds AS DurationSeconds
         FROM reflections r
         JOIN deliveries d ON d.id = r.delivery_id
         """;
@@ -19,11 +19,11 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     // credit: what the answer counts for (AnswerCredit); an edit keeps what the first save said. A
     // new reflection earns its day's points in the same transaction where its group has points on,
     // and ends a make-up the learner picked for that day.
-    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, string text, bool isEdit, AnswerCredit credit, CancellationToken cancellationToken)
+    public Task<SavedReflection> SaveAsync(long chatId, long messageId, long deliveryId, ReflectionContent content, bool isEdit, AnswerCredit credit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync(
-            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, text, isEdit, credit, now, cancellationToken),
+            (connection, transaction) => SaveAsync(connection, transaction, new ReflectionMessage(chatId, PrivateChat, messageId), deliveryId, content, isEdit, credit, now, cancellationToken),
             cancellationToken);
     }
 
@@ -31,7 +31,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     public const long PrivateChat = 0;
 
     // The same save inside the caller's transaction (a reply in a group chat claims its day first).
-    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, string text, bool isEdit, AnswerCredit credit, DateTime nowUtc, CancellationToken cancellationToken)
+    public static async Task<SavedReflection> SaveAsync(DbConnection connection, DbTransaction transaction, ReflectionMessage message, long deliveryId, ReflectionContent content, bool isEdit, AnswerCredit credit, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var parameters = new
         {
@@ -39,7 +39,10 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             message.SourceChatId,
             message.MessageId,
             DeliveryId = deliveryId,
-            Text = text,
+            content.Text,
+            Kind = (int)content.Kind,
+            content.FileId,
+            content.DurationSeconds,
             Now = nowUtc,
             MadeUp = (int)credit.Timing,
             DayReason = Points.Day,
@@ -48,7 +51,10 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         };
         if (isEdit)
         {
-            const string update = "UPDATE reflections SET text = @Text, updated_utc = @Now WHERE chat_id = @ChatId AND source_chat_id = @SourceChatId AND message_id = @MessageId";
+            const string update = """
+                UPDATE reflections SET text = @Text, kind = @Kind, file_id = @FileId, duration_seconds = @DurationSeconds, updated_utc = @Now
+                WHERE chat_id = @ChatId AND source_chat_id = @SourceChatId AND message_id = @MessageId
+                """;
             if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
             {
                 return new SavedReflection(SaveResult.Updated, null);
@@ -56,8 +62,8 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         }
 
         const string insert = """
-            INSERT INTO reflections (chat_id, source_chat_id, message_id, delivery_id, text, created_utc, updated_utc, group_id, made_up)
-            SELECT @ChatId, @SourceChatId, @MessageId, @DeliveryId, @Text, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
+            INSERT INTO reflections (chat_id, source_chat_id, message_id, delivery_id, text, kind, file_id, duration_seconds, created_utc, updated_utc, group_id, made_up)
+            SELECT @ChatId, @SourceChatId, @MessageId, @DeliveryId, @Text, @Kind, @FileId, @DurationSeconds, @Now, @Now, d.group_id, @MadeUp FROM deliveries d WHERE d.id = @DeliveryId
             ON CONFLICT (chat_id, source_chat_id, message_id) DO NOTHING
             RETURNING id
             """;
@@ -184,7 +190,7 @@ internal enum SaveResult
     AlreadySaved,
 }
 
-internal sealed class ReflectionEntry
+internal sealed class ReflectionEntry : IReflectionBody
 {
     public long Id { get; set; }
     public string Text { get; set; } = "";
@@ -198,6 +204,11 @@ internal sealed class ReflectionEntry
 
     // reflections.made_up: 0 on the day, 1 made up, 2 later (AnswerTiming).
     public int MadeUp { get; set; }
+
+    // ReflectionKind; a photo's or voice answer's Telegram file id and a voice answer's seconds.
+    public int Kind { get; set; }
+    public string? FileId { get; set; }
+    public int? DurationSeconds { get; set; }
 }
 
 // A row rather than a bare DateOnly: the generated reader applies the days' type handler to members.

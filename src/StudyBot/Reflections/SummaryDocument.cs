@@ -10,6 +10,10 @@ internal sealed record SummaryDocument(
     IReadOnlyList<SummaryTheme> Themes,
     IReadOnlyList<SummaryReflection> NextSteps)
 {
+    // The course the summary is of (the learner's group, its dates), under the title; null for
+    // the default group with no course dates of its own.
+    public string? CourseLine { get; init; }
+
     public string PeriodLine => string.Format(System.Globalization.CultureInfo.InvariantCulture, Texts.Period, Date(First), Date(Last));
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -34,15 +38,29 @@ internal sealed record SummaryDocument(
                 theme.Key,
                 theme
                     .GroupBy(e => (Quote: e.Quote.Trim(), Source: e.Source.Trim()))
-                    .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(e => ToReflection(e, comments)).ToList()))
+                    .Select(quotation => new SummaryQuotation(quotation.Key.Quote, quotation.Key.Source, quotation.Select(e => ToReflection(e, texts, comments)).ToList()))
                     .ToList()))
             .ToList();
-        var nextSteps = ordered.Where(e => e.Intention).Select(e => ToReflection(e, comments)).ToList();
+        var nextSteps = ordered.Where(e => e.Intention).Select(e => ToReflection(e, texts, comments)).ToList();
         return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
     }
 
-    private static SummaryReflection ToReflection(ReflectionEntry entry, ILookup<long, string>? comments) =>
-        new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim(), entry.MadeUp == (int)AnswerTiming.MadeUp, comments?[entry.Id].ToList() ?? []);
+    private static SummaryReflection ToReflection(ReflectionEntry entry, SummaryTexts texts, ILookup<long, string>? comments) =>
+        new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim(), entry.MadeUp == (int)AnswerTiming.MadeUp, comments?[entry.Id].ToList() ?? [])
+        {
+            MediaLine = (ReflectionKind)entry.Kind switch
+            {
+                ReflectionKind.Photo => texts.Photo,
+                ReflectionKind.Voice => string.Format(System.Globalization.CultureInfo.InvariantCulture, texts.Voice, ReflectionContent.Length(entry.DurationSeconds ?? 0)),
+                _ => null,
+            },
+            PhotoFileId = entry.Kind == (int)ReflectionKind.Photo ? entry.FileId : null,
+        };
+
+    // The Telegram file ids of the photos in the document, to fetch before it is rendered.
+    public IEnumerable<string> PhotoFileIds =>
+        Themes.SelectMany(t => t.Quotations).SelectMany(q => q.Reflections).Concat(NextSteps)
+            .Select(r => r.PhotoFileId).OfType<string>().Distinct(StringComparer.Ordinal);
 
     // The date a reflection is printed under, marked where it was a make-up day.
     public string DateLabel(SummaryReflection reflection) => Date(reflection.Date) + (reflection.MadeUp ? Texts.MadeUp : "");
@@ -52,8 +70,21 @@ internal sealed record SummaryTheme(string Name, IReadOnlyList<SummaryQuotation>
 
 internal sealed record SummaryQuotation(string Quote, string Source, IReadOnlyList<SummaryReflection> Reflections);
 
-internal sealed record SummaryReflection(DateOnly Date, string Text, string Prompt, bool MadeUp = false, IReadOnlyList<string>? Comments = null);
+// A photo or voice answer has a MediaLine ("photo", "voice 0:45") and its caption as Text; a
+// photo's file is fetched by PhotoFileId and placed in the Word document.
+internal sealed record SummaryReflection(DateOnly Date, string Text, string Prompt, bool MadeUp = false, IReadOnlyList<string>? Comments = null)
+{
+    public string? MediaLine { get; init; }
+    public string? PhotoFileId { get; init; }
+}
 
 // The document's own words, in the learner's language; Period has {0} and {1} for the first and last date.
-// MadeUp follows a make-up day's date; CommentPrefix opens an organizer's comment.
-internal sealed record SummaryTexts(string Language, string Title, string Period, string SourcePrefix, string NextSteps, string NoNextSteps, string MadeUp = "", string CommentPrefix = "");
+// MadeUp follows a make-up day's date; CommentPrefix opens an organizer's comment. Photo names a
+// photo answer, Voice a voice answer ({0}: its length), PhotoMissing a photo that could not be
+// fetched into the document.
+internal sealed record SummaryTexts(string Language, string Title, string Period, string SourcePrefix, string NextSteps, string NoNextSteps, string MadeUp = "", string CommentPrefix = "")
+{
+    public string Photo { get; init; } = "photo";
+    public string Voice { get; init; } = "voice {0}";
+    public string PhotoMissing { get; init; } = "";
+}

@@ -12,8 +12,18 @@ internal static class SummaryDocx
     private const string W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
     private const string LatinFont = "Calibri";
     private const string ChineseFont = "SimSun";
+    private const string WordDrawing = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+    private const string Drawing = "http://schemas.openxmlformats.org/drawingml/2006/main";
+    private const string DrawingPicture = "http://schemas.openxmlformats.org/drawingml/2006/picture";
 
-    public static byte[] Render(SummaryDocument document) => OfficePackage.Build(office =>
+    // Pictures fit the text's width (A4 less its margins: 9,072 twips) and at most two thirds of
+    // its height, in EMUs (635 to a twip); a picture's pixels are taken at 96 dpi (9,525 EMUs).
+    private const long MaxPictureWidth = 9072L * 635;
+    private const long MaxPictureHeight = 9000L * 635;
+    private const long EmusPerPixel = 9525;
+
+    // photos: the photo answers' pictures by Telegram file id; one not there is named in words.
+    public static byte[] Render(SummaryDocument document, IReadOnlyDictionary<string, Picture>? photos = null) => OfficePackage.Build(office =>
     {
         office.Properties.Title = OfficePackage.XmlSafe(document.Texts.Title);
         office.Properties.Creator = "StudyBot";
@@ -25,17 +35,41 @@ internal static class SummaryDocx
             WriteStyles(xml, document.Texts.Language);
         }
 
+        var placed = new Dictionary<string, PlacedPicture>(StringComparer.Ordinal);
+        foreach (var (fileId, picture) in photos ?? new Dictionary<string, Picture>())
+        {
+            var number = placed.Count + 1;
+            var (part, relationshipId) = office.AddPart(main, $"/word/media/photo{number}.{picture.Extension}", picture.ContentType, "image");
+            using (var stream = part.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                stream.Write(picture.Bytes);
+            }
+
+            placed[fileId] = new PlacedPicture(picture, relationshipId, number);
+        }
+
         using (var xml = OfficePackage.Write(main))
         {
-            WriteBody(xml, document);
+            WriteBody(xml, document, placed);
         }
     });
 
-    private static void WriteBody(XmlWriter xml, SummaryDocument document)
+    private sealed record PlacedPicture(Picture Picture, string RelationshipId, int Number);
+
+    private static void WriteBody(XmlWriter xml, SummaryDocument document, IReadOnlyDictionary<string, PlacedPicture> pictures)
     {
         xml.WriteStartElement("w", "document", W);
+        xml.WriteAttributeString("xmlns", "r", null, OfficePackage.RelationshipsNamespace);
+        xml.WriteAttributeString("xmlns", "wp", null, WordDrawing);
+        xml.WriteAttributeString("xmlns", "a", null, Drawing);
+        xml.WriteAttributeString("xmlns", "pic", null, DrawingPicture);
         xml.WriteStartElement("body", W);
         Paragraph(xml, "Title", document.Texts.Title);
+        if (document.CourseLine is { } course)
+        {
+            Paragraph(xml, null, course);
+        }
+
         Paragraph(xml, null, document.PeriodLine);
         foreach (var theme in document.Themes)
         {
@@ -47,7 +81,7 @@ internal static class SummaryDocx
                 foreach (var reflection in quotation.Reflections)
                 {
                     DateParagraph(xml, document.DateLabel(reflection));
-                    TextParagraphs(xml, reflection.Text);
+                    AnswerParagraphs(xml, document, reflection, pictures);
                     foreach (var comment in reflection.Comments ?? [])
                     {
                         TextParagraphs(xml, document.Texts.CommentPrefix + comment);
@@ -65,7 +99,7 @@ internal static class SummaryDocx
         foreach (var step in document.NextSteps)
         {
             DateParagraph(xml, document.DateLabel(step));
-            TextParagraphs(xml, step.Text);
+            AnswerParagraphs(xml, document, step, pictures);
         }
 
         // A4 with 2.5 cm margins (sizes in twentieths of a point).
@@ -77,7 +111,7 @@ internal static class SummaryDocx
         xml.WriteEndElement();
     }
 
-    private static void Paragraph(XmlWriter xml, string? style, string text, bool rightAligned = false)
+    private static void Paragraph(XmlWriter xml, string? style, string text, bool rightAligned = false, bool italic = false)
     {
         xml.WriteStartElement("p", W);
         xml.WriteStartElement("pPr", W);
@@ -92,7 +126,16 @@ internal static class SummaryDocx
         }
 
         xml.WriteEndElement();
-        Run(xml, text);
+        xml.WriteStartElement("r", W);
+        if (italic)
+        {
+            xml.WriteStartElement("rPr", W);
+            Empty(xml, "i");
+            xml.WriteEndElement();
+        }
+
+        OfficePackage.WriteText(xml, W, text);
+        xml.WriteEndElement();
         xml.WriteEndElement();
     }
 
@@ -110,6 +153,95 @@ internal static class SummaryDocx
         xml.WriteEndElement();
         xml.WriteElementString("t", W, OfficePackage.XmlSafe(date));
         xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    // A photo answer is its picture (or, if it could not be fetched, a line saying so), a voice
+    // answer its length; then the caption or text.
+    private static void AnswerParagraphs(XmlWriter xml, SummaryDocument document, SummaryReflection reflection, IReadOnlyDictionary<string, PlacedPicture> pictures)
+    {
+        if (reflection.PhotoFileId is { } fileId && pictures.TryGetValue(fileId, out var picture))
+        {
+            PictureParagraph(xml, picture);
+        }
+        else if (reflection.MediaLine is { } media)
+        {
+            var missing = reflection.PhotoFileId is null ? "" : " " + document.Texts.PhotoMissing;
+            Paragraph(xml, null, (media + missing).Trim(), italic: true);
+        }
+
+        if (reflection.MediaLine is null || reflection.Text.Length > 0)
+        {
+            TextParagraphs(xml, reflection.Text);
+        }
+    }
+
+    // An inline picture, scaled down to fit the text's width and height, never up.
+    private static void PictureParagraph(XmlWriter xml, PlacedPicture placed)
+    {
+        var width = placed.Picture.Width * EmusPerPixel;
+        var height = placed.Picture.Height * EmusPerPixel;
+        var scale = Math.Min(1.0, Math.Min((double)MaxPictureWidth / width, (double)MaxPictureHeight / height));
+        var cx = ((long)(width * scale)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cy = ((long)(height * scale)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var id = placed.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = "photo" + id;
+
+        xml.WriteStartElement("p", W);
+        xml.WriteStartElement("r", W);
+        xml.WriteStartElement("drawing", W);
+        xml.WriteStartElement("inline", WordDrawing);
+        foreach (var side in (string[])["distT", "distB", "distL", "distR"])
+        {
+            xml.WriteAttributeString(side, "0");
+        }
+
+        DrawingEmpty(xml, WordDrawing, "extent", ("cx", cx), ("cy", cy));
+        DrawingEmpty(xml, WordDrawing, "docPr", ("id", id), ("name", name));
+        xml.WriteStartElement("graphic", Drawing);
+        xml.WriteStartElement("graphicData", Drawing);
+        xml.WriteAttributeString("uri", DrawingPicture);
+        xml.WriteStartElement("pic", DrawingPicture);
+        xml.WriteStartElement("nvPicPr", DrawingPicture);
+        DrawingEmpty(xml, DrawingPicture, "cNvPr", ("id", id), ("name", name));
+        DrawingEmpty(xml, DrawingPicture, "cNvPicPr");
+        xml.WriteEndElement();
+        xml.WriteStartElement("blipFill", DrawingPicture);
+        xml.WriteStartElement("blip", Drawing);
+        xml.WriteAttributeString("embed", OfficePackage.RelationshipsNamespace, placed.RelationshipId);
+        xml.WriteEndElement();
+        xml.WriteStartElement("stretch", Drawing);
+        DrawingEmpty(xml, Drawing, "fillRect");
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteStartElement("spPr", DrawingPicture);
+        xml.WriteStartElement("xfrm", Drawing);
+        DrawingEmpty(xml, Drawing, "off", ("x", "0"), ("y", "0"));
+        DrawingEmpty(xml, Drawing, "ext", ("cx", cx), ("cy", cy));
+        xml.WriteEndElement();
+        xml.WriteStartElement("prstGeom", Drawing);
+        xml.WriteAttributeString("prst", "rect");
+        DrawingEmpty(xml, Drawing, "avLst");
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement(); // pic
+        xml.WriteEndElement(); // graphicData
+        xml.WriteEndElement(); // graphic
+        xml.WriteEndElement(); // inline
+        xml.WriteEndElement(); // drawing
+        xml.WriteEndElement(); // r
+        xml.WriteEndElement(); // p
+    }
+
+    // DrawingML's attributes have no namespace, unlike WordprocessingML's.
+    private static void DrawingEmpty(XmlWriter xml, string elementNamespace, string name, params (string Name, string Value)[] attributes)
+    {
+        xml.WriteStartElement(name, elementNamespace);
+        foreach (var (attribute, value) in attributes)
+        {
+            xml.WriteAttributeString(attribute, value);
+        }
+
         xml.WriteEndElement();
     }
 

@@ -9,6 +9,11 @@ internal static class SummaryMarkdown
     {
         var builder = new StringBuilder();
         builder.Append("# ").Append(Inline(document.Texts.Title)).Append("\n\n");
+        if (document.CourseLine is { } course)
+        {
+            builder.Append(Inline(course)).Append("\n\n");
+        }
+
         builder.Append(Inline(document.PeriodLine)).Append("\n\n");
         foreach (var theme in document.Themes)
         {
@@ -24,7 +29,15 @@ internal static class SummaryMarkdown
                 foreach (var reflection in quotation.Reflections)
                 {
                     builder.Append("**").Append(Inline(document.DateLabel(reflection))).Append("**\n\n");
-                    AppendParagraphs(builder, reflection.Text);
+                    if (reflection.MediaLine is { } media)
+                    {
+                        builder.Append('*').Append(Inline(media)).Append("*\n\n");
+                    }
+
+                    if (reflection.MediaLine is null || reflection.Text.Length > 0)
+                    {
+                        AppendParagraphs(builder, reflection.Text);
+                    }
                     foreach (var comment in reflection.Comments ?? [])
                     {
                         AppendParagraphs(builder, document.Texts.CommentPrefix + comment);
@@ -42,7 +55,8 @@ internal static class SummaryMarkdown
         foreach (var step in document.NextSteps)
         {
             var lines = Lines(step.Text);
-            builder.Append("- **").Append(SummaryDocument.Date(step.Date)).Append("** ").Append(Inline(lines[0])).Append('\n');
+            var first = step.MediaLine is { } media ? ("*" + Inline(media) + "* " + Inline(lines[0])).TrimEnd() : Inline(lines[0]);
+            builder.Append("- **").Append(SummaryDocument.Date(step.Date)).Append("** ").Append(first).Append('\n');
             foreach (var line in lines.Skip(1))
             {
                 // Indented continuation lines stay inside the list item.

@@ -11,7 +11,7 @@ internal sealed class ReportStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT chat_id AS ChatId, display_name AS DisplayName, time_zone AS TimeZone, joined_utc AS JoinedUtc
+            SELECT chat_id AS ChatId, display_name AS DisplayName, username AS Username, time_zone AS TimeZone, joined_utc AS JoinedUtc
             FROM learners WHERE group_id = @GroupId
             ORDER BY display_name, chat_id
             """;
@@ -57,6 +57,7 @@ internal sealed class ReportMember
 {
     public long ChatId { get; set; }
     public string DisplayName { get; set; } = "";
+    public string? Username { get; set; }
     public string TimeZone { get; set; } = "";
     public DateTime? JoinedUtc { get; set; }
 }

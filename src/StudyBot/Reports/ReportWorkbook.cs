@@ -153,7 +153,7 @@ internal static class ReportWorkbook
 
     private static void WriteMembers(OfficePackage office, ReportContent content)
     {
-        using var xml = StartSheet(office, 1, frozenColumns: 1, [22, 14, 12, 12, 12, 12, 10, 10, 10]);
+        using var xml = StartSheet(office, 1, frozenColumns: 1, [22, 18, 14, 12, 12, 12, 12, 10, 10, 10]);
         var row = 1;
         StartRow(xml, row);
         foreach (var header in content.Labels.MemberColumns)
@@ -166,6 +166,7 @@ internal static class ReportWorkbook
         {
             StartRow(xml, ++row);
             TextCell(xml, member.Member.DisplayName);
+            TextCell(xml, member.Member.Username is { Length: > 0 } username ? "@" + username : "");
             NumberCell(xml, member.Delivered);
             NumberCell(xml, member.OnTime);
             NumberCell(xml, member.MadeUp);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using StudyBot.Localization;
+using StudyBot.Outbox;
+using StudyBot.Reflections;
 using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -9,7 +11,7 @@ namespace StudyBot.Wall;
 // After Comment on the wall, the organizer's next text in their private chat is the comment: saved,
 // and delivered to the reflection's author with a quote of what it is about. Any other text is
 // left to the usual handling (a reflection, for an organizer who is also a learner).
-internal sealed class CommentComposer(WallStore wall, ChatReplies replies, Texts texts)
+internal sealed class CommentComposer(WallStore wall, OutboxSender outbox, ChatReplies replies, Texts texts)
 {
     private const int QuoteLimit = 200;
 
@@ -20,7 +22,7 @@ internal sealed class CommentComposer(WallStore wall, ChatReplies replies, Texts
     public async Task<bool> TryTakeAsync(Message message, string language, CancellationToken cancellationToken)
     {
         if (message is not { From: { } from, Chat.Type: ChatType.Private, Text: { } text, EditDate: null, ReplyToMessage: null }
-            || !await wall.HasPendingCommentAsync(from.Id, cancellationToken))
+            || await wall.PendingCommentAsync(from.Id, cancellationToken) is not { } pending)
         {
             return false;
         }
@@ -31,15 +33,20 @@ internal sealed class CommentComposer(WallStore wall, ChatReplies replies, Texts
             return true;
         }
 
-        if (await wall.TakeCommentAsync(from.Id, text, cancellationToken) is not { } reflectionId
-            || await wall.FindAsync(reflectionId, cancellationToken) is not { } reflection)
+        if (await wall.FindAsync(pending, cancellationToken) is not { } reflection)
         {
             return false;
         }
 
         var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
         var date = reflection.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "CommentToAuthor", date, TextCut.Shorten(reflection.Text, QuoteLimit), text)));
+        var notice = OutboxMessage.LearnerNotice(reflection.AuthorChatId, texts.Get(authorLanguage, "CommentToAuthor", date, TextCut.Shorten(reflection.Describe(texts, authorLanguage), QuoteLimit), text));
+        if (!await wall.TakeCommentAsync(from.Id, pending, text, notice, cancellationToken))
+        {
+            return false;
+        }
+
+        outbox.Wake();
         replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "CommentSent", reflection.AuthorName)) { ReplyToMessageId = message.Id });
         return true;
     }

@@ -4,6 +4,7 @@ using StudyBot.Delivery;
 using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
+using StudyBot.Outbox;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -18,6 +19,7 @@ namespace StudyBot.Wall;
 // Callback data: "wall:f:<reflection>", "wall:c:<reflection>", "wall:d:<group>:<yyyy-MM-dd>".
 internal sealed class WallCommand(
     WallStore wall,
+    OutboxSender outbox,
     GroupStore groups,
     GroupAccess access,
     Points points,
@@ -90,13 +92,14 @@ internal sealed class WallCommand(
         }
 
         // The points every time (they count once): a retry after the feature committed still awards them.
-        var first = await wall.FeatureAsync(id, cancellationToken);
+        var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
+        var notice = OutboxMessage.LearnerNotice(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate)));
+        var first = await wall.FeatureAsync(id, notice, cancellationToken);
         await points.AwardAsync(id, Points.Featured, Points.ForFeatured, cancellationToken);
         if (first)
         {
+            outbox.Wake();
             await audit.WriteAsync(organizer, AuditLog.Actions.Featured, $"#{id}", cancellationToken);
-            var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
-            replies.Queue(new OutgoingMessage(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate))));
         }
 
         await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, first ? "WallFeatured" : "WallAlreadyFeatured"));
@@ -109,7 +112,7 @@ internal sealed class WallCommand(
         replies.Queue(new OutgoingMessage(chatId, texts.Get(language, entries.Count == 0 ? "WallEmpty" : "WallHeader", group.Name, IsoDate.Format(day), entries.Count)) { Keyboard = earlier });
         foreach (var entry in entries)
         {
-            var text = (entry.FeaturedUtc is null ? "" : "★ ") + entry.AuthorName + "\n" + TextCut.Shorten(entry.Text, TextLimit);
+            var text = (entry.FeaturedUtc is null ? "" : "★ ") + entry.AuthorName + "\n" + TextCut.Shorten(entry.Describe(texts, language), TextLimit);
             var buttons = new InlineKeyboardMarkup(
                 InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallFeature"), $"{Prefix}:f:{entry.Id}"),
                 InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallComment"), $"{Prefix}:c:{entry.Id}"));

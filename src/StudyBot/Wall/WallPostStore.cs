@@ -1,6 +1,7 @@
 using Dapper;
 using StudyBot.Data;
 using StudyBot.Outbox;
+using StudyBot.Reflections;
 
 namespace StudyBot.Wall;
 
@@ -40,7 +41,7 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
             ORDER BY (SELECT MIN(r.created_utc) FROM reflections r WHERE r.delivery_id = d.id)
             """;
         const string featured = """
-            SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text FROM reflections r
+            SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
             WHERE r.group_id = @GroupId AND d.local_date = @Day AND r.featured_utc IS NOT NULL AND r.shared_utc IS NOT NULL
@@ -106,7 +107,8 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
 
             const string group = "SELECT name AS Name, language AS Language FROM study_groups WHERE id = @GroupId";
             const string rest = """
-                SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text
+                SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text,
+                       r.kind AS Kind, r.duration_seconds AS DurationSeconds
                 FROM group_walls w
                 JOIN reflections r ON r.group_id = w.group_id
                 JOIN deliveries d ON d.id = r.delivery_id AND d.local_date = w.local_date
@@ -140,10 +142,12 @@ internal sealed class WallGroup
     public string Name { get; set; } = "";
 }
 
-internal sealed class FeaturedReflection
+internal sealed class FeaturedReflection : IReflectionBody
 {
     public long Id { get; set; }
     public DateTime FeaturedUtc { get; set; }
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public string AuthorName { get; set; } = "";
     public string Text { get; set; } = "";
 }

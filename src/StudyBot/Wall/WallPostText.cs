@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StudyBot.Localization;
+using StudyBot.Reflections;
 using StudyBot.Telegram;
 using Telegram.Bot.Types.ReplyMarkups;
 
@@ -31,7 +32,7 @@ internal sealed class WallPostText(Texts texts)
 
         for (var i = 0; i < figures.Featured.Count; i++)
         {
-            var featured = Featured(figures.Featured[i]);
+            var featured = Featured(language, figures.Featured[i]);
             if (text.Length + featured.Length > MaxText)
             {
                 var rest = figures.Featured.Count - i;
@@ -51,7 +52,7 @@ internal sealed class WallPostText(Texts texts)
         var header = texts.Get(language, "WallRestHeader", groupName, IsoDate.Format(day));
         var messages = new List<string>();
         var text = new StringBuilder(header);
-        foreach (var featured in rest.Select(Featured))
+        foreach (var featured in rest.Select(reflection => Featured(language, reflection)))
         {
             if (text.Length + featured.Length > MaxText)
             {
@@ -85,8 +86,9 @@ internal sealed class WallPostText(Texts texts)
         return true;
     }
 
-    private static string Featured(FeaturedReflection featured) =>
-        $"\n\n★ {featured.AuthorName}\n{TextCut.Shorten(featured.Text, FeaturedLimit)}";
+    // A photo or voice answer shows as its kind and caption (IReflectionBody.Describe).
+    private string Featured(string language, FeaturedReflection featured) =>
+        $"\n\n★ {featured.AuthorName}\n{TextCut.Shorten(featured.Describe(texts, language), FeaturedLimit)}";
 
     private string Names(string language, IReadOnlyList<string> names)
     {

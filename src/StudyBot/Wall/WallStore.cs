@@ -1,5 +1,7 @@
 using Dapper;
 using StudyBot.Data;
+using StudyBot.Outbox;
+using StudyBot.Reflections;
 
 namespace StudyBot.Wall;
 
@@ -13,7 +15,7 @@ internal sealed class WallStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT r.id AS Id, r.chat_id AS AuthorChatId, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text,
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds,
                    d.local_date AS LocalDate, r.featured_utc AS FeaturedUtc
             FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
@@ -32,7 +34,7 @@ internal sealed class WallStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
-            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, d.local_date AS LocalDate,
+            SELECT r.id AS Id, r.chat_id AS AuthorChatId, r.group_id AS GroupId, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds, d.local_date AS LocalDate,
                    COALESCE(l.display_name, '') AS AuthorName, COALESCE(l.language, '') AS AuthorLanguage,
                    r.shared_utc AS SharedUtc
             FROM reflections r
@@ -44,11 +46,13 @@ internal sealed class WallStore(Database database, TimeProvider time)
     }
 
     /// <returns>true the first time.</returns>
-    public async Task<bool> FeatureAsync(long reflectionId, CancellationToken cancellationToken)
+    /// <param name="notice">The author's message, queued with the first feature.</param>
+    public async Task<bool> FeatureAsync(long reflectionId, OutboxMessage notice, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE reflections SET featured_utc = @Now WHERE id = @Id AND featured_utc IS NULL AND shared_utc IS NOT NULL";
-        var parameters = new { Id = reflectionId, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
-        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken) == 1;
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = new { Id = reflectionId, Now = now, CancellationToken = cancellationToken };
+        return await OutboxStore.ChangeWithNoticeAsync(database, (connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), notice, now, cancellationToken);
     }
 
     public Task StartCommentAsync(long organizerId, long reflectionId, CancellationToken cancellationToken)
@@ -61,26 +65,32 @@ internal sealed class WallStore(Database database, TimeProvider time)
         return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
-    // The organizer's text becomes the comment on the reflection they pressed Comment on, and the
-    // pending mark goes, in one transaction: null when nothing was pending.
-    public Task<long?> TakeCommentAsync(long organizerId, string text, CancellationToken cancellationToken)
+    // The organizer's text becomes the comment on the reflection they pressed Comment on, the
+    // pending mark goes and the author's notice is queued, in one transaction: false when that
+    // comment is no longer pending (taken by a retry, expired, or Comment pressed on another).
+    public Task<bool> TakeCommentAsync(long organizerId, long reflectionId, string text, OutboxMessage notice, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var parameters = new { OrganizerId = organizerId, Text = text, Now = now, Since = now - CommentWindow, CancellationToken = cancellationToken };
-        return database.WriteAsync<long?>(async (connection, transaction) =>
+        var parameters = new { OrganizerId = organizerId, ReflectionId = reflectionId, Text = text, Now = now, Since = now - CommentWindow, CancellationToken = cancellationToken };
+        return database.WriteAsync(async (connection, transaction) =>
         {
-            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId AND created_utc > @Since RETURNING reflection_id";
-            if (await connection.ExecuteScalarAsync<long?>(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) is not { } reflectionId)
+            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId AND reflection_id = @ReflectionId AND created_utc > @Since";
+            if (await connection.ExecuteAsync(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
             {
-                return null;
+                return false;
             }
 
             const string save = """
                 INSERT INTO comments (reflection_id, organizer_id, text, created_utc)
                 SELECT id, @OrganizerId, @Text, @Now FROM reflections WHERE id = @ReflectionId
                 """;
-            var saved = await connection.ExecuteAsync(save, new { parameters.OrganizerId, parameters.Text, parameters.Now, ReflectionId = reflectionId }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
-            return saved == 1 ? reflectionId : null;
+            if (await connection.ExecuteAsync(save, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
+            {
+                return false;
+            }
+
+            await OutboxStore.EnqueueAsync(connection, transaction, notice, now, cancellationToken);
+            return true;
         }, cancellationToken);
     }
 
@@ -88,12 +98,13 @@ internal sealed class WallStore(Database database, TimeProvider time)
     // days later is their own reflection, not a comment to somebody else.
     public static readonly TimeSpan CommentWindow = TimeSpan.FromMinutes(15);
 
-    public async Task<bool> HasPendingCommentAsync(long organizerId, CancellationToken cancellationToken)
+    // The reflection the organizer pressed Comment on, while their comment is awaited.
+    public async Task<long?> PendingCommentAsync(long organizerId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        const string sql = "SELECT COUNT(*) FROM pending_comments WHERE organizer_id = @OrganizerId AND created_utc > @Since";
+        const string sql = "SELECT reflection_id FROM pending_comments WHERE organizer_id = @OrganizerId AND created_utc > @Since";
         var parameters = new { OrganizerId = organizerId, Since = time.GetUtcNow().UtcDateTime - CommentWindow, CancellationToken = cancellationToken };
-        return await connection.ExecuteScalarAsync<long>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds) > 0;
+        return await connection.ExecuteScalarAsync<long?>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // The comments on these reflections, oldest first, for /history.
@@ -124,8 +135,10 @@ internal sealed class WallStore(Database database, TimeProvider time)
     }
 }
 
-internal sealed class WallEntry
+internal sealed class WallEntry : IReflectionBody
 {
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public long Id { get; set; }
     public long AuthorChatId { get; set; }
     public string AuthorName { get; set; } = "";
@@ -134,8 +147,10 @@ internal sealed class WallEntry
     public DateTime? FeaturedUtc { get; set; }
 }
 
-internal sealed class WallReflection
+internal sealed class WallReflection : IReflectionBody
 {
+    public int Kind { get; set; }
+    public int? DurationSeconds { get; set; }
     public long Id { get; set; }
     public long AuthorChatId { get; set; }
     public long GroupId { get; set; }

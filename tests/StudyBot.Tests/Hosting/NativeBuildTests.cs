@@ -30,13 +30,23 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         Assert.StartsWith("已保存你的感想", (await learner.SendAsync("今天我复习了学而篇。")).Text, StringComparison.Ordinal);
         Assert.Equal(1, await world.Db.CountAsync("reflections", "chat_id = 42"));
 
+        // A photo answer: read by Skia when the summary is made, placed in the Word document.
+        using (var bitmap = new SkiaSharp.SKBitmap(64, 48))
+        using (var jpeg = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 80))
+        {
+            world.Api.UserSendsPhoto(learner.ChatId, jpeg.ToArray(), 64, 48, "笔记");
+        }
+
+        Assert.StartsWith("已将你的照片保存为感想", (await learner.NextAsync(3)).Text, StringComparison.Ordinal);
+
         world.Api.UserSends(learner.ChatId, "/export");
-        var docx = await learner.NextAsync(3);
+        var docx = await learner.NextAsync(4);
         Assert.Equal("sendDocument", docx.Method);
         using (var document = WordprocessingDocument.Open(new MemoryStream(docx.FileContent!), false))
         {
             Assert.Empty(new OpenXmlValidator().Validate(document));
             Assert.Contains("今天我复习了学而篇。", document.MainDocumentPart!.Document!.InnerText, StringComparison.Ordinal);
+            Assert.Equal("image/jpeg", Assert.Single(document.MainDocumentPart.ImageParts).ContentType);
         }
 
         world.Api.UserSends(admin.ChatId, "/stats");
@@ -59,7 +69,7 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         world.Api.UserSends(admin.ChatId, "/broadcast 明天停课一次。", entities: [new() { Type = global::Telegram.Bot.Types.Enums.MessageEntityType.Bold, Offset = 11, Length = 2 }]);
         var preview = await admin.NextAsync(sent + 1);
         world.Api.UserPresses(admin.ChatId, preview.MessageId, preview.Buttons[0].Data, fromId: admin.ChatId);
-        var notice = await learner.NextAsync(5);
+        var notice = await learner.NextAsync(6);
         Assert.Equal("明天停课一次。", notice.Text);
         Assert.Contains("bold", notice.Entities?.ToJsonString(), StringComparison.Ordinal);
 

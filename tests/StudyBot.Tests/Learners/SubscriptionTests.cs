@@ -21,6 +21,22 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task The_name_and_username_organizers_see_follow_the_profile_at_each_start()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var learner = world.Learner(42);
+
+        world.Api.UserSends(42, "/start", firstName: "Ann", username: "ann_reads");
+        await learner.NextAsync(0);
+        Assert.Equal(("Ann", "ann_reads"), Assert.Single(await world.Db.QueryAsync<(string, string)>("SELECT display_name, username FROM learners")));
+
+        // A second /start changes nothing else (it says so), but takes the profile as it is now.
+        world.Api.UserSends(42, "/start", firstName: "Ann Lee");
+        Assert.Contains("你已经订阅了", (await learner.NextAsync(1)).Text, StringComparison.Ordinal);
+        Assert.Equal(("Ann Lee", (string?)null), Assert.Single(await world.Db.QueryAsync<(string, string?)>("SELECT display_name, username FROM learners")));
+    }
+
+    [Fact]
     public async Task A_default_language_written_as_people_type_it_is_stored_in_its_canonical_form()
     {
         await using var world = await TestWorld.StartAsync(settings: s => s["Bot:Language"] = "zh");

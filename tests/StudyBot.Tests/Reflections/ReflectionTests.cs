@@ -81,18 +81,18 @@ public sealed class ReflectionTests
     }
 
     [Fact]
-    public async Task A_message_that_is_not_text_gets_a_short_explanation_and_changes_nothing()
+    public async Task A_message_that_is_no_answer_gets_a_short_explanation_and_changes_nothing()
     {
         var (world, learner, _) = await SubscribedWithTodayAsync();
         await using var __ = world;
 
-        world.Api.UserSendsPhoto(42);
-        var photoReply = await learner.NextAsync(2);
         world.Api.UserSendsSticker(42);
-        var stickerReply = await learner.NextAsync(3);
+        var stickerReply = await learner.NextAsync(2);
+        world.Api.SendsDocument(42, "notes.txt", "my notes"u8.ToArray());
+        var documentReply = await learner.NextAsync(3);
 
-        Assert.Contains("文字", photoReply.Text);
-        Assert.Equal(photoReply.Text, stickerReply.Text);
+        Assert.Contains("照片和语音", stickerReply.Text, StringComparison.Ordinal);
+        Assert.Equal(stickerReply.Text, documentReply.Text);
         Assert.Equal(0, await world.Db.CountAsync("reflections"));
     }
 

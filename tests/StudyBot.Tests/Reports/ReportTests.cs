@@ -39,6 +39,7 @@ public sealed class ReportTests
             }
         }
 
+        await world.Db.ExecuteAsync("UPDATE learners SET username = 'ann_reads' WHERE chat_id = 11");
         return world;
     }
 
@@ -59,8 +60,8 @@ public sealed class ReportTests
         Assert.Empty(new OpenXmlValidator().Validate(workbook));
         var sheets = workbook.WorkbookPart!.Workbook!.Sheets!.Elements<Sheet>().Select(s => (WorksheetPart)workbook.WorkbookPart.GetPartById(s.Id!)).ToList();
         Assert.Equal(3, sheets.Count);
-        Assert.Equal(["Ann", "3", "2", "1", "0", "1", "0", "0", "0"], Row(sheets[0], 2));
-        Assert.Equal(["Bo", "3", "1", "0", "2"], Row(sheets[0], 3).Take(5));
+        Assert.Equal(["Ann", "@ann_reads", "3", "2", "1", "0", "1", "0", "0", "0"], Row(sheets[0], 2));
+        Assert.Equal(["Bo", "", "3", "1", "0", "2"], Row(sheets[0], 3).Take(6));
         Assert.Equal(["Ann", "按时", "按时", "补卡"], Row(sheets[1], 2));
         Assert.Equal(["Bo", "按时", "缺卡", "缺卡"], Row(sheets[1], 3));
         Assert.Single(sheets[2].DrawingsPart!.ImageParts);

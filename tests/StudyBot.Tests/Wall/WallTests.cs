@@ -67,6 +67,10 @@ public sealed class WallTests
         Assert.Contains("点评已发送", sent.Text, StringComparison.Ordinal);
         var told = await world.Api.WaitForMessageAsync(11, m => m.Text.Contains("Well observed", StringComparison.Ordinal));
         Assert.Contains("Insight of member 11", told.Text, StringComparison.Ordinal);
+
+        // Both notices went through the outbox, queued with the feature and the comment themselves
+        // (a crash in between cannot lose them); the second Feature queued none.
+        await TestWorld.EventuallyAsync(async () => await world.Db.CountAsync("outbox", "kind = 'learner-notice' AND chat_id = 11 AND status = 'sent'") == 2, "both notices are sent");
         Assert.Contains("点评：Well observed", (await world.Learner(11).SendAsync("/history")).Text, StringComparison.Ordinal);
         Assert.Equal(0, await world.Db.CountAsync("reflections", $"chat_id = {OrganizerA}"));
 

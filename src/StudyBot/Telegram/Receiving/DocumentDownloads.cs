@@ -5,19 +5,24 @@ using Telegram.Bot.Types;
 
 namespace StudyBot.Telegram.Receiving;
 
-// A document a user sent (a content pack, a calendar), read into memory up to a size: a file
-// larger than that is never held whole, whatever Telegram says its size is.
+// A file a user sent (a content pack, a calendar, a photo answer), read into memory up to a size:
+// a file larger than that is never held whole, whatever Telegram says its size is.
 internal sealed partial class DocumentDownloads(ITelegramBotClient client, ILogger<DocumentDownloads> logger)
 {
     /// <returns>The file's bytes, or null if it is larger than maxBytes.</returns>
-    public async Task<byte[]?> DownloadAsync(Document document, int maxBytes, CancellationToken cancellationToken)
+    public Task<byte[]?> DownloadAsync(Document document, int maxBytes, CancellationToken cancellationToken) =>
+        DownloadAsync(document.FileId, document.FileSize, document.FileName ?? "?", maxBytes, cancellationToken);
+
+    /// <param name="knownSize">The size the message gave, if any.</param>
+    /// <returns>The file's bytes, or null if it is larger than maxBytes.</returns>
+    public async Task<byte[]?> DownloadAsync(string fileId, long? knownSize, string name, int maxBytes, CancellationToken cancellationToken)
     {
-        if (document.FileSize > maxBytes)
+        if (knownSize > maxBytes)
         {
             return null;
         }
 
-        var file = await client.GetFile(document.FileId, cancellationToken);
+        var file = await client.GetFile(fileId, cancellationToken);
         if (file.FileSize > maxBytes)
         {
             return null;
@@ -32,7 +37,7 @@ internal sealed partial class DocumentDownloads(ITelegramBotClient client, ILogg
         }
         catch (RequestException) when (buffer.Exceeded)
         {
-            LogDownloadStopped(document.FileName ?? "?", maxBytes);
+            LogDownloadStopped(name, maxBytes);
             return null;
         }
 

@@ -22,6 +22,8 @@ internal sealed class CommandContext(Message message, string arguments, Learner?
             ? string.Join(' ', new[] { from.FirstName, from.LastName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name ? name : from.Username ?? from.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : Message.Chat.Title ?? Message.Chat.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public string? Username => Message.From?.Username;
+
     // Queued behind this chat's earlier answers; the command goes on without waiting for Telegram.
     public void Reply(string text, InlineKeyboardMarkup? keyboard = null) =>
         replies.Queue(new OutgoingMessage(ChatId, text) { Keyboard = keyboard });

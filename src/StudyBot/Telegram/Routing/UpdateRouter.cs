@@ -47,8 +47,8 @@ internal sealed partial class UpdateRouter(
     {
         { Message: { Chat.Type: ChatType.Group or ChatType.Supergroup } message } => OnGroupMessageAsync(message, cancellationToken),
         { Message: { } message } => OnMessageAsync(message, cancellationToken),
-        { EditedMessage: { Chat.Type: ChatType.Group or ChatType.Supergroup, Text: { } } message } => groupReplies.ReceiveAsync(message, cancellationToken),
-        { EditedMessage: { Text: { } } message } => OnEditedAsync(message, cancellationToken),
+        { EditedMessage: { Chat.Type: ChatType.Group or ChatType.Supergroup } message } => groupReplies.ReceiveAsync(message, cancellationToken),
+        { EditedMessage: { } message } => OnEditedAsync(message, cancellationToken),
         { CallbackQuery: { } query } => OnButtonAsync(query, cancellationToken),
         { MyChatMember: { Chat.Type: ChatType.Private } member } => membership.HandleAsync(member, cancellationToken),
         { MyChatMember: { Chat.Type: ChatType.Group or ChatType.Supergroup, NewChatMember.Status: ChatMemberStatus.Left or ChatMemberStatus.Kicked } member }
@@ -95,7 +95,7 @@ internal sealed partial class UpdateRouter(
             }
             else if (!await comments.TryTakeAsync(message, language, cancellationToken))
             {
-                await reflections.ReceiveAsync(message, learner, language, cancellationToken);
+                await reflections.ReceiveAsync(message, new ReflectionContent(ReflectionKind.Text, text), learner, language, cancellationToken);
             }
         }
         else if (message.Document is not null && message.Caption is { } caption && caption.StartsWith('/'))
@@ -106,6 +106,10 @@ internal sealed partial class UpdateRouter(
         else if (message.Document is { } document && message.From is { } sender && PackReader.IsPackFile(document.FileName ?? "") && await access.IsOrganizerAsync(sender.Id, cancellationToken))
         {
             await packUploads.HandleAsync(message, language, learner?.TimeZone ?? options.Value.TimeZone, cancellationToken);
+        }
+        else if (ReflectionContent.Of(message) is { } answer)
+        {
+            await reflections.ReceiveAsync(message, answer, learner, language, cancellationToken);
         }
         else if (UserContent.Contains(message.Type))
         {
@@ -190,15 +194,16 @@ internal sealed partial class UpdateRouter(
         await command.HandleAsync(new CommandContext(message, arguments, learner, language, replies), cancellationToken);
     }
 
+    // An edited text, caption, or photo or voice message replaced: the reflection it was, changed.
     private async Task OnEditedAsync(Message message, CancellationToken cancellationToken)
     {
-        if (message.Text!.StartsWith('/'))
+        if (ReflectionContent.Of(message) is not { } content || (content.Kind == ReflectionKind.Text && content.Text.StartsWith('/')))
         {
             return;
         }
 
         var learner = await learners.GetAsync(message.Chat.Id, cancellationToken);
-        await reflections.ReceiveAsync(message, learner, learner?.Language ?? options.Value.Language, cancellationToken);
+        await reflections.ReceiveAsync(message, content, learner, learner?.Language ?? options.Value.Language, cancellationToken);
     }
 
     private async Task OnButtonAsync(CallbackQuery query, CancellationToken cancellationToken)
