@@ -85,6 +85,13 @@ public sealed partial class FakeBotApiServer
                 RecordCommandMenu(request, deleted: method == "deleteMyCommands");
                 await WriteResultAsync(context, true);
                 return;
+            case "setChatMenuButton":
+                RecordMenuButton(request);
+                await WriteResultAsync(context, true);
+                return;
+            case "getChatMenuButton":
+                await WriteResultAsync(context, MenuButtonFor(request.Long("chat_id")) ?? new JsonObject { ["type"] = "default" });
+                return;
             case "answerCallbackQuery":
                 RecordButtonAnswer(request);
                 await WriteResultAsync(context, true);

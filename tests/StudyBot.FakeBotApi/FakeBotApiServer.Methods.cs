@@ -6,7 +6,7 @@ using Telegram.Bot.Types;
 namespace StudyBot.FakeBotApi;
 
 // The faked Bot API methods: getUpdates (long polling), the sends, editMessageText, setMyCommands
-// and deleteMyCommands, answerCallbackQuery, and getFile with its download. Those of group chats
+// and deleteMyCommands, setChatMenuButton and getChatMenuButton, answerCallbackQuery, and getFile with its download. Those of group chats
 // are in FakeBotApiServer.ChatMethods.cs.
 public sealed partial class FakeBotApiServer
 {
@@ -176,6 +176,25 @@ public sealed partial class FakeBotApiServer
         lock (gate)
         {
             commandMenus.Add(call);
+            Signal(ref sentChanged);
+        }
+    }
+
+    // Without chat_id the default button changes; a chat's own button outranks it, as in Telegram.
+    private void RecordMenuButton(Request request)
+    {
+        var button = request.Json("menu_button")?.DeepClone() ?? new JsonObject { ["type"] = "default" };
+        lock (gate)
+        {
+            if (request.Long("chat_id") is { } chatId)
+            {
+                menuButtons[chatId] = button;
+            }
+            else
+            {
+                defaultMenuButton = button;
+            }
+
             Signal(ref sentChanged);
         }
     }

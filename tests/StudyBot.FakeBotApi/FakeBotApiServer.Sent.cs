@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace StudyBot.FakeBotApi;
 
 // What the bot did, as a test reads it back or waits for it: the messages sent, the menus set,
@@ -41,6 +43,16 @@ public sealed partial class FakeBotApiServer
     {
         var last = CommandMenus.LastOrDefault(c => c.ScopeType == scopeType && c.ChatId == chatId && c.UserId == userId && c.LanguageCode == languageCode);
         return last is null || last.Deleted ? null : last.Commands;
+    }
+
+    // The menu button a private chat shows (its own, else the default); null when the bot set none.
+    // Its JSON as the bot sent it: {"type":"web_app","text":...,"web_app":{"url":...}}.
+    public JsonNode? MenuButtonFor(long? chatId = null)
+    {
+        lock (gate)
+        {
+            return (chatId is { } id && menuButtons.TryGetValue(id, out var own) ? own : defaultMenuButton)?.DeepClone();
+        }
     }
 
     // The emoji the bot's last setMessageReaction left on a message; empty when it set none or

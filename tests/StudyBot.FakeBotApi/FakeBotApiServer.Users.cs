@@ -166,13 +166,14 @@ public sealed partial class FakeBotApiServer
         return fileId;
     }
 
-    // The thumbnail's file is never fetched by the bot: it has no content here.
+    // Telegram's thumbnail is at most 90 pixels wide; its file is never fetched by the bot, so it
+    // has no content here.
     private PhotoSize[] PhotoSizes(byte[] content, int width, int height)
     {
         var fileId = StoreFile(content);
         return
         [
-            new PhotoSize { FileId = fileId + "-thumbnail", FileUniqueId = $"u-{fileId}-thumbnail", Width = 90, Height = 90 * height / Math.Max(1, width) },
+            new PhotoSize { FileId = fileId + "-thumbnail", FileUniqueId = $"u-{fileId}-thumbnail", Width = Math.Min(90, width), Height = Math.Min(90, width) * height / Math.Max(1, width) },
             new PhotoSize { FileId = fileId, FileUniqueId = "u-" + fileId, Width = width, Height = height, FileSize = content.Length },
         ];
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,6 +44,10 @@ public sealed partial class FakeBotApiServer : IAsyncDisposable
     private readonly List<Update> history = [];
     private readonly List<SentMessage> sent = [];
     private readonly List<CommandMenuCall> commandMenus = [];
+
+    // setChatMenuButton: the button of each private chat that has its own, and the default one.
+    private readonly Dictionary<long, JsonNode> menuButtons = [];
+    private JsonNode? defaultMenuButton;
     private readonly List<ButtonAnswer> buttonAnswers = [];
     private int editsNotModified;
     private readonly ConcurrentDictionary<long, int> lastMessageIdByChat = new();

@@ -126,3 +126,15 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+internal sealed class AppOptionsValidator : IValidateOptions<AppOptions>
+{
+    // Telegram opens Mini Apps only over https, and the session cookie is Secure.
+    public ValidateOptionsResult Validate(string? name, AppOptions options) =>
+        !options.IsSetUp ? ValidateOptionsResult.Success
+        : !Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps
+            ? ValidateOptionsResult.Fail($"App:PublicUrl: '{options.PublicUrl}' is not an https address (for example https://bot.example.org/app/); leave it unset for no web app")
+        : url.Query.Length > 0 || url.Fragment.Length > 0
+            ? ValidateOptionsResult.Fail($"App:PublicUrl: '{options.PublicUrl}' has a query or fragment; give the web app's address alone")
+        : ValidateOptionsResult.Success;
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Configuration;
 using StudyBot.Telegram.Receiving;
+using StudyBot.Web;
 
 namespace StudyBot.Hosting;
 
@@ -37,6 +38,7 @@ internal static class StudyBotEndpoints
             app.MapPost(hook.AbsolutePath, (Func<HttpContext, Task<IResult>>)(context => context.RequestServices.GetRequiredService<WebhookEndpoint>().HandleAsync(context)));
         }
 
+        app.MapWebApp();
         return app;
     }
 }

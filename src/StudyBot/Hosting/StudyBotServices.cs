@@ -29,6 +29,7 @@ using StudyBot.Telegram.Receiving;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
 using StudyBot.Wall;
+using StudyBot.Web;
 using Telegram.Bot;
 
 namespace StudyBot.Hosting;
@@ -70,6 +71,8 @@ internal static class StudyBotServices
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -199,6 +202,8 @@ internal static class StudyBotServices
         services.AddSingleton<IBotCommand>(sp => sp.GetRequiredService<MissedCommand>());
         services.AddSingleton<IBotCommand, PointsCommand>();
         services.AddSingleton<IBotCommand, ExportCommand>();
+        services.AddSingleton<IBotCommand, AppCommand>();
+        services.AddSingleton<IBotCommand, WebCommand>();
         services.AddSingleton<IBotCommand, DigestCommand>();
         services.AddSingleton<IBotCommand, TimeCommand>();
         services.AddSingleton<IBotCommand, TimeZoneCommand>();
@@ -248,6 +253,15 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<HealthCheck>();
         builder.Services.AddSingleton<BotMetrics>();
         builder.Services.AddSingleton<MetricsAccess>();
+
+        // The web app (Web/): its API's JSON is source-generated, as the native build needs.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJson.Default));
+        builder.Services.AddSingleton<MiniAppInitData>();
+        builder.Services.AddSingleton<WebSessions>();
+        builder.Services.AddSingleton<WebSignIn>();
+        builder.Services.AddSingleton<WebUsers>();
+        builder.Services.AddSingleton<Journal>();
+        builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }
 

@@ -60,7 +60,8 @@ internal sealed class HistoryCommand(ReflectionStore reflections, LearnerStore l
         foreach (var entry in entries)
         {
             builder.Append("\n\n")
-                .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme).Append('\n')
+                .Append(entry.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(" · ").Append(entry.Theme)
+                .Append(entry.EditedUtc is null ? "" : texts.Get(language, "HistoryEdited")).Append('\n')
                 .Append(texts.Get(language, "HistoryQuotation", DeliveryText.Quoted(texts, language, TextCut.Shorten(entry.Quote, QuoteLimit)), entry.Source)).Append('\n')
                 .Append(TextCut.Shorten(entry.Describe(texts, language), TextLimit));
             foreach (var comment in comments[entry.Id])

@@ -10,12 +10,14 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
     private const string EntrySelect = """
         SELECT r.id AS Id, r.text AS Text, r.created_utc AS CreatedUtc, d.local_date AS LocalDate,
                d.theme AS Theme, d.quote AS Quote, d.source AS Source, d.prompt AS Prompt, d.intention AS Intention,
-               r.made_up AS MadeUp, r.kind AS Kind, r.file_id AS FileId, r.duration_seconds AS DurationSeconds
+               r.made_up AS MadeUp, r.kind AS Kind, r.file_id AS FileId, r.duration_seconds AS DurationSeconds,
+               r.shared_utc AS SharedUtc, r.edited_utc AS EditedUtc
         FROM reflections r
         JOIN deliveries d ON d.id = r.delivery_id
         """;
 
-    // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text.
+    // One row per Telegram message: a redelivered message keeps the row; an edit replaces its text
+    // (and, the chat message and the saved text being alike again, ends the "edited" mark of a web edit).
     // credit: what the answer counts for (AnswerCredit); an edit keeps what the first save said. A
     // new reflection earns its day's points in the same transaction where its group has points on,
     // and ends a make-up the learner picked for that day.
@@ -52,7 +54,7 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
         if (isEdit)
         {
             const string update = """
-                UPDATE reflections SET text = @Text, kind = @Kind, file_id = @FileId, duration_seconds = @DurationSeconds, updated_utc = @Now
+                UPDATE reflections SET text = @Text, kind = @Kind, file_id = @FileId, duration_seconds = @DurationSeconds, updated_utc = @Now, edited_utc = NULL
                 WHERE chat_id = @ChatId AND source_chat_id = @SourceChatId AND message_id = @MessageId
                 """;
             if (await connection.ExecuteAsync(update, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 1)
@@ -107,6 +109,17 @@ internal sealed class ReflectionStore(Database database, TimeProvider time)
             (connection, transaction) => shared
                 ? connection.ExecuteAsync(share, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)
                 : connection.ExecuteAsync(hide, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
+            cancellationToken) == 1;
+    }
+
+    // The web app's edit of the saved text; the chat message is left as it was. Only the author's
+    // own reflection: false for anyone else's, or one that is gone.
+    public async Task<bool> EditTextAsync(long reflectionId, long authorChatId, string text, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE reflections SET text = @Text, edited_utc = @Now, updated_utc = @Now WHERE id = @Id AND chat_id = @ChatId";
+        var parameters = new { Id = reflectionId, ChatId = authorChatId, Text = text, Now = time.GetUtcNow().UtcDateTime, CancellationToken = cancellationToken };
+        return await database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
             cancellationToken) == 1;
     }
 
@@ -209,6 +222,11 @@ internal sealed class ReflectionEntry : IReflectionBody
     public int Kind { get; set; }
     public string? FileId { get; set; }
     public int? DurationSeconds { get; set; }
+
+    public DateTime? SharedUtc { get; set; }
+
+    // Set when the saved text was changed in the web app (the chat message was not).
+    public DateTime? EditedUtc { get; set; }
 }
 
 // A row rather than a bare DateOnly: the generated reader applies the days' type handler to members.

@@ -22,6 +22,8 @@ public sealed class ConfigurationTests
     [InlineData("Metrics:AllowedNetworks:0", "10.0.0.0/33", "Metrics:AllowedNetworks:0: '10.0.0.0/33' is not a network")]
     [InlineData("Metrics:AllowedNetworks:0", "localhost", "Metrics:AllowedNetworks:0: 'localhost' is not a network")]
     [InlineData("Metrics:Token", "short", "Metrics:Token must be at least 16 characters")]
+    [InlineData("App:PublicUrl", "http://bot.example.org/app/", "App:PublicUrl: 'http://bot.example.org/app/' is not an https address")]
+    [InlineData("App:PublicUrl", "https://bot.example.org/app/?x=1", "App:PublicUrl: 'https://bot.example.org/app/?x=1' has a query or fragment")]
     public async Task A_bad_setting_stops_start_up_naming_the_key(string key, string value, string expected)
     {
         await using var world = await TestWorld.CreateAsync();

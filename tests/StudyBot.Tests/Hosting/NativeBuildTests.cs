@@ -9,7 +9,8 @@ namespace StudyBot.Tests.Hosting;
 // compiler kept, so whatever only works by reflection or emitted code fails there and nowhere else.
 // One pass through everything that leans on it: configuration binding, the packs shipped as
 // resources, generated data access and the scheduler's store, Telegram's JSON (updates kept in the
-// inbox, a broadcast's formatting), the documents, the chart, pack import and the web endpoints.
+// inbox, a broadcast's formatting), the documents, the chart, pack import, the web endpoints and
+// the web app (embedded page, minimal APIs, source-generated JSON).
 // Slow: the native publish alone takes minutes (in the fixture, so not in the test's own time).
 [Trait("Category", "Slow")]
 public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBuild>
@@ -20,7 +21,7 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
     public async Task The_native_build_serves_a_learner_and_an_organizer_end_to_end()
     {
         await using var world = await TestWorld.CreateAsync();
-        using var bot = new BotProcess(world, "native", executable: build.Executable);
+        using var bot = new BotProcess(world, "native", new Dictionary<string, string> { ["App__PublicUrl"] = WebAppClient.PublicUrl }, build.Executable);
         var learner = world.Learner(42);
         var admin = world.Learner(TestWorld.AdminId);
 
@@ -46,7 +47,8 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         {
             Assert.Empty(new OpenXmlValidator().Validate(document));
             Assert.Contains("今天我复习了学而篇。", document.MainDocumentPart!.Document!.InnerText, StringComparison.Ordinal);
-            Assert.Equal("image/jpeg", Assert.Single(document.MainDocumentPart.ImageParts).ContentType);
+            Assert.True(document.MainDocumentPart.ImageParts.Count() == 1, string.Join('\n', bot.LinesContaining("hoto")));
+            Assert.Equal("image/jpeg", document.MainDocumentPart.ImageParts.Single().ContentType);
         }
 
         world.Api.UserSends(admin.ChatId, "/stats");
@@ -108,6 +110,18 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
             return response.StatusCode == HttpStatusCode.OK && await response.Content.ReadAsStringAsync() == "ok";
         }, "/healthz answers 200 ok", Slow);
         Assert.Contains("studybot_updates_handled_total", await http.GetStringAsync(bot.Url + "/metrics"), StringComparison.Ordinal);
+
+        // The web app: its embedded page, and its API (signed in with init data, source-generated
+        // JSON both ways) reading and editing the learner's journal.
+        Assert.Contains("app.js", await http.GetStringAsync(bot.Url + "/app/"), StringComparison.Ordinal);
+        using var web = new WebAppClient(bot.Url) { InitData = WebAppClient.SignInitData(world.Api.Token, learner.ChatId, DateTimeOffset.UtcNow) };
+        var (signedIn, me) = await web.GetAsync("/app/api/me");
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.Equal(learner.ChatId, me!["id"]!.GetValue<long>());
+        var entry = (await web.GetAsync("/app/api/journal")).Json!["entries"]![0]!;
+        Assert.Equal("今天我复习了学而篇。", entry["text"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await web.SendAsync(HttpMethod.Put, $"/app/api/journal/{entry["id"]}", new { text = "复习了学而篇，有所得。" })).Response.StatusCode);
+        Assert.True((await web.GetAsync("/app/api/journal")).Json!["entries"]![0]!["edited"]!.GetValue<bool>());
         Assert.Empty(bot.LinesContaining("fail:"));
     }
 }

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using StudyBot.Configuration;
+using StudyBot.Groups;
+using StudyBot.Learners;
+using StudyBot.Localization;
+using StudyBot.Telegram.Routing;
+
+namespace StudyBot.Web;
+
+// GET /app/api/me: the signed-in user as the bot knows them. Someone who never sent /start is
+// still answered (a learner with an empty journal), named and spoken to as Telegram says.
+internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAccess access, IOptions<BotOptions> options)
+{
+    public async Task<MeResponse> DescribeAsync(WebCaller caller, CancellationToken cancellationToken)
+    {
+        var learner = await learners.GetAsync(caller.UserId, cancellationToken);
+        var telegram = caller.TelegramUser;
+        var name = learner?.DisplayName is { Length: > 0 } known ? known : telegram?.DisplayName ?? caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var language = learner?.Language ?? Languages.Normalize(telegram?.LanguageCode) ?? options.Value.Language;
+        var audience = await access.AudienceOfAsync(caller.UserId, cancellationToken);
+        var run = await access.GroupsRunByAsync(caller.UserId, cancellationToken);
+        var organizes = run is { Count: 0 } ? [] : (await groups.ListAsync(run, cancellationToken)).Select(g => new GroupRef(g.Id, g.Name)).ToList();
+        var group = learner is null ? null : await groups.GetAsync(learner.GroupId, cancellationToken) is { } g ? new GroupRef(g.Id, g.Name) : null;
+        var role = audience switch
+        {
+            CommandAudience.Owner => "owner",
+            CommandAudience.Organizer => "organizer",
+            _ => "learner",
+        };
+        return new MeResponse(caller.UserId, name, language, role, group, organizes,
+            caller.SessionToken is null ? "telegram" : "browser",
+            caller.SessionToken is { } session ? WebSessions.CsrfTokenOf(session) : null);
+    }
+}
