@@ -86,6 +86,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
     public int TooManyRequests => Volatile.Read(ref tooManyRequests);
     public int ChatLimitRefusals => limits?.ChatRefusals ?? 0;
     public int GlobalLimitRefusals => limits?.GlobalRefusals ?? 0;
+    public int GroupLimitRefusals => limits?.GroupRefusals ?? 0;
     public IReadOnlyDictionary<string, int> UnknownMethods => unknownMethods;
 
     // Completes at the next getUpdates call (read it before starting the bot).
@@ -598,23 +599,28 @@ internal sealed class FakeTelegram : IAsyncDisposable
     }
 
     // Telegram's limits as the bench enforces them on sendMessage, at the moment a request is handled:
-    // refused (429) when it would make more than 30 accepted sends in any 1 s overall, or when the
-    // same private chat had an accepted send less than 1 s before.
+    // refused (429) when it would make more than 30 accepted sends in any 1 s overall, when the
+    // same private chat had an accepted send less than 1 s before, or when a group chat (negative
+    // id) had 20 accepted sends in the last minute.
     private sealed class SendLimits
     {
         private const int PerSecond = 30;
+        private const int PerGroupMinute = 20;
         private static readonly long Second = Stopwatch.Frequency;
+        private static readonly long Minute = Stopwatch.Frequency * 60;
 
         private readonly object sync = new();
 
         // The last 30 accepted sends; `oldest` indexes the earliest of them once the ring is full.
         private readonly long[] recent = new long[PerSecond];
         private readonly Dictionary<long, long> lastByChat = [];
+        private readonly Dictionary<long, Queue<long>> recentByGroup = [];
         private int oldest;
         private int accepted;
 
         public int ChatRefusals { get; private set; }
         public int GlobalRefusals { get; private set; }
+        public int GroupRefusals { get; private set; }
 
         /// <returns>Null when accepted (and counted), else the whole seconds to wait.</returns>
         public int? TryAccept(long chatId, long now)
@@ -625,6 +631,13 @@ internal sealed class FakeTelegram : IAsyncDisposable
                 {
                     ChatRefusals++;
                     return RetryAfter(last + Second - now);
+                }
+
+                Queue<long>? groupSends = null;
+                if (chatId < 0 && recentByGroup.TryGetValue(chatId, out groupSends) && groupSends.Count >= PerGroupMinute && now - groupSends.Peek() < Minute)
+                {
+                    GroupRefusals++;
+                    return RetryAfter(groupSends.Peek() + Minute - now);
                 }
 
                 if (accepted >= PerSecond && now - recent[oldest] < Second)
@@ -639,6 +652,19 @@ internal sealed class FakeTelegram : IAsyncDisposable
                 if (chatId > 0)
                 {
                     lastByChat[chatId] = now;
+                }
+                else if (chatId < 0)
+                {
+                    if (groupSends is null)
+                    {
+                        recentByGroup[chatId] = groupSends = new Queue<long>(PerGroupMinute + 1);
+                    }
+
+                    groupSends.Enqueue(now);
+                    if (groupSends.Count > PerGroupMinute)
+                    {
+                        groupSends.Dequeue();
+                    }
                 }
 
                 return null;

@@ -131,7 +131,7 @@ internal sealed class GroupWorld
         return string.Create(CultureInfo.InvariantCulture, $"groups: {masks.GetValueOrDefault(EveryDay):N0} every day, {masks.GetValueOrDefault(MondayToFriday):N0} mon-fri, {masks.GetValueOrDefault(MondayWednesdayFriday):N0} mon,wed,fri; {notStarted:N0} not started, {ended:N0} ended; {offToday:N0} off today, {studyToday:N0} make-up today; {100.0 * elsewhere / Math.Max(1, learners.Count):F0}% of learners in another zone than their group's");
     }
 
-    private static DateOnly LocalDate(DateTime utc, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone));
+    internal static DateOnly LocalDate(DateTime utc, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone));
 
     private static string LocalTimeOfDay(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("HH:mm", CultureInfo.InvariantCulture);

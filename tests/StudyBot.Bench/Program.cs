@@ -16,6 +16,8 @@ const string Usage = """
       sweep     [--learners 1000000]                   all learners due at once: how fast deliveries are claimed
       groupsweep [--learners 1000000] [--groups 10000] the same with study groups: mixed study days, zones, calendars
       exportall [--reflections 1000000]                /exportall of N reflections (1,000 learners, 90 days): rows/s, memory, file sizes
+      report    [--members 1000] [--days 90]           /report of one group of N members over `days` study days: time, memory
+      groupchats [--groups 1000]                       the wall and the weekly digest of G linked groups at the same minute
       organizer [--learners 100000] [--groups 1000] [--days 90] [--runs 300]
                                                        /stats, /members and a group's daily completion on months of
                                                        history, timed in-process through the bot's store classes (no bot process)
@@ -65,6 +67,8 @@ try
         "sweep" => [Sweep(options.Int("learners", 1_000_000))],
         "groupsweep" => [GroupSweep(options.Int("learners", 1_000_000), options.Int("groups", 10_000))],
         "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
+        "report" => [ParticipationReport(options.Int("members", 1000), options.Int("days", 90))],
+        "groupchats" => [GroupChats(options.Int("groups", 1000))],
         "organizer" => [Organizer(options.Int("learners", 100_000), options.Int("groups", 1000), options.Int("days", 90), options.Int("runs", 300))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
         "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000), GroupSweep(1_000_000, 10_000)],
@@ -166,6 +170,12 @@ static (string, Func<Task<Report>>) GroupSweep(int learners, int groups) =>
 
 static (string, Func<Task<Report>>) ExportAll(int reflections) =>
     ($"exportall --reflections {reflections}", () => ExportAllScenario.RunAsync(reflections));
+
+static (string, Func<Task<Report>>) ParticipationReport(int members, int days) =>
+    ($"report --members {members} --days {days}", () => ReportScenario.RunAsync(members, days));
+
+static (string, Func<Task<Report>>) GroupChats(int groups) =>
+    ($"groupchats --groups {groups}", () => GroupChatsScenario.RunAsync(groups));
 
 static (string, Func<Task<Report>>) Organizer(int learners, int groups, int days, int runs) =>
     ($"organizer --learners {learners} --groups {groups} --days {days} --runs {runs}", () => OrganizerScenario.RunAsync(learners, groups, days, runs));

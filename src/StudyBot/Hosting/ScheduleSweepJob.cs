@@ -8,11 +8,12 @@ using StudyBot.Wall;
 namespace StudyBot.Hosting;
 
 // The schedule's one trigger: daily deliveries first, then the day's posts and walls in linked group chats,
-// then the reminders now due (a reminder follows the prompt it is about), then weekly digests.
+// then the reminders now due (a reminder follows the prompt it is about), then weekly digests
+// (the linked chats' after their walls: on Sunday a chat reads its day, then its week).
 // One trigger rather than one per feature, because Quartz reschedules a misfired trigger on its
 // own clock (the TimeProvider): frequent triggers make each other misfire whenever that clock jumps.
 [DisallowConcurrentExecution]
-internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSweep groupPosts, WallPostSweep walls, ReminderService reminders, DigestSweep digests) : IJob
+internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSweep groupPosts, WallPostSweep walls, ReminderService reminders, DigestSweep digests, GroupDigestSweep groupDigests) : IJob
 {
     // The key of the first version's job: a persistent store keeps its trigger under it.
     public static readonly JobKey Key = new("delivery-sweep");
@@ -28,6 +29,7 @@ internal sealed class ScheduleSweepJob(DeliverySweep deliveries, GroupChatPostSw
         await walls.RunOnceAsync(cancellationToken);
         await reminders.RunScheduledAsync(cancellationToken);
         await digests.RunOnceAsync(cancellationToken);
+        await groupDigests.RunOnceAsync(cancellationToken);
         return claimed;
     }
 }

@@ -158,6 +158,8 @@ internal static class StudyBotServices
         services.AddSingleton<StreakReader>();
         services.AddSingleton<DigestStore>();
         services.AddSingleton<DigestSweep>();
+        services.AddSingleton<GroupDigestStore>();
+        services.AddSingleton<GroupDigestSweep>();
         services.AddSingleton<ReflectionReceiver>();
         services.AddSingleton<HistoryCommand>();
         services.AddSingleton<BroadcastStore>();
@@ -179,6 +181,7 @@ internal static class StudyBotServices
         services.AddSingleton<WallStore>();
         services.AddSingleton<WallPostStore>();
         services.AddSingleton<WallPostSweep>();
+        services.AddSingleton<WallPostText>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
@@ -234,6 +237,7 @@ internal static class StudyBotServices
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<MembersCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<WallCommand>());
         services.AddSingleton<ICallbackHandler>(sp => sp.GetRequiredService<LinkCommand>());
+        services.AddSingleton<ICallbackHandler, WallRestButton>();
         return builder;
     }
 

@@ -34,6 +34,9 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
         public const string GroupPost = "group-post";
         public const string ChatNotice = "chat-notice";
 
+        // The weekly digest in a group's linked chat.
+        public const string GroupDigest = "group-digest";
+
         // A private notice to the organizer who linked a group's chat, about the link.
         public const string LinkNotice = "link-notice";
 

@@ -41,11 +41,11 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
             ORDER BY (SELECT MIN(r.created_utc) FROM reflections r WHERE r.delivery_id = d.id)
             """;
         const string featured = """
-            SELECT COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds FROM reflections r
+            SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
             WHERE r.group_id = @GroupId AND d.local_date = @Day AND r.featured_utc IS NOT NULL AND r.shared_utc IS NOT NULL
-            ORDER BY r.featured_utc
+            ORDER BY r.featured_utc, r.id
             """;
         return new WallDay(
             await connection.ExecuteScalarAsync<long>(received, parameters, commandTimeout: Database.CommandTimeoutSeconds),
@@ -54,23 +54,80 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
     }
 
     /// <returns>true when this call claimed the day's wall (and queued its post).</returns>
-    public Task<bool> TryClaimAsync(WallGroup group, DateOnly day, string text, CancellationToken cancellationToken)
+    public Task<bool> TryClaimAsync(WallGroup group, DateOnly day, WallPost post, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return database.WriteAsync(async (connection, transaction) =>
         {
             const string claim = """
-                INSERT INTO group_walls (group_id, local_date, claimed_utc) VALUES (@GroupId, @Day, @Now)
+                INSERT INTO group_walls (group_id, local_date, claimed_utc, rest_featured_utc, rest_reflection_id)
+                VALUES (@GroupId, @Day, @Now, @RestFeaturedUtc, @RestReflectionId)
                 ON CONFLICT (group_id, local_date) DO NOTHING
                 """;
-            if (await connection.ExecuteAsync(claim, new { group.GroupId, Day = day, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
+            var parameters = new
+            {
+                group.GroupId,
+                Day = day,
+                Now = now,
+                RestFeaturedUtc = post.RestFrom?.FeaturedUtc,
+                RestReflectionId = post.RestFrom?.Id,
+                CancellationToken = cancellationToken,
+            };
+            if (await connection.ExecuteAsync(claim, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
             {
                 return false;
             }
 
-            var message = new OutboxMessage { ChatId = group.ChatId, Kind = OutboxStore.Kind.GroupPost, Priority = OutboxStore.Priority.Bulk, Text = text };
+            var message = new OutboxMessage { ChatId = group.ChatId, Kind = OutboxStore.Kind.GroupPost, Priority = OutboxStore.Priority.Bulk, Text = post.Text, Keyboard = post.Keyboard };
             await OutboxStore.EnqueueAsync(connection, transaction, message, now, cancellationToken);
             return true;
+        }, cancellationToken);
+    }
+
+    // The first press of a wall's button in the chat the group is linked to now claims its rest and
+    // queues it, in one transaction (a crash cannot lose it once claimed). The rest is read again
+    // from the reflections: those featured before the wall was posted and not shown in it, minus any
+    // whose author has since unshared it. Returns the messages queued; null for any later press,
+    // another chat, or a wall with no rest.
+    public Task<int?> TryPostRestAsync(long groupId, DateOnly day, long chatId, Func<WallRestGroup, IReadOnlyList<FeaturedReflection>, IReadOnlyList<string>> compose, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            var parameters = new { GroupId = groupId, Day = day, ChatId = chatId, Now = now, CancellationToken = cancellationToken };
+            const string claim = """
+                UPDATE group_walls SET rest_posted_utc = @Now
+                WHERE group_id = @GroupId AND local_date = @Day AND rest_reflection_id IS NOT NULL AND rest_posted_utc IS NULL
+                  AND EXISTS (SELECT 1 FROM study_groups g WHERE g.id = @GroupId AND g.linked_chat_id = @ChatId)
+                """;
+            if (await connection.ExecuteAsync(claim, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
+            {
+                return (int?)null;
+            }
+
+            const string group = "SELECT name AS Name, language AS Language FROM study_groups WHERE id = @GroupId";
+            const string rest = """
+                SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text,
+                       r.kind AS Kind, r.duration_seconds AS DurationSeconds
+                FROM group_walls w
+                JOIN reflections r ON r.group_id = w.group_id
+                JOIN deliveries d ON d.id = r.delivery_id AND d.local_date = w.local_date
+                LEFT JOIN learners l ON l.chat_id = r.chat_id
+                WHERE w.group_id = @GroupId AND w.local_date = @Day
+                  AND r.shared_utc IS NOT NULL AND r.featured_utc IS NOT NULL AND r.featured_utc <= w.claimed_utc
+                  AND (r.featured_utc > w.rest_featured_utc OR (r.featured_utc = w.rest_featured_utc AND r.id >= w.rest_reflection_id))
+                ORDER BY r.featured_utc, r.id
+                """;
+            var wall = await connection.QuerySingleAsync<WallRestGroup>(group, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            var reflections = (await connection.QueryAsync<FeaturedReflection>(rest, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
+            var texts = reflections.Count == 0 ? [] : compose(wall, reflections);
+            foreach (var text in texts)
+            {
+                var message = new OutboxMessage { ChatId = chatId, Kind = OutboxStore.Kind.GroupPost, Priority = OutboxStore.Priority.Bulk, Text = text };
+                await OutboxStore.EnqueueAsync(connection, transaction, message, now, cancellationToken);
+            }
+
+            return texts.Count;
         }, cancellationToken);
     }
 }
@@ -87,10 +144,18 @@ internal sealed class WallGroup
 
 internal sealed class FeaturedReflection : IReflectionBody
 {
+    public long Id { get; set; }
+    public DateTime FeaturedUtc { get; set; }
     public int Kind { get; set; }
     public int? DurationSeconds { get; set; }
     public string AuthorName { get; set; } = "";
     public string Text { get; set; } = "";
+}
+
+internal sealed class WallRestGroup
+{
+    public string Name { get; set; } = "";
+    public string Language { get; set; } = "";
 }
 
 internal sealed record WallDay(long Received, IReadOnlyList<string> Answered, IReadOnlyList<FeaturedReflection> Featured);

@@ -49,4 +49,53 @@ public sealed class WallPostTests
         await world.UpdatesHandledAsync();
         Assert.Empty(WallsIn(setup));
     }
+
+    [Fact]
+    public async Task The_rest_of_a_long_wall_is_a_button_away_posted_once_and_only_in_its_chat()
+    {
+        await using var setup = await StartAsync();
+        var world = setup.World;
+        const long ChatOfB = -4002;
+        world.Api.CreateGroupChat(ChatOfB, "Branch B circle");
+        world.Api.AddBotToGroup(ChatOfB, OrganizerB);
+        var linkedB = await setup.SayAsync(OrganizerB, "/link", chatId: ChatOfB);
+        await world.Learner(Member).SendAsync("/today");
+        for (var i = 1; i <= 9; i++)
+        {
+            await world.Learner(Member).SendAsync($"Reflection {i}: " + new string('x', 700));
+        }
+
+        await world.Db.ExecuteAsync($"UPDATE reflections SET shared_utc = '2026-12-07 12:10:00', featured_utc = '2026-12-07 12:20:00' WHERE chat_id = {Member}");
+        await world.AdvanceToAsync(MondayWall);
+
+        var wall = Assert.Single(WallsIn(setup));
+        Assert.True(wall.Text.Length <= 4096);
+        Assert.Contains("Reflection 6:", wall.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reflection 7:", wall.Text, StringComparison.Ordinal);
+        var (label, data) = Assert.Single(wall.Buttons);
+        Assert.Contains("3", label, StringComparison.Ordinal);
+        Assert.Equal($"wr:{setup.GroupA}:20261207", data);
+
+        // Its author takes one of the rest back before anyone presses; the bot restarts.
+        await world.Db.ExecuteAsync($"UPDATE reflections SET shared_utc = NULL WHERE chat_id = {Member} AND text LIKE 'Reflection 9:%'");
+        await world.StopBotAsync();
+        await world.StartBotAsync();
+
+        // Branch B's chat cannot pull Branch A's wall with a made-up press.
+        var forged = world.Api.UserPresses(ChatOfB, linkedB.MessageId, data, fromId: OrganizerB);
+        Assert.False(string.IsNullOrEmpty((await world.Api.WaitForButtonAnswerAsync(forged)).Text));
+
+        var first = world.Api.UserPresses(Chat, wall.MessageId, data, fromId: OtherMember);
+        await world.Api.WaitForButtonAnswerAsync(first);
+        await world.UpdatesHandledAsync();
+        var second = world.Api.UserPresses(Chat, wall.MessageId, data, fromId: Member);
+        Assert.False(string.IsNullOrEmpty((await world.Api.WaitForButtonAnswerAsync(second)).Text));
+        await world.UpdatesHandledAsync();
+
+        var rest = Assert.Single(setup.Api.SentTo(Chat), m => m.Text.Contains("（续）", StringComparison.Ordinal));
+        Assert.Contains("Reflection 7:", rest.Text, StringComparison.Ordinal);
+        Assert.Contains("Reflection 8:", rest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reflection 9:", rest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(setup.Api.SentTo(ChatOfB), m => m.Text.Contains("Reflection", StringComparison.Ordinal));
+    }
 }

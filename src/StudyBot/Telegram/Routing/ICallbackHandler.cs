@@ -7,5 +7,8 @@ internal interface ICallbackHandler
 {
     string Prefix { get; }
 
+    // Whether its buttons work in a group chat; a press there on any other is only answered.
+    bool InGroupChats => false;
+
     Task HandleAsync(CallbackQuery query, string data, string language, CancellationToken cancellationToken);
 }

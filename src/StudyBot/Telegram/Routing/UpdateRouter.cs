@@ -214,8 +214,8 @@ internal sealed partial class UpdateRouter(
         var handler = callbackHandlers.FirstOrDefault(h => h.Prefix == prefix);
         var inGroupChat = query.Message?.Chat.Type is ChatType.Group or ChatType.Supergroup;
 
-        // A button in a group chat reaches only a command that works there.
-        if (handler is null || (inGroupChat && handler is not IBotCommand { InGroupChats: true }))
+        // A button in a group chat reaches only a handler that works there.
+        if (handler is null || (inGroupChat && !handler.InGroupChats))
         {
             await messenger.AnswerButtonAsync(query.Id, cancellationToken);
             return;
