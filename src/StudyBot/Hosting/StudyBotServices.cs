@@ -182,6 +182,7 @@ internal static class StudyBotServices
         services.AddSingleton<WallPostStore>();
         services.AddSingleton<WallPostSweep>();
         services.AddSingleton<WallPostText>();
+        services.AddSingleton<PostedWallRevision>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();

@@ -64,14 +64,16 @@ internal sealed class OutboxStore(Database database, TimeProvider time)
             return true;
         }, cancellationToken);
 
-    public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
+    /// <returns>The new row's id; null if a row for that delivery or post was queued before.</returns>
+    public static async Task<long?> EnqueueAsync(DbConnection connection, DbTransaction transaction, OutboxMessage message, DateTime nowUtc, CancellationToken cancellationToken)
     {
         const string sql = $"""
             INSERT INTO outbox (chat_id, kind, priority, text, entities, keyboard, delivery_id, broadcast_id, group_post_id, status, created_utc)
             VALUES (@ChatId, @Kind, @Priority, @Text, @Entities, @Keyboard, @DeliveryId, @BroadcastId, @GroupPostId, '{Status.Pending}', @CreatedUtc)
             ON CONFLICT DO NOTHING
+            RETURNING id
             """;
-        await connection.ExecuteAsync(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
+        return await connection.ExecuteScalarAsync<long?>(sql, RowOf(message, nowUtc), transaction, commandTimeout: Database.CommandTimeoutSeconds);
     }
 
     // A row its caller sends at once (a learner's own /today): written claimed, so the sender loop

@@ -2,6 +2,7 @@ using System.Globalization;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
+using StudyBot.Wall;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.ReplyMarkups;
 
@@ -9,8 +10,9 @@ namespace StudyBot.Reflections;
 
 // Share / Unshare under a saved reflection's confirmation. Only its author's press counts; a share
 // earns the day's sharing point where the group has points on (once, whatever is pressed again).
+// Unsharing also takes it out of a wall post already in the linked chat (PostedWallRevision).
 // Callback data: "sh:<reflection id>" shares, "sh:<reflection id>:off" hides it again.
-internal sealed class ShareButton(ReflectionStore reflections, Points points, BotMessenger messenger, Texts texts) : ICallbackHandler
+internal sealed class ShareButton(ReflectionStore reflections, Points points, PostedWallRevision postedWalls, BotMessenger messenger, Texts texts) : ICallbackHandler
 {
     public const string PrefixName = "sh";
 
@@ -36,6 +38,10 @@ internal sealed class ShareButton(ReflectionStore reflections, Points points, Bo
         if (share)
         {
             await points.AwardAsync(id, Points.Share, Points.ForSharing, cancellationToken);
+        }
+        else
+        {
+            await postedWalls.WithdrawAsync(id, cancellationToken);
         }
 
         await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, share ? "ReflectionShared" : "ReflectionUnshared"));

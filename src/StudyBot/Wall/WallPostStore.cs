@@ -27,11 +27,12 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
     }
 
     // The day's figures: members who got the day's prompt, those who answered it on the day (names,
-    // in the order they answered), and the featured reflections of the day with their authors.
-    public async Task<WallDay> DayAsync(long groupId, DateOnly day, CancellationToken cancellationToken)
+    // in the order they answered), and the featured reflections of the day with their authors,
+    // those featured up to featuredBy (a posted wall's claim: what it showed).
+    public async Task<WallDay> DayAsync(long groupId, DateOnly day, DateTime featuredBy, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var parameters = new { GroupId = groupId, Day = day, CancellationToken = cancellationToken };
+        var parameters = new { GroupId = groupId, Day = day, FeaturedBy = featuredBy, CancellationToken = cancellationToken };
         const string received = "SELECT COUNT(*) FROM deliveries WHERE group_id = @GroupId AND local_date = @Day AND sent_utc IS NOT NULL";
         const string answered = """
             SELECT COALESCE(l.display_name, '') FROM deliveries d
@@ -44,7 +45,7 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
             SELECT r.id AS Id, r.featured_utc AS FeaturedUtc, COALESCE(l.display_name, '') AS AuthorName, r.text AS Text, r.kind AS Kind, r.duration_seconds AS DurationSeconds FROM reflections r
             JOIN deliveries d ON d.id = r.delivery_id
             LEFT JOIN learners l ON l.chat_id = r.chat_id
-            WHERE r.group_id = @GroupId AND d.local_date = @Day AND r.featured_utc IS NOT NULL AND r.shared_utc IS NOT NULL
+            WHERE r.group_id = @GroupId AND d.local_date = @Day AND r.featured_utc <= @FeaturedBy AND r.shared_utc IS NOT NULL
             ORDER BY r.featured_utc, r.id
             """;
         return new WallDay(
@@ -79,9 +80,38 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
             }
 
             var message = new OutboxMessage { ChatId = group.ChatId, Kind = OutboxStore.Kind.GroupPost, Priority = OutboxStore.Priority.Bulk, Text = post.Text, Keyboard = post.Keyboard };
-            await OutboxStore.EnqueueAsync(connection, transaction, message, now, cancellationToken);
+            var outboxId = await OutboxStore.EnqueueAsync(connection, transaction, message, now, cancellationToken);
+            const string remember = "UPDATE group_walls SET post_outbox_id = @OutboxId WHERE group_id = @GroupId AND local_date = @Day";
+            await connection.ExecuteAsync(remember, new { group.GroupId, Day = day, OutboxId = outboxId, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return true;
         }, cancellationToken);
+    }
+
+    // The posted wall (of its linked chat, sent, not past its rest) that shows this featured
+    // reflection; null when none does.
+    public async Task<PostedWall?> PostedWallShowingAsync(long reflectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string sql = """
+            SELECT w.group_id AS GroupId, w.local_date AS LocalDate, w.claimed_utc AS ClaimedUtc, o.chat_id AS ChatId, o.message_id AS MessageId,
+                   g.time_zone AS TimeZone, g.wall_time AS WallTime, g.language AS Language, g.name AS Name
+            FROM reflections r
+            JOIN deliveries d ON d.id = r.delivery_id
+            JOIN group_walls w ON w.group_id = r.group_id AND w.local_date = d.local_date
+            JOIN outbox o ON o.id = w.post_outbox_id
+            JOIN study_groups g ON g.id = w.group_id AND g.linked_chat_id = o.chat_id
+            WHERE r.id = @Id AND r.featured_utc <= w.claimed_utc AND o.message_id IS NOT NULL
+              AND (w.rest_reflection_id IS NULL OR r.featured_utc < w.rest_featured_utc OR (r.featured_utc = w.rest_featured_utc AND r.id < w.rest_reflection_id))
+            """;
+        return await connection.QuerySingleOrDefaultAsync<PostedWall>(sql, new { Id = reflectionId, CancellationToken = cancellationToken }, commandTimeout: Database.CommandTimeoutSeconds);
+    }
+
+    // The posted wall, recomposed, now leaves its rest from another reflection (or has none).
+    public Task MoveRestAsync(long groupId, DateOnly day, FeaturedReflection? restFrom, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE group_walls SET rest_featured_utc = @RestFeaturedUtc, rest_reflection_id = @RestReflectionId WHERE group_id = @GroupId AND local_date = @Day AND rest_posted_utc IS NULL";
+        var parameters = new { GroupId = groupId, Day = day, RestFeaturedUtc = restFrom?.FeaturedUtc, RestReflectionId = restFrom?.Id, CancellationToken = cancellationToken };
+        return database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), cancellationToken);
     }
 
     // The first press of a wall's button in the chat the group is linked to now claims its rest and
@@ -130,6 +160,21 @@ internal sealed class WallPostStore(Database database, TimeProvider time)
             return texts.Count;
         }, cancellationToken);
     }
+}
+
+internal sealed class PostedWall
+{
+    public long GroupId { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public DateTime ClaimedUtc { get; set; }
+    public long ChatId { get; set; }
+    public long MessageId { get; set; }
+    public string TimeZone { get; set; } = "";
+    public string WallTime { get; set; } = "";
+    public string Language { get; set; } = "";
+    public string Name { get; set; } = "";
+
+    public WallGroup Group => new() { GroupId = GroupId, ChatId = ChatId, TimeZone = TimeZone, WallTime = WallTime, Language = Language, Name = Name };
 }
 
 internal sealed class WallGroup

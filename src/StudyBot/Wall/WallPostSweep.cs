@@ -30,7 +30,7 @@ internal sealed partial class WallPostSweep(WallPostStore store, WallPostText te
                 continue;
             }
 
-            var day = await store.DayAsync(group.GroupId, today, cancellationToken);
+            var day = await store.DayAsync(group.GroupId, today, now, cancellationToken);
             if (await store.TryClaimAsync(group, today, text.Post(group, today, day), cancellationToken))
             {
                 claimed++;

@@ -37,7 +37,7 @@ internal sealed class WallPostText(Texts texts)
             {
                 var rest = figures.Featured.Count - i;
                 var button = InlineKeyboardButton.WithCallbackData(texts.Get(language, "WallPostRest", rest), ButtonData(group.GroupId, day));
-                return new WallPost(text.ToString(), JsonSerializer.Serialize(new InlineKeyboardMarkup(button), TelegramJson.Keyboard), figures.Featured[i]);
+                return new WallPost(text.ToString(), new InlineKeyboardMarkup(button), figures.Featured[i]);
             }
 
             text.Append(featured);
@@ -110,4 +110,8 @@ internal sealed class WallPostText(Texts texts)
 }
 
 // The day's post; RestFrom: the first featured reflection left for the button, if any.
-internal sealed record WallPost(string Text, string? Keyboard, FeaturedReflection? RestFrom);
+internal sealed record WallPost(string Text, InlineKeyboardMarkup? Buttons, FeaturedReflection? RestFrom)
+{
+    // As the outbox keeps a message's buttons.
+    public string? Keyboard => Buttons is null ? null : JsonSerializer.Serialize(Buttons, TelegramJson.Keyboard);
+}

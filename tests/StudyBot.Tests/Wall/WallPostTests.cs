@@ -35,6 +35,35 @@ public sealed class WallPostTests
     }
 
     [Fact]
+    public async Task Unsharing_a_featured_reflection_takes_it_out_of_the_posted_wall()
+    {
+        await using var setup = await StartAsync();
+        var world = setup.World;
+        var member = world.Learner(Member);
+        await member.SendAsync("/today");
+        var saved = await member.SendAsync("What the passage taught me about patience.");
+        var reflection = await world.Db.ScalarAsync<long>($"SELECT id FROM reflections WHERE chat_id = {Member}");
+        var share = setup.Api.UserPresses(Member, saved.MessageId, $"sh:{reflection}");
+        await setup.Api.WaitUntilAsync(() => setup.Api.ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == share));
+        await world.Db.ExecuteAsync($"UPDATE reflections SET featured_utc = '2026-12-07 12:20:00' WHERE id = {reflection}");
+        await world.AdvanceToAsync(MondayWall);
+        var wall = Assert.Single(WallsIn(setup));
+        Assert.Contains("taught me about patience", wall.Text, StringComparison.Ordinal);
+
+        // Someone else's press changes nothing; the author's takes it out of the post in the chat.
+        var forged = setup.Api.UserPresses(OtherMember, (await world.Learner(OtherMember).SendAsync("/points")).MessageId, $"sh:{reflection}:off");
+        await setup.Api.WaitUntilAsync(() => setup.Api.ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == forged));
+        Assert.Contains("taught me about patience", Assert.Single(WallsIn(setup)).Text, StringComparison.Ordinal);
+        var unshare = setup.Api.UserPresses(Member, saved.MessageId, $"sh:{reflection}:off");
+        await setup.Api.WaitUntilAsync(() => setup.Api.ButtonAnswers.FirstOrDefault(a => a.CallbackQueryId == unshare));
+
+        var edited = await setup.Api.WaitUntilAsync(() => WallsIn(setup).SingleOrDefault(m => m.Edits.Count > 0));
+        Assert.DoesNotContain("taught me about patience", edited.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("★", edited.Text, StringComparison.Ordinal);
+        Assert.Equal(wall.MessageId, edited.MessageId);
+    }
+
+    [Fact]
     public async Task No_wall_is_posted_on_a_day_off_or_where_the_wall_is_off()
     {
         await using var setup = await StartAsync();
