@@ -149,6 +149,7 @@ internal static class StudyBotServices
         services.AddSingleton<GroupCourses>();
         services.AddSingleton<DocumentDownloads>();
         services.AddSingleton<SummaryPhotos>();
+        services.AddSingleton<SummaryWords>();
         services.AddSingleton<GroupLinks>();
         services.AddSingleton<GroupJoining>();
         services.AddSingleton<DeliveryStore>();
