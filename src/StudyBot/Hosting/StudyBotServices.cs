@@ -258,6 +258,8 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<WebSignIn>();
         builder.Services.AddSingleton<WebUsers>();
         builder.Services.AddSingleton<Journal>();
+        builder.Services.AddSingleton<SummaryDrafts>();
+        builder.Services.AddSingleton<SummaryComposer>();
         builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }

@@ -9,6 +9,9 @@ internal sealed class SummaryWords(GroupCourses courses, Texts texts)
 {
     public string DefaultTitle(string language, string learnerName) => texts.Get(language, "ExportTitle", learnerName);
 
+    // A composed summary's next steps before the learner writes them.
+    public string NoWrittenNextSteps(string language) => texts.Get(language, "SummaryNoNextSteps");
+
     public SummaryTexts For(string language, string title) =>
         new(
             language,
