@@ -149,6 +149,7 @@ internal static class StudyBotServices
         services.AddSingleton<GroupCourses>();
         services.AddSingleton<DocumentDownloads>();
         services.AddSingleton<SummaryPhotos>();
+        services.AddSingleton<SummaryWords>();
         services.AddSingleton<GroupLinks>();
         services.AddSingleton<GroupJoining>();
         services.AddSingleton<DeliveryStore>();
@@ -262,6 +263,8 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<WebSignIn>();
         builder.Services.AddSingleton<WebUsers>();
         builder.Services.AddSingleton<Journal>();
+        builder.Services.AddSingleton<SummaryDrafts>();
+        builder.Services.AddSingleton<SummaryComposer>();
         builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }

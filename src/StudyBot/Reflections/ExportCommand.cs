@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -11,7 +10,7 @@ namespace StudyBot.Reflections;
 // /export: the draft of the learner's study summary, sent as a Word document and as Markdown.
 // Both are built in memory from one SummaryDocument, so the two files always say the same; the
 // Word document also holds the photo answers, fetched from Telegram for it.
-internal sealed partial class ExportCommand(ReflectionStore reflections, WallStore wall, GroupCourses courses, SummaryPhotos photos, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
+internal sealed partial class ExportCommand(ReflectionStore reflections, WallStore wall, SummaryWords words, SummaryPhotos photos, BotMessenger messenger, Texts texts, ILogger<ExportCommand> logger) : IBotCommand
 {
     public string Name => "export";
     public CommandAudience Audience => CommandAudience.Learner;
@@ -20,20 +19,7 @@ internal sealed partial class ExportCommand(ReflectionStore reflections, WallSto
     {
         var language = context.Language;
         var name = context.Learner?.DisplayName is { Length: > 0 } stored ? stored : context.DisplayName;
-        var summaryTexts = new SummaryTexts(
-            language,
-            texts.Get(language, "ExportTitle", name),
-            texts.Get(language, "ExportPeriod"),
-            texts.Get(language, "ExportSourcePrefix"),
-            texts.Get(language, "ExportNextSteps"),
-            texts.Get(language, "ExportNoNextSteps"),
-            texts.Get(language, "ExportMadeUp"),
-            texts.Get(language, "ExportCommentPrefix"))
-        {
-            Photo = texts.Get(language, "PhotoAnswer"),
-            Voice = texts.Get(language, "VoiceAnswer"),
-            PhotoMissing = texts.Get(language, "ExportPhotoMissing"),
-        };
+        var summaryTexts = words.For(language, words.DefaultTitle(language, name));
         var entries = await reflections.ListAllAsync(context.ChatId, cancellationToken);
         var comments = await wall.CommentsOnAsync([.. entries.Select(e => e.Id)], cancellationToken);
         if (SummaryDocument.Build(entries, summaryTexts, comments) is not { } document)
@@ -42,30 +28,16 @@ internal sealed partial class ExportCommand(ReflectionStore reflections, WallSto
             return;
         }
 
-        document = document with { CourseLine = await CourseLineAsync(context.Learner?.GroupId, language, cancellationToken) };
+        document = document with { CourseLine = await words.CourseLineAsync(context.Learner?.GroupId, language, cancellationToken) };
         var pictures = await photos.FetchAsync(document.PhotoFileIds, cancellationToken);
-        var fileName = "study-summary-" + SummaryDocument.Date(document.Last);
         var caption = texts.Get(language, "ExportCaption", entries.Count, SummaryDocument.Date(document.First), SummaryDocument.Date(document.Last));
-        var docx = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document, pictures), fileName + ".docx", caption, ct), cancellationToken);
-        var markdown = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), fileName + ".md", null, ct), cancellationToken);
+        var docx = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, SummaryDocx.Render(document, pictures), document.FileName + ".docx", caption, ct), cancellationToken);
+        var markdown = await context.SendInTurnAsync(ct => messenger.SendDocumentAsync(context.ChatId, Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), document.FileName + ".md", null, ct), cancellationToken);
         LogExported(context.ChatId, entries.Count);
         if (docx.Status == SendStatus.Failed || markdown.Status == SendStatus.Failed)
         {
             context.Reply(texts.Get(language, "Error"));
         }
-    }
-
-    // The learner's group and its course dates. The default group of an upgraded deployment has
-    // no dates of its own (its pack's are used): it is no course to name.
-    private async Task<string?> CourseLineAsync(long? groupId, string language, CancellationToken cancellationToken)
-    {
-        if (groupId is not { } id || await courses.GetAsync(id, cancellationToken) is not { Group.StartDate: { } start } course)
-        {
-            return null;
-        }
-
-        var end = course.Group.EndDate is { } last ? IsoDate.Format(last) : texts.Get(language, "ExportCourseOngoing");
-        return texts.Get(language, "ExportCourse", course.Group.Name) + texts.Get(language, "ExportCoursePeriod", IsoDate.Format(start), end);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId} exported {Count} reflections")]

@@ -1,8 +1,10 @@
 namespace StudyBot.Reflections;
 
-// The draft of a learner's study summary, as data: one section per theme, each quotation of the
-// theme followed by the learner's reflections on it in date order, then the reflections that say
-// what the learner will do. SummaryMarkdown and SummaryDocx render it; neither decides content.
+// A learner's study summary, as data: sections, each quotation followed by the learner's
+// reflections on it, then the next steps. /export builds it (Build: one section per theme, the
+// reflections on what the learner will do as next steps); the web app's composer builds it from
+// the learner's draft (Compose: numbered insights, their own words around them). SummaryMarkdown
+// and SummaryDocx render both; neither decides content.
 internal sealed record SummaryDocument(
     SummaryTexts Texts,
     DateOnly First,
@@ -13,6 +15,15 @@ internal sealed record SummaryDocument(
     // The course the summary is of (the learner's group, its dates), under the title; null for
     // the default group with no course dates of its own.
     public string? CourseLine { get; init; }
+
+    // A composed summary's own words: the opening under the period, the next steps as written
+    // (printed before any next-step reflections), the closing at the end. Null where not written.
+    public string? Opening { get; init; }
+    public string? WrittenNextSteps { get; init; }
+    public string? Closing { get; init; }
+
+    // The name the downloads and /export's files carry.
+    public string FileName => "study-summary-" + Date(Last);
 
     public string PeriodLine => string.Format(System.Globalization.CultureInfo.InvariantCulture, Texts.Period, Date(First), Date(Last));
 
@@ -45,6 +56,41 @@ internal sealed record SummaryDocument(
         return new SummaryDocument(texts, ordered[0].LocalDate, ordered[^1].LocalDate, themes, nextSteps);
     }
 
+    // The learner's insights in their order, numbered, each of the chosen reflections in the chosen
+    // order. A reflection opens with its quotation wherever the quotation changes, so the order the
+    // learner chose is kept exactly. Ids not among the entries are left out. The period is that of
+    // the chosen reflections (of all of them while none is chosen); null without any reflection.
+    public static SummaryDocument? Compose(IReadOnlyList<ReflectionEntry> entries, IEnumerable<ComposedInsight> insights, SummaryTexts texts, ILookup<long, string>? comments = null)
+    {
+        var byId = entries.ToDictionary(e => e.Id);
+        var sections = insights.Select((insight, index) =>
+        {
+            var chosen = insight.ReflectionIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+            var quotations = new List<SummaryQuotation>();
+            foreach (var entry in chosen)
+            {
+                var reflection = ToReflection(entry, texts, comments);
+                if (quotations.Count > 0 && quotations[^1].Quote == entry.Quote.Trim() && quotations[^1].Source == entry.Source.Trim())
+                {
+                    quotations[^1] = quotations[^1] with { Reflections = [.. quotations[^1].Reflections, reflection] };
+                }
+                else
+                {
+                    quotations.Add(new SummaryQuotation(entry.Quote.Trim(), entry.Source.Trim(), [reflection]));
+                }
+            }
+
+            return new SummaryTheme(insight.Title.Trim(), quotations) { Number = index + 1 };
+        }).ToList();
+        var dates = sections.SelectMany(s => s.Quotations).SelectMany(q => q.Reflections).Select(r => r.Date).ToList();
+        if (dates.Count == 0)
+        {
+            dates = [.. entries.Select(e => e.LocalDate)];
+        }
+
+        return dates.Count == 0 ? null : new SummaryDocument(texts, dates.Min(), dates.Max(), sections, []);
+    }
+
     private static SummaryReflection ToReflection(ReflectionEntry entry, SummaryTexts texts, ILookup<long, string>? comments) =>
         new(entry.LocalDate, entry.Text.Trim(), entry.Prompt.Trim(), entry.MadeUp == (int)AnswerTiming.MadeUp, comments?[entry.Id].ToList() ?? [])
         {
@@ -66,7 +112,17 @@ internal sealed record SummaryDocument(
     public string DateLabel(SummaryReflection reflection) => Date(reflection.Date) + (reflection.MadeUp ? Texts.MadeUp : "");
 }
 
-internal sealed record SummaryTheme(string Name, IReadOnlyList<SummaryQuotation> Quotations);
+// Number: a composed insight's place, printed before its name ("2. 为民之道"); null for a theme.
+internal sealed record SummaryTheme(string Name, IReadOnlyList<SummaryQuotation> Quotations)
+{
+    public int? Number { get; init; }
+
+    public string Heading => Number is not { } number ? Name
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{number}. {Name}").TrimEnd();
+}
+
+// One insight of a composed summary: its title and the ids of the reflections that make it.
+internal sealed record ComposedInsight(string Title, IReadOnlyList<long> ReflectionIds);
 
 internal sealed record SummaryQuotation(string Quote, string Source, IReadOnlyList<SummaryReflection> Reflections);
 

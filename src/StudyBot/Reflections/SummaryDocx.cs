@@ -71,9 +71,14 @@ internal static class SummaryDocx
         }
 
         Paragraph(xml, null, document.PeriodLine);
+        if (document.Opening is { } opening)
+        {
+            TextParagraphs(xml, opening);
+        }
+
         foreach (var theme in document.Themes)
         {
-            Paragraph(xml, "Heading1", theme.Name);
+            Paragraph(xml, "Heading1", theme.Heading);
             foreach (var quotation in theme.Quotations)
             {
                 Paragraph(xml, "Quote", quotation.Quote);
@@ -91,7 +96,11 @@ internal static class SummaryDocx
         }
 
         Paragraph(xml, "Heading1", document.Texts.NextSteps);
-        if (document.NextSteps.Count == 0)
+        if (document.WrittenNextSteps is { } written)
+        {
+            TextParagraphs(xml, written);
+        }
+        else if (document.NextSteps.Count == 0)
         {
             Paragraph(xml, null, document.Texts.NoNextSteps);
         }
@@ -100,6 +109,11 @@ internal static class SummaryDocx
         {
             DateParagraph(xml, document.DateLabel(step));
             AnswerParagraphs(xml, document, step, pictures);
+        }
+
+        if (document.Closing is { } closing)
+        {
+            TextParagraphs(xml, closing);
         }
 
         // A4 with 2.5 cm margins (sizes in twentieths of a point).

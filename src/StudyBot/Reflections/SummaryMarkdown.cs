@@ -15,9 +15,17 @@ internal static class SummaryMarkdown
         }
 
         builder.Append(Inline(document.PeriodLine)).Append("\n\n");
+        if (document.Opening is { } opening)
+        {
+            AppendParagraphs(builder, opening);
+        }
+
         foreach (var theme in document.Themes)
         {
-            builder.Append("## ").Append(Inline(theme.Name)).Append("\n\n");
+            // An insight's number is written before the escaping, which would otherwise keep "1." from
+            // reading as a number.
+            var number = theme.Number is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) + ". " : "";
+            builder.Append("## ").Append((number + Inline(theme.Name)).TrimEnd()).Append("\n\n");
             foreach (var quotation in theme.Quotations)
             {
                 foreach (var line in Lines(quotation.Quote))
@@ -47,7 +55,11 @@ internal static class SummaryMarkdown
         }
 
         builder.Append("## ").Append(Inline(document.Texts.NextSteps)).Append("\n\n");
-        if (document.NextSteps.Count == 0)
+        if (document.WrittenNextSteps is { } written)
+        {
+            AppendParagraphs(builder, written);
+        }
+        else if (document.NextSteps.Count == 0)
         {
             builder.Append(Inline(document.Texts.NoNextSteps)).Append('\n');
         }
@@ -62,6 +74,17 @@ internal static class SummaryMarkdown
                 // Indented continuation lines stay inside the list item.
                 builder.Append("  ").Append(Inline(line)).Append('\n');
             }
+        }
+
+        if (document.Closing is { } closing)
+        {
+            // A paragraph after the list, not a continuation of its last item.
+            if (!builder.ToString().EndsWith("\n\n", StringComparison.Ordinal))
+            {
+                builder.Append('\n');
+            }
+
+            AppendParagraphs(builder, closing);
         }
 
         return builder.ToString();

@@ -1,9 +1,11 @@
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using StudyBot.Configuration;
+using StudyBot.Reflections;
 
 namespace StudyBot.Web;
 
@@ -40,6 +42,11 @@ internal static class WebEndpoints
         signedIn.MapDelete("/session", SignOutAsync);
         signedIn.MapGet("/journal", JournalAsync);
         signedIn.MapPut("/journal/{id:long}", EditAsync);
+        signedIn.MapGet("/summary", SummaryAsync);
+        signedIn.MapPut("/summary", SaveSummaryAsync);
+        signedIn.MapGet("/summary/preview", PreviewSummaryAsync);
+        signedIn.MapGet("/summary.docx", SummaryDocxAsync);
+        signedIn.MapGet("/summary.md", SummaryMarkdownAsync);
         return app;
     }
 
@@ -123,6 +130,48 @@ internal static class WebEndpoints
             ? Results.NoContent()
             : Problem("no such reflection", StatusCodes.Status404NotFound);
     }
+
+    private static async Task<IResult> SummaryAsync(HttpContext context, SummaryComposer composer, CancellationToken cancellationToken) =>
+        Results.Json(await composer.GetAsync(WebCaller.Of(context), cancellationToken), WebJson.Default.SummaryComposerResponse);
+
+    // A bad draft is refused whole, and a page whose draft is older than the saved one gets 409:
+    // it must reload rather than overwrite what another page saved.
+    private static async Task<IResult> SaveSummaryAsync(SummarySave? save, HttpContext context, SummaryComposer composer, CancellationToken cancellationToken)
+    {
+        var chatId = WebCaller.Of(context).UserId;
+        if (await composer.RefusalAsync(chatId, save, cancellationToken) is { } refusal)
+        {
+            return Problem(refusal, StatusCodes.Status400BadRequest);
+        }
+
+        return await composer.SaveAsync(chatId, save!, cancellationToken) is { } version
+            ? Results.Json(new SummarySaved(version), WebJson.Default.SummarySaved)
+            : Problem("the draft was changed in another window: reload it", StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<IResult> PreviewSummaryAsync(HttpContext context, SummaryComposer composer, CancellationToken cancellationToken) =>
+        await composer.DocumentAsync(WebCaller.Of(context), cancellationToken) is { } document
+            ? Results.Json(SummaryComposer.Preview(document), WebJson.Default.SummaryPreview)
+            : NoReflections();
+
+    // The same renderer and photos as /export's files.
+    private static async Task<IResult> SummaryDocxAsync(HttpContext context, SummaryComposer composer, SummaryPhotos photos, CancellationToken cancellationToken)
+    {
+        if (await composer.DocumentAsync(WebCaller.Of(context), cancellationToken) is not { } document)
+        {
+            return NoReflections();
+        }
+
+        var pictures = await photos.FetchAsync(document.PhotoFileIds, cancellationToken);
+        return Results.File(SummaryDocx.Render(document, pictures), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", document.FileName + ".docx");
+    }
+
+    private static async Task<IResult> SummaryMarkdownAsync(HttpContext context, SummaryComposer composer, CancellationToken cancellationToken) =>
+        await composer.DocumentAsync(WebCaller.Of(context), cancellationToken) is { } document
+            ? Results.File(Encoding.UTF8.GetBytes(SummaryMarkdown.Render(document)), "text/markdown; charset=utf-8", document.FileName + ".md")
+            : NoReflections();
+
+    private static IResult NoReflections() => Problem("no reflections yet: answer a prompt first", StatusCodes.Status404NotFound);
 
     private static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
 }

@@ -10,6 +10,10 @@ namespace StudyBot.Web;
 [JsonSerializable(typeof(JournalResponse))]
 [JsonSerializable(typeof(JournalEdit))]
 [JsonSerializable(typeof(WebError))]
+[JsonSerializable(typeof(SummaryComposerResponse))]
+[JsonSerializable(typeof(SummarySave))]
+[JsonSerializable(typeof(SummarySaved))]
+[JsonSerializable(typeof(SummaryPreview))]
 internal sealed partial class WebJson : JsonSerializerContext;
 
 // The `user` field of Mini App init data, in Telegram's names.

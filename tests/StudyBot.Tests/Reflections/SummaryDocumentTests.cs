@@ -174,4 +174,64 @@ public sealed class SummaryDocumentTests
         Assert.Equal("SimSun", defaults.GetFirstChild<RunFonts>()!.EastAsia!.Value);
         Assert.Equal("学习心得：小李", package.MainDocumentPart.Document!.Body!.Elements<Paragraph>().First().InnerText);
     }
+
+    // The composer's draft: Learning first, then Duty with its later reflection first; the intention
+    // answer on Seneca's quotation placed between the two on Marcus Aurelius's.
+    private static SummaryDocument Composed() =>
+        SummaryDocument.Compose(Sample, [new(" Knowing less ", [Sample[2].Id]), new("Duty", [Sample[0].Id, Sample[3].Id, Sample[1].Id, 999_999])], English with { Title = "What I learned" })!
+        with
+        { Opening = "I studied for a week.", WrittenNextSteps = "Share notes on Friday.\nPractise SQL.", Closing = "Thanks to my group." };
+
+    [Fact]
+    public void Compose_numbers_the_insights_in_the_chosen_order_and_opens_a_quotation_wherever_it_changes()
+    {
+        var document = Composed();
+
+        Assert.Equal(["1. Knowing less", "2. Duty"], document.Themes.Select(t => t.Heading));
+        Assert.Equal(
+            ["Men exist for the sake of one another.", "No one can live happily who has regard to himself alone.", "Men exist for the sake of one another."],
+            document.Themes[1].Quotations.Select(q => q.Quote));
+        Assert.Equal(["Helped Li with the proof.", "I will share my notes on Friday.", "Explained recursion to Wang.\nIt took two tries."],
+            document.Themes[1].Quotations.SelectMany(q => q.Reflections).Select(r => r.Text));
+        Assert.Equal((new DateOnly(2026, 12, 7), new DateOnly(2026, 12, 10)), (document.First, document.Last));
+        Assert.Empty(document.NextSteps);
+        Assert.Equal("study-summary-2026-12-10", document.FileName);
+    }
+
+    [Fact]
+    public void Compose_without_a_chosen_reflection_takes_the_period_of_all_and_without_any_reflection_builds_nothing()
+    {
+        var document = SummaryDocument.Compose(Sample, [new("Empty for now", [])], English)!;
+
+        Assert.Equal((new DateOnly(2026, 12, 7), new DateOnly(2026, 12, 11)), (document.First, document.Last));
+        Assert.Empty(Assert.Single(document.Themes).Quotations);
+        Assert.Null(SummaryDocument.Compose([], [new("Nothing", [])], English));
+    }
+
+    [Fact]
+    public void A_composed_summary_in_markdown_has_the_opening_numbered_insights_the_written_next_steps_and_the_closing()
+    {
+        var markdown = SummaryMarkdown.Render(Composed());
+
+        Assert.StartsWith("# What I learned\n\nPeriod: 2026-12-07 – 2026-12-10\n\nI studied for a week.\n\n## 1. Knowing less\n\n> It is impossible", markdown);
+        Assert.Contains("\n## 2. Duty\n\n> Men exist", markdown);
+        Assert.EndsWith("## Next steps\n\nShare notes on Friday.\n\nPractise SQL.\n\nThanks to my group.\n\n", markdown);
+        Assert.DoesNotContain("Nothing yet.", markdown);
+    }
+
+    [Fact]
+    public void A_composed_summary_in_docx_is_valid_and_says_the_same_in_the_same_order()
+    {
+        var bytes = SummaryDocx.Render(Composed());
+
+        using var package = WordprocessingDocument.Open(new MemoryStream(bytes), false);
+        Assert.Empty(new OpenXmlValidator().Validate(package));
+        var paragraphs = package.MainDocumentPart!.Document!.Body!.Elements<Paragraph>()
+            .Select(p => (Style: p.ParagraphProperties?.ParagraphStyleId?.Val?.Value, Text: p.InnerText))
+            .ToList();
+        Assert.Equal(("Title", "What I learned"), paragraphs[0]);
+        Assert.Equal("I studied for a week.", paragraphs[2].Text);
+        Assert.Equal(["1. Knowing less", "2. Duty", "Next steps"], paragraphs.Where(p => p.Style == "Heading1").Select(p => p.Text));
+        Assert.Equal(["Next steps", "Share notes on Friday.", "Practise SQL.", "Thanks to my group."], paragraphs.SkipWhile(p => p.Text != "Next steps").Select(p => p.Text));
+    }
 }

@@ -220,6 +220,7 @@ public sealed class WebSignInTests
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("<script src=\"app.js\" defer></script>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"composer\"", html, StringComparison.Ordinal);
         var policy = string.Join(' ', page.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self' https://telegram.org/js/telegram-web-app.js;", policy, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);

@@ -10,6 +10,11 @@ const TEXTS = {
     search: "搜索感想、主题或引文", allThemes: "全部主题", allMonths: "全部月份", count: "共 {0} 条",
     edit: "修改", save: "保存", cancel: "取消", edited: "已修改", photo: "照片", voice: "语音 {0}", madeUp: "补卡", late: "逾期", shared: "已分享", comment: "点评：{0}",
     signOut: "退出登录", empty: "还没有感想。",
+    journalTab: "学习日志", composerTab: "心得撰写", docTitle: "标题", opening: "开头", insights: "体会", insightTitle: "体会标题",
+    addInsight: "添加一条体会", addReflection: "加入一条感想…", up: "上移", down: "下移", remove: "移除",
+    nextSteps: "下一步", material: "你写过的“打算做什么”，可作下一步的素材：", use: "加入下一步", closing: "结尾",
+    downloadDocx: "下载 Word", downloadMd: "下载 Markdown", preview: "预览",
+    saving: "正在保存…", saved: "已保存", unsaved: "有未保存的修改", conflict: "草稿已在另一窗口中修改。请刷新页面后继续。", noReflections: "还没有感想，暂无可预览的内容。",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
@@ -17,6 +22,11 @@ const TEXTS = {
     search: "Search reflections, themes or quotations", allThemes: "All themes", allMonths: "All months", count: "{0} in all",
     edit: "Edit", save: "Save", cancel: "Cancel", edited: "edited", photo: "photo", voice: "voice {0}", madeUp: "made up", late: "late", shared: "shared", comment: "Comment: {0}",
     signOut: "Sign out", empty: "No reflections yet.",
+    journalTab: "Journal", composerTab: "Summary", docTitle: "Title", opening: "Opening", insights: "Insights", insightTitle: "Insight title",
+    addInsight: "Add an insight", addReflection: "Add a reflection…", up: "Up", down: "Down", remove: "Remove",
+    nextSteps: "Next steps", material: "What you said you would do, as material for the next steps:", use: "Add to next steps", closing: "Closing",
+    downloadDocx: "Download Word", downloadMd: "Download Markdown", preview: "Preview",
+    saving: "Saving…", saved: "Saved", unsaved: "Unsaved changes", conflict: "The draft was changed in another window. Reload the page to go on.", noReflections: "No reflections yet, so nothing to preview.",
   },
 };
 
@@ -34,12 +44,12 @@ function translatePage() {
   document.querySelectorAll("[data-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.placeholder); });
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, keepalive = false) {
   const headers = {};
   if (initData) headers.Authorization = "tma " + initData;
   if (csrfToken && method !== "GET") headers["X-CSRF-Token"] = csrfToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch("api/" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+  const response = await fetch("api/" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin", keepalive });
   const json = response.status === 204 ? null : await response.json().catch(() => null);
   return { status: response.status, json };
 }
@@ -82,7 +92,15 @@ function showSignedIn(me) {
   translatePage();
   $("status").textContent = t("signedInAs", me.name);
   $("signout").hidden = me.signedInWith !== "browser";
-  $("journal").hidden = false;
+  $("views").hidden = false;
+  showView("journal");
+}
+
+function showView(name) {
+  $("journal").hidden = name !== "journal";
+  $("composer").hidden = name !== "composer";
+  $("show-journal").setAttribute("aria-pressed", String(name === "journal"));
+  $("show-composer").setAttribute("aria-pressed", String(name === "composer"));
 }
 
 function fillSelect(select, values) {
@@ -92,13 +110,16 @@ function fillSelect(select, values) {
   select.value = values.includes(chosen) ? chosen : "";
 }
 
+function voiceLength(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 function renderEntry(entry) {
   const item = $("entry").content.firstElementChild.cloneNode(true);
   const marks = [entry.date, entry.theme];
   if (entry.kind === "photo") marks.push(t("photo"));
   if (entry.kind === "voice") {
-    const seconds = entry.durationSeconds || 0;
-    marks.push(t("voice", `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`));
+    marks.push(t("voice", voiceLength(entry.durationSeconds || 0)));
   }
   if (entry.timing !== "onTime") marks.push(t(entry.timing));
   if (entry.shared) marks.push(t("shared"));
@@ -145,6 +166,225 @@ async function loadJournal() {
   $("entries").replaceChildren(...result.json.entries.map(renderEntry));
 }
 
+// The summary composer. The draft lives in `composer.draft`; every change is saved after a pause
+// (and at once when the page is hidden), with the version it started from: a 409 means another
+// window saved since, and the page stops saving rather than overwrite that.
+const composer = { version: 0, draft: null, reflections: new Map(), timer: null, saving: false, pending: false, conflict: false };
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function cloneTemplate(id) {
+  const node = $(id).content.firstElementChild.cloneNode(true);
+  node.querySelectorAll("[data-text]").forEach((x) => { x.textContent = t(x.dataset.text); });
+  node.querySelectorAll("[data-placeholder]").forEach((x) => { x.placeholder = t(x.dataset.placeholder); });
+  return node;
+}
+
+function reflectionLabel(reflection) {
+  const kind = reflection.kind === "photo" ? t("photo") : reflection.kind === "voice" ? t("voice", voiceLength(reflection.durationSeconds || 0)) : "";
+  const words = reflection.text.length > 40 ? reflection.text.slice(0, 40) + "…" : reflection.text;
+  return [reflection.date, reflection.theme, kind, words].filter(Boolean).join(" · ");
+}
+
+function move(list, index, step) {
+  const target = index + step;
+  if (target < 0 || target >= list.length) return;
+  [list[index], list[target]] = [list[target], list[index]];
+}
+
+function changed(rerender) {
+  if (rerender) renderInsights();
+  if (composer.conflict) return;
+  $("save-state").textContent = t("unsaved");
+  clearTimeout(composer.timer);
+  composer.timer = setTimeout(saveDraft, 800);
+}
+
+function renderInsights() {
+  const placed = new Set(composer.draft.insights.flatMap((insight) => insight.reflectionIds));
+  const free = [...composer.reflections.values()].filter((r) => !placed.has(r.id));
+  $("insights").replaceChildren(...composer.draft.insights.map((insight, index, all) => {
+    const item = cloneTemplate("insight");
+    const title = item.querySelector(".insight-title");
+    title.value = insight.title;
+    title.addEventListener("input", () => { insight.title = title.value; changed(false); });
+    item.querySelector(".up").addEventListener("click", () => { move(all, index, -1); changed(true); });
+    item.querySelector(".down").addEventListener("click", () => { move(all, index, 1); changed(true); });
+    item.querySelector(".remove").addEventListener("click", () => { all.splice(index, 1); changed(true); });
+    item.querySelector(".picked").replaceChildren(...insight.reflectionIds.filter((id) => composer.reflections.has(id)).map((id) => {
+      const reflection = composer.reflections.get(id);
+      const row = cloneTemplate("picked");
+      const ids = insight.reflectionIds;
+      const at = ids.indexOf(id);
+      row.querySelector(".meta").textContent = [reflection.date, reflection.theme].filter(Boolean).join(" · ");
+      row.querySelector(".text").textContent = reflection.text;
+      row.querySelector(".up").addEventListener("click", () => { move(ids, at, -1); changed(true); });
+      row.querySelector(".down").addEventListener("click", () => { move(ids, at, 1); changed(true); });
+      row.querySelector(".remove").addEventListener("click", () => { ids.splice(at, 1); changed(true); });
+      return row;
+    }));
+    const pick = item.querySelector(".pick");
+    free.forEach((reflection) => pick.add(new Option(reflectionLabel(reflection), String(reflection.id))));
+    pick.addEventListener("change", () => {
+      if (!pick.value) return;
+      insight.reflectionIds.push(Number(pick.value));
+      changed(true);
+    });
+    return item;
+  }));
+}
+
+function renderIntentions() {
+  const intentions = [...composer.reflections.values()].filter((r) => r.intention && r.text);
+  $("intentions").replaceChildren(...intentions.map((reflection) => {
+    const item = el("li", "", "");
+    item.appendChild(el("p", "meta", [reflection.date, reflection.prompt].filter(Boolean).join(" · ")));
+    item.appendChild(el("p", "text", reflection.text));
+    const use = el("button", "", t("use"));
+    use.type = "button";
+    use.addEventListener("click", () => {
+      const area = $("summary-next");
+      area.value = area.value.trim() ? area.value.trimEnd() + "\n" + reflection.text : reflection.text;
+      composer.draft.nextSteps = area.value;
+      changed(false);
+    });
+    item.appendChild(use);
+    return item;
+  }));
+}
+
+function renderPreview(preview) {
+  const parts = [el("h3", "", preview.title)];
+  if (preview.course) parts.push(el("p", "meta", preview.course));
+  parts.push(el("p", "meta", preview.period));
+  if (preview.opening) parts.push(el("p", "text", preview.opening));
+  preview.insights.forEach((insight) => {
+    parts.push(el("h4", "", insight.heading));
+    insight.quotations.forEach((quotation) => {
+      parts.push(el("blockquote", "quote", quotation.quote));
+      parts.push(el("p", "source", quotation.source));
+      quotation.reflections.forEach((reflection) => {
+        parts.push(el("p", "meta", reflection.date));
+        if (reflection.media) parts.push(el("p", "meta", reflection.media));
+        if (reflection.text) parts.push(el("p", "text", reflection.text));
+        reflection.comments.forEach((comment) => parts.push(el("p", "meta", comment)));
+      });
+    });
+  });
+  parts.push(el("h4", "", preview.nextStepsHeading));
+  parts.push(el("p", "text", preview.nextSteps));
+  if (preview.closing) parts.push(el("p", "text", preview.closing));
+  $("preview").replaceChildren(...parts);
+}
+
+async function loadPreview() {
+  const result = await api("GET", "summary/preview");
+  if (result.status === 200) renderPreview(result.json);
+  else $("preview").replaceChildren(el("p", "meta", result.status === 404 ? t("noReflections") : t("failed")));
+}
+
+async function saveDraft(keepalive = false) {
+  clearTimeout(composer.timer);
+  composer.timer = null;
+  if (composer.conflict) return;
+  if (composer.saving) {
+    composer.pending = true;
+    return;
+  }
+
+  composer.saving = true;
+  $("save-state").textContent = t("saving");
+  try {
+    const result = await api("PUT", "summary", { version: composer.version, draft: composer.draft }, keepalive);
+    if (result.status === 200) {
+      composer.version = result.json.version;
+      $("save-state").textContent = t("saved");
+      await loadPreview();
+    } else if (result.status === 409) {
+      composer.conflict = true;
+      $("save-state").textContent = t("conflict");
+    } else {
+      $("save-state").textContent = (result.json && result.json.error) || t("failed");
+    }
+  } catch {
+    $("save-state").textContent = t("unsaved");
+  } finally {
+    composer.saving = false;
+  }
+
+  if (composer.pending) {
+    composer.pending = false;
+    await saveDraft();
+  }
+}
+
+async function loadComposer() {
+  const result = await api("GET", "summary");
+  if (result.status !== 200) {
+    $("save-state").textContent = t("failed");
+    return;
+  }
+
+  composer.version = result.json.version;
+  const draft = result.json.draft;
+  composer.draft = {
+    title: draft.title || "", opening: draft.opening || "", nextSteps: draft.nextSteps || "", closing: draft.closing || "",
+    insights: (draft.insights || []).map((i) => ({ title: i.title || "", reflectionIds: i.reflectionIds || [] })),
+  };
+  composer.reflections = new Map(result.json.reflections.map((r) => [r.id, r]));
+  [["summary-title", "title"], ["summary-opening", "opening"], ["summary-next", "nextSteps"], ["summary-closing", "closing"]].forEach(([id, field]) => {
+    $(id).value = composer.draft[field];
+  });
+  $("save-state").textContent = result.json.saved ? t("saved") : "";
+  renderInsights();
+  renderIntentions();
+  await loadPreview();
+}
+
+// A download through fetch, so that inside Telegram the init data goes along as in every call.
+async function download(path) {
+  if (composer.timer !== null) await saveDraft();
+  const headers = {};
+  if (initData) headers.Authorization = "tma " + initData;
+  const response = await fetch("api/" + path, { headers, credentials: "same-origin" });
+  if (!response.ok) {
+    $("save-state").textContent = response.status === 404 ? t("noReflections") : t("failed");
+    return;
+  }
+
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name ? name[1] : path;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+function wireComposer() {
+  [["summary-title", "title"], ["summary-opening", "opening"], ["summary-next", "nextSteps"], ["summary-closing", "closing"]].forEach(([id, field]) => {
+    $(id).addEventListener("input", () => { composer.draft[field] = $(id).value; changed(false); });
+  });
+  $("add-insight").addEventListener("click", () => { composer.draft.insights.push({ title: "", reflectionIds: [] }); changed(true); });
+  $("download-docx").addEventListener("click", () => download("summary.docx"));
+  $("download-md").addEventListener("click", () => download("summary.md"));
+  $("show-journal").addEventListener("click", () => showView("journal"));
+  $("show-composer").addEventListener("click", async () => {
+    showView("composer");
+    if (!composer.draft) await loadComposer();
+  });
+  // A closing page still sends what was typed in the last moments.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && composer.timer !== null && composer.draft) saveDraft(true);
+  });
+}
+
 async function main() {
   translatePage();
   let result;
@@ -166,6 +406,7 @@ async function main() {
   $("theme").addEventListener("change", loadJournal);
   $("month").addEventListener("change", loadJournal);
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); loadJournal(); });
+  wireComposer();
   $("signout").addEventListener("click", async () => {
     await api("DELETE", "session");
     location.reload();
