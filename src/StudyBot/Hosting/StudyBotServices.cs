@@ -177,9 +177,11 @@ internal static class StudyBotServices
         services.AddSingleton<MissedCommand>();
         services.AddSingleton<Points>();
         services.AddSingleton<WallStore>();
+        services.AddSingleton<WallActions>();
         services.AddSingleton<WallPostStore>();
         services.AddSingleton<WallPostSweep>();
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<GroupParticipation>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
