@@ -259,6 +259,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<WebSignIn>();
         builder.Services.AddSingleton<WebUsers>();
         builder.Services.AddSingleton<Journal>();
+        builder.Services.AddSingleton<Dashboard>();
         builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }

@@ -38,7 +38,7 @@ internal sealed class Journal(ReflectionStore reflections, WallStore wall)
 
     public static string Month(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    private static string KindName(ReflectionKind kind) => kind switch
+    public static string KindName(ReflectionKind kind) => kind switch
     {
         ReflectionKind.Photo => "photo",
         ReflectionKind.Voice => "voice",

@@ -40,6 +40,7 @@ internal static class WebEndpoints
         signedIn.MapDelete("/session", SignOutAsync);
         signedIn.MapGet("/journal", JournalAsync);
         signedIn.MapPut("/journal/{id:long}", EditAsync);
+        signedIn.MapDashboard();
         return app;
     }
 
@@ -124,5 +125,5 @@ internal static class WebEndpoints
             : Problem("no such reflection", StatusCodes.Status404NotFound);
     }
 
-    private static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
+    internal static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
 }
