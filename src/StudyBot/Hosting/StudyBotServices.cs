@@ -180,11 +180,13 @@ internal static class StudyBotServices
         services.AddSingleton<MissedCommand>();
         services.AddSingleton<Points>();
         services.AddSingleton<WallStore>();
+        services.AddSingleton<WallActions>();
         services.AddSingleton<WallPostStore>();
         services.AddSingleton<WallPostSweep>();
         services.AddSingleton<WallPostText>();
         services.AddSingleton<PostedWallRevision>();
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<GroupParticipation>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
@@ -265,6 +267,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<Journal>();
         builder.Services.AddSingleton<SummaryDrafts>();
         builder.Services.AddSingleton<SummaryComposer>();
+        builder.Services.AddSingleton<Dashboard>();
         builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }

@@ -1,4 +1,3 @@
-using StudyBot.Audit;
 using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram.Routing;
@@ -6,7 +5,7 @@ using StudyBot.Telegram.Routing;
 namespace StudyBot.Reminders;
 
 // /remind: nudges now everyone who got today's prompt and has not answered; says how many.
-internal sealed class RemindCommand(ReminderService reminders, GroupAccess access, AuditLog audit, Texts texts) : IBotCommand
+internal sealed class RemindCommand(ReminderService reminders, GroupAccess access, Texts texts) : IBotCommand
 {
     public string Name => "remind";
     public CommandAudience Audience => CommandAudience.Organizer;
@@ -19,9 +18,7 @@ internal sealed class RemindCommand(ReminderService reminders, GroupAccess acces
             return;
         }
 
-        var nudged = await reminders.RemindNowAsync(scope.GroupId, cancellationToken);
-        var group = scope.GroupId is { } id ? $"group #{id}: " : "";
-        await audit.WriteAsync(context.UserId, AuditLog.Actions.Remind, $"{group}{nudged} nudged", cancellationToken);
+        var nudged = await reminders.RemindNowAsync(context.UserId, scope.GroupId, onlyChatIds: null, cancellationToken);
         context.Reply(nudged == 0 ? texts.Get(context.Language, "RemindNone") : texts.Get(context.Language, "RemindDone", nudged));
     }
 }

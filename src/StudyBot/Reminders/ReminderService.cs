@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StudyBot.Audit;
 using StudyBot.Delivery;
 using StudyBot.Learners;
 using StudyBot.Localization;
@@ -14,16 +15,32 @@ namespace StudyBot.Reminders;
 internal sealed partial class ReminderService(
     ReminderStore store,
     OutboxSender outbox,
+    AuditLog audit,
     Texts texts,
     TimeProvider time,
     ILogger<ReminderService> logger)
 {
-    public async Task<int> RemindNowAsync(long? groupId, CancellationToken cancellationToken)
+    // An organizer's nudge (/remind, the dashboard's Nudge): those of the group (null: every group,
+    // for an owner) who have not answered today's prompt and were not reminded today, or only the
+    // members among them in onlyChatIds; written to the audit. Returns how many were nudged.
+    public async Task<int> RemindNowAsync(long organizerId, long? groupId, IReadOnlyCollection<long>? onlyChatIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var candidates = await store.ListUnansweredAsync(now, groupId, cancellationToken);
-        var due = candidates.Where(c => c.LocalDate == DeliverySchedule.LocalDate(now, TimeZones.Get(c.TimeZone))).ToList();
-        return await ClaimAndWakeAsync(due, ReminderStore.Source.Command, now, cancellationToken);
+        var due = (await UnansweredTodayAsync(groupId, alreadyReminded: false, cancellationToken))
+            .Where(c => onlyChatIds is null || onlyChatIds.Contains(c.ChatId))
+            .ToList();
+        var nudged = await ClaimAndWakeAsync(due, ReminderStore.Source.Command, now, cancellationToken);
+        var group = groupId is { } id ? $"group #{id}: " : "";
+        await audit.WriteAsync(organizerId, AuditLog.Actions.Remind, $"{group}{nudged} nudged", cancellationToken);
+        return nudged;
+    }
+
+    // Who got their local today's prompt and has not answered it.
+    public async Task<List<ReminderCandidate>> UnansweredTodayAsync(long? groupId, bool alreadyReminded, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = await store.ListUnansweredAsync(now, groupId, alreadyReminded, cancellationToken);
+        return [.. candidates.Where(c => c.LocalDate == DeliverySchedule.LocalDate(now, TimeZones.Get(c.TimeZone)))];
     }
 
     // Called on every sweep. A learner is due once their reminder time today has passed, if today's
@@ -32,7 +49,7 @@ internal sealed partial class ReminderService(
     public async Task<int> RunScheduledAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var candidates = await store.ListUnansweredAsync(now, groupId: null, cancellationToken);
+        var candidates = await store.ListUnansweredAsync(now, groupId: null, alreadyReminded: false, cancellationToken);
         var due = candidates.Where(c =>
         {
             if (c.GroupReminderTime is null || !TimeOfDay.TryParse(c.GroupReminderTime, out var at))

@@ -13,26 +13,30 @@ internal sealed class ReminderStore(Database database)
         public const string Scheduled = "scheduled";
     }
 
-    // Sent prompts of active learners with no reflection and no reminder yet, on the local dates
-    // around `nowUtc` (every learner's today is one of them); the caller picks each learner's today.
-    // Paused, stopped and blocked learners asked for quiet (or cannot be reached): they are left out.
-    // groupId: the members of that group only; null: everyone. Each comes with their group's reminder time.
-    public async Task<IReadOnlyList<ReminderCandidate>> ListUnansweredAsync(DateTime nowUtc, long? groupId, CancellationToken cancellationToken)
+    // Sent prompts of active learners with no reflection, on the local dates around `nowUtc` (every
+    // learner's today is one of them); the caller picks each learner's today. Paused, stopped and
+    // blocked learners asked for quiet (or cannot be reached): they are left out. groupId: the
+    // members of that group only; null: everyone. Each comes with their group's reminder time.
+    // alreadyReminded: whether those reminded that day are in too (with RemindedUtc), as the
+    // dashboard lists them; the reminders themselves never want them.
+    public async Task<IReadOnlyList<ReminderCandidate>> ListUnansweredAsync(DateTime nowUtc, long? groupId, bool alreadyReminded, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         const string sql = """
             SELECT d.id AS DeliveryId, d.chat_id AS ChatId, d.local_date AS LocalDate, d.prompt AS Prompt, d.sent_utc AS SentUtc,
-                   l.language AS Language, l.time_zone AS TimeZone, g.reminder_time AS GroupReminderTime
+                   l.language AS Language, l.time_zone AS TimeZone, l.display_name AS DisplayName, g.reminder_time AS GroupReminderTime,
+                   m.created_utc AS RemindedUtc
             FROM deliveries d
             JOIN learners l ON l.chat_id = d.chat_id
             JOIN study_groups g ON g.id = l.group_id
+            LEFT JOIN reminders m ON m.chat_id = d.chat_id AND m.local_date = d.local_date
             WHERE d.local_date BETWEEN @From AND @To AND d.sent_utc IS NOT NULL AND l.status = @Active
               AND (@GroupId IS NULL OR l.group_id = @GroupId)
               AND NOT EXISTS (SELECT 1 FROM reflections r WHERE r.delivery_id = d.id)
-              AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.chat_id = d.chat_id AND m.local_date = d.local_date)
+              AND (@AlreadyReminded = 1 OR m.chat_id IS NULL)
             """;
         var today = DateOnly.FromDateTime(nowUtc);
-        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, GroupId = groupId, CancellationToken = cancellationToken };
+        var parameters = new { From = today.AddDays(-1), To = today.AddDays(1), Active = LearnerStatus.Active, GroupId = groupId, AlreadyReminded = alreadyReminded ? 1 : 0, CancellationToken = cancellationToken };
         return (await connection.QueryAsync<ReminderCandidate>(sql, parameters, commandTimeout: Database.CommandTimeoutSeconds)).AsList();
     }
 
@@ -79,6 +83,8 @@ internal sealed class ReminderCandidate
     public DateTime SentUtc { get; set; }
     public string Language { get; set; } = "";
     public string TimeZone { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public DateTime? RemindedUtc { get; set; }
 
     // HH:MM of the automatic reminder in the learner's group; null: none.
     public string? GroupReminderTime { get; set; }

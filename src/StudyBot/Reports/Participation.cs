@@ -90,4 +90,20 @@ internal static class Participation
 
         return result;
     }
+
+    // Per day of the range: the members for whom it was a day to answer, and those who answered.
+    public static List<DayCompletion> DailyCompletion(IReadOnlyList<MemberParticipation> members, DateOnly from, DateOnly to)
+    {
+        var days = new List<DayCompletion>();
+        for (var (day, i) = (from, 0); day <= to; day = day.AddDays(1), i++)
+        {
+            var due = members.Count(m => m.Days[i] is DayMark.OnTime or DayMark.MadeUp or DayMark.Missed);
+            var answered = members.Count(m => m.Days[i] is DayMark.OnTime or DayMark.MadeUp);
+            days.Add(new DayCompletion(day, due, answered));
+        }
+
+        return days;
+    }
 }
+
+internal sealed record DayCompletion(DateOnly Date, int Due, int Answered);

@@ -2,10 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using StudyBot.Audit;
 using StudyBot.Configuration;
-using StudyBot.Delivery;
 using StudyBot.Exports;
 using StudyBot.Groups;
-using StudyBot.Learners;
 using StudyBot.Localization;
 using StudyBot.Stats;
 using StudyBot.Telegram.Routing;
@@ -18,7 +16,7 @@ namespace StudyBot.Reports;
 // Its caption gives 参学率 (members who answered every study day of the range) and the average
 // reply rate.
 internal sealed class ReportCommand(
-    ReportStore store,
+    GroupParticipation participation,
     GroupStore groups,
     GroupAccess access,
     GroupCourses courses,
@@ -26,14 +24,10 @@ internal sealed class ReportCommand(
     AuditLog audit,
     BotMessenger messenger,
     Texts texts,
-    TimeProvider time,
     IOptions<BotOptions> options) : IBotCommand
 {
-    private const int MaxDays = 366;
-
     // The report's file while it is written and sent, in Bot:TempFolder or the system's temp folder.
     public const string TempFilePrefix = "studybot-report-";
-    private const int DefaultDays = 30;
 
     public string Name => "report";
     public CommandAudience Audience => CommandAudience.Organizer;
@@ -53,24 +47,13 @@ internal sealed class ReportCommand(
             return;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var today = DeliverySchedule.LocalDate(now, TimeZones.Get(group.TimeZone));
-        var from = asked.From != DateOnly.MinValue ? asked.From : group.StartDate is { } start && start <= today ? start : today.AddDays(1 - DefaultDays);
-        var to = asked.To != DateOnly.MaxValue ? asked.To : today;
-        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        if (participation.RangeOf(group, asked.From == DateOnly.MinValue ? null : asked.From, asked.To == DateOnly.MaxValue ? null : asked.To) is not (var from, var to))
         {
             context.Reply(texts.Get(language, "ReportUsage"));
             return;
         }
 
-        var members = Participation.Compute(
-            await store.MembersAsync(group.Id, cancellationToken),
-            await store.DaysAsync(group.Id, from, to, cancellationToken),
-            await store.TotalsAsync(group.Id, from, to, cancellationToken),
-            course.Calendar,
-            from,
-            to,
-            now);
+        var members = await participation.ComputeAsync(course, from, to, cancellationToken);
         if (members.Count == 0)
         {
             context.Reply(texts.Get(language, "MembersNone", group.Name));
@@ -118,14 +101,9 @@ internal sealed class ReportCommand(
     // without its chart (drawing failed) is still the report, its chart sheet left empty.
     private byte[]? RenderChart(IReadOnlyList<MemberParticipation> members, DateOnly from, DateOnly to, string language)
     {
-        var days = new List<DayCounts>();
-        for (var (day, i) = (from, 0); day <= to; day = day.AddDays(1), i++)
-        {
-            var due = members.Count(m => m.Days[i] is DayMark.OnTime or DayMark.MadeUp or DayMark.Missed);
-            var answered = members.Count(m => m.Days[i] is DayMark.OnTime or DayMark.MadeUp);
-            days.Add(new DayCounts { LocalDate = day, Deliveries = due, Answered = answered, Reflections = answered });
-        }
-
+        var days = Participation.DailyCompletion(members, from, to)
+            .Select(d => new DayCounts { LocalDate = d.Date, Deliveries = d.Due, Answered = d.Answered, Reflections = d.Answered })
+            .ToList();
         return chart.TryRender(days, new ChartLabels(texts.Get(language, "ReportChartTitle"), texts.Get(language, "ReportChartDue"), texts.Get(language, "ReportChartAnswered")));
     }
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using StudyBot.Localization;
 using StudyBot.Outbox;
-using StudyBot.Reflections;
 using StudyBot.Telegram.Sending;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -11,13 +9,8 @@ namespace StudyBot.Wall;
 // After Comment on the wall, the organizer's next text in their private chat is the comment: saved,
 // and delivered to the reflection's author with a quote of what it is about. Any other text is
 // left to the usual handling (a reflection, for an organizer who is also a learner).
-internal sealed class CommentComposer(WallStore wall, OutboxSender outbox, ChatReplies replies, Texts texts)
+internal sealed class CommentComposer(WallStore wall, WallActions actions, OutboxSender outbox, ChatReplies replies, Texts texts)
 {
-    private const int QuoteLimit = 200;
-
-    // What fits one message to the author beside the quote and the words around it.
-    public const int MaxCommentLength = 3000;
-
     // A text that replies to a message answers that message, so it is never taken as the comment.
     public async Task<bool> TryTakeAsync(Message message, string language, CancellationToken cancellationToken)
     {
@@ -27,9 +20,9 @@ internal sealed class CommentComposer(WallStore wall, OutboxSender outbox, ChatR
             return false;
         }
 
-        if (new System.Globalization.StringInfo(text).LengthInTextElements > MaxCommentLength)
+        if (WallActions.IsTooLong(text))
         {
-            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "CommentTooLong", MaxCommentLength)) { ReplyToMessageId = message.Id });
+            replies.Queue(new OutgoingMessage(message.Chat.Id, texts.Get(language, "CommentTooLong", WallActions.MaxCommentLength)) { ReplyToMessageId = message.Id });
             return true;
         }
 
@@ -38,10 +31,7 @@ internal sealed class CommentComposer(WallStore wall, OutboxSender outbox, ChatR
             return false;
         }
 
-        var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
-        var date = reflection.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var notice = OutboxMessage.LearnerNotice(reflection.AuthorChatId, texts.Get(authorLanguage, "CommentToAuthor", date, TextCut.Shorten(reflection.Describe(texts, authorLanguage), QuoteLimit), text));
-        if (!await wall.TakeCommentAsync(from.Id, pending, text, notice, cancellationToken))
+        if (!await wall.TakeCommentAsync(from.Id, pending, text, actions.CommentNotice(reflection, text, language), cancellationToken))
         {
             return false;
         }

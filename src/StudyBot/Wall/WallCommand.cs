@@ -1,10 +1,8 @@
 using System.Globalization;
-using StudyBot.Audit;
 using StudyBot.Delivery;
 using StudyBot.Groups;
 using StudyBot.Learners;
 using StudyBot.Localization;
-using StudyBot.Outbox;
 using StudyBot.Reflections;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -19,11 +17,9 @@ namespace StudyBot.Wall;
 // Callback data: "wall:f:<reflection>", "wall:c:<reflection>", "wall:d:<group>:<yyyy-MM-dd>".
 internal sealed class WallCommand(
     WallStore wall,
-    OutboxSender outbox,
+    WallActions actions,
     GroupStore groups,
     GroupAccess access,
-    Points points,
-    AuditLog audit,
     BotMessenger messenger,
     ChatReplies replies,
     Texts texts,
@@ -91,17 +87,7 @@ internal sealed class WallCommand(
             return;
         }
 
-        // The points every time (they count once): a retry after the feature committed still awards them.
-        var authorLanguage = reflection.AuthorLanguage.Length > 0 ? reflection.AuthorLanguage : language;
-        var notice = OutboxMessage.LearnerNotice(reflection.AuthorChatId, texts.Get(authorLanguage, "FeaturedToAuthor", IsoDate.Format(reflection.LocalDate)));
-        var first = await wall.FeatureAsync(id, notice, cancellationToken);
-        await points.AwardAsync(id, Points.Featured, Points.ForFeatured, cancellationToken);
-        if (first)
-        {
-            outbox.Wake();
-            await audit.WriteAsync(organizer, AuditLog.Actions.Featured, $"#{id}", cancellationToken);
-        }
-
+        var first = await actions.FeatureAsync(organizer, reflection, language, cancellationToken);
         await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(language, first ? "WallFeatured" : "WallAlreadyFeatured"));
     }
 

@@ -80,11 +80,7 @@ internal sealed class WallStore(Database database, TimeProvider time)
                 return false;
             }
 
-            const string save = """
-                INSERT INTO comments (reflection_id, organizer_id, text, created_utc)
-                SELECT id, @OrganizerId, @Text, @Now FROM reflections WHERE id = @ReflectionId
-                """;
-            if (await connection.ExecuteAsync(save, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
+            if (await connection.ExecuteAsync(InsertComment, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
             {
                 return false;
             }
@@ -93,6 +89,19 @@ internal sealed class WallStore(Database database, TimeProvider time)
             return true;
         }, cancellationToken);
     }
+
+    // A comment written in one go (the web app's wall), saved with its notice to the author.
+    public Task<bool> AddCommentAsync(long organizerId, long reflectionId, string text, OutboxMessage notice, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = new { OrganizerId = organizerId, ReflectionId = reflectionId, Text = text, Now = now, CancellationToken = cancellationToken };
+        return OutboxStore.ChangeWithNoticeAsync(database, (connection, transaction) => connection.ExecuteAsync(InsertComment, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), notice, now, cancellationToken);
+    }
+
+    private const string InsertComment = """
+        INSERT INTO comments (reflection_id, organizer_id, text, created_utc)
+        SELECT id, @OrganizerId, @Text, @Now FROM reflections WHERE id = @ReflectionId
+        """;
 
     // A Comment pressed and not followed by a text within this is forgotten: the organizer's text
     // days later is their own reflection, not a comment to somebody else.

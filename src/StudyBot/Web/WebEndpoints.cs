@@ -47,6 +47,7 @@ internal static class WebEndpoints
         signedIn.MapGet("/summary/preview", PreviewSummaryAsync);
         signedIn.MapGet("/summary.docx", SummaryDocxAsync);
         signedIn.MapGet("/summary.md", SummaryMarkdownAsync);
+        signedIn.MapDashboard();
         return app;
     }
 
@@ -173,5 +174,5 @@ internal static class WebEndpoints
 
     private static IResult NoReflections() => Problem("no reflections yet: answer a prompt first", StatusCodes.Status404NotFound);
 
-    private static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
+    internal static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
 }

@@ -14,6 +14,13 @@ namespace StudyBot.Web;
 [JsonSerializable(typeof(SummarySave))]
 [JsonSerializable(typeof(SummarySaved))]
 [JsonSerializable(typeof(SummaryPreview))]
+[JsonSerializable(typeof(GroupsResponse))]
+[JsonSerializable(typeof(DashboardResponse))]
+[JsonSerializable(typeof(NudgeRequest))]
+[JsonSerializable(typeof(NudgeResponse))]
+[JsonSerializable(typeof(WallResponse))]
+[JsonSerializable(typeof(FeatureResponse))]
+[JsonSerializable(typeof(CommentRequest))]
 internal sealed partial class WebJson : JsonSerializerContext;
 
 // The `user` field of Mini App init data, in Telegram's names.
@@ -56,3 +63,31 @@ internal sealed record JournalEntry(long Id, DateOnly Date, string Theme, string
 internal sealed record JournalEdit(string? Text);
 
 internal sealed record WebError(string Error);
+
+internal sealed record GroupsResponse(IReadOnlyList<GroupRef> Groups);
+
+// Today: the group's, in its time zone. Completion: per day of the range, the members with a
+// prompt to answer (Due) and those who answered it, as /report's chart counts them.
+internal sealed record DashboardResponse(GroupRef Group, DateOnly Today, DateOnly From, DateOnly To, IReadOnlyList<DashboardMember> Members, IReadOnlyList<StudyBot.Reports.DayCompletion> Completion, IReadOnlyList<UnansweredMember> Unanswered);
+
+// Marks: one letter per day of the range (Dashboard.Marks): o on time, m made up, x missed,
+// n no study day, '.' nothing to mark.
+internal sealed record DashboardMember(long Id, string Name, string? Username, string Marks, int OnTime, int MadeUp, int Missed);
+
+// Nudged: already reminded today (by /remind, the dashboard or the automatic reminder).
+internal sealed record UnansweredMember(long Id, string Name, bool Nudged);
+
+// MemberIds: those to nudge; absent: everyone who has not answered today.
+internal sealed record NudgeRequest(IReadOnlyList<long>? MemberIds);
+
+internal sealed record NudgeResponse(int Nudged);
+
+internal sealed record WallResponse(DateOnly Day, IReadOnlyList<WallItem> Entries);
+
+// Kind: text, photo (Text is its caption) or voice, as in the journal.
+internal sealed record WallItem(long Id, string Author, string Text, string Kind, int? DurationSeconds, bool Featured, IReadOnlyList<string> Comments);
+
+// First: false when it was featured already (nothing sent again).
+internal sealed record FeatureResponse(bool First);
+
+internal sealed record CommentRequest(string? Text);

@@ -18,8 +18,7 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
         var name = learner?.DisplayName is { Length: > 0 } known ? known : telegram?.DisplayName ?? caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var language = learner?.Language ?? Languages.Normalize(telegram?.LanguageCode) ?? options.Value.Language;
         var audience = await access.AudienceOfAsync(caller.UserId, cancellationToken);
-        var run = await access.GroupsRunByAsync(caller.UserId, cancellationToken);
-        var organizes = run is { Count: 0 } ? [] : (await groups.ListAsync(run, cancellationToken)).Select(g => new GroupRef(g.Id, g.Name)).ToList();
+        var organizes = await GroupsRunByAsync(caller.UserId, cancellationToken);
         var group = learner is null ? null : await groups.GetAsync(learner.GroupId, cancellationToken) is { } g ? new GroupRef(g.Id, g.Name) : null;
         var role = audience switch
         {
@@ -30,5 +29,12 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
         return new MeResponse(caller.UserId, name, language, role, group, organizes,
             caller.SessionToken is null ? "telegram" : "browser",
             caller.SessionToken is { } session ? WebSessions.CsrfTokenOf(session) : null);
+    }
+
+    // The groups the user runs (an owner: all of them), for the dashboard's switcher.
+    public async Task<List<GroupRef>> GroupsRunByAsync(long userId, CancellationToken cancellationToken)
+    {
+        var run = await access.GroupsRunByAsync(userId, cancellationToken);
+        return run is { Count: 0 } ? [] : [.. (await groups.ListAsync(run, cancellationToken)).Select(g => new GroupRef(g.Id, g.Name))];
     }
 }

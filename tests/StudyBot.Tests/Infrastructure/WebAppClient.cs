@@ -46,6 +46,18 @@ public sealed class WebAppClient : IDisposable
         return string.Join('&', fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}")) + "&hash=" + hash;
     }
 
+    // Signed in as the Mini App inside Telegram opens it, with init data of the world's now.
+    public static WebAppClient InTelegram(TestWorld world, long userId) =>
+        new(world.BotUrl) { InitData = SignInitData(world.Api.Token, userId, world.Clock.GetUtcNow()) };
+
+    // Signed in as a browser, through a /web link the user asks for.
+    public static async Task<WebAppClient> InBrowserAsync(TestWorld world, TestLearner user)
+    {
+        var browser = new WebAppClient(world.BotUrl);
+        await browser.RedeemAsync(await LinkTokenAsync(user));
+        return browser;
+    }
+
     public async Task<(HttpResponseMessage Response, JsonNode? Json)> SendAsync(HttpMethod method, string path, object? body = null, bool withCsrf = true)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -10,16 +10,6 @@ public sealed class JournalApiTests
     private static Task<TestWorld> StartAsync() =>
         TestWorld.StartAsync(new DateTimeOffset(2026, 12, 6, 22, 0, 0, TimeSpan.Zero), s => s["App:PublicUrl"] = WebAppClient.PublicUrl);
 
-    private static WebAppClient SignedIn(TestWorld world, long userId) =>
-        new(world.BotUrl) { InitData = WebAppClient.SignInitData(world.Api.Token, userId, world.Clock.GetUtcNow()) };
-
-    private static async Task<WebAppClient> BrowserAsync(TestWorld world, TestLearner user)
-    {
-        var browser = new WebAppClient(world.BotUrl);
-        await browser.RedeemAsync(await WebAppClient.LinkTokenAsync(user));
-        return browser;
-    }
-
     private static async Task<long> ReflectAsync(TestWorld world, TestLearner learner, string text)
     {
         await learner.SendAsync(text);
@@ -40,7 +30,7 @@ public sealed class JournalApiTests
         await other.SendAsync("/start");
         await other.SendAsync("/today");
         await ReflectAsync(world, other, "Someone else's words");
-        using var web = SignedIn(world, 42);
+        using var web = WebAppClient.InTelegram(world, 42);
 
         var (response, journal) = await web.GetAsync("/app/api/journal");
 
@@ -74,7 +64,7 @@ public sealed class JournalApiTests
         await learner.NextAsync(before);
         world.Api.UserSendsVoice(42, 75);
         await learner.NextAsync(before + 1);
-        using var web = SignedIn(world, 42);
+        using var web = WebAppClient.InTelegram(world, 42);
 
         var (_, journal) = await web.GetAsync("/app/api/journal");
 
@@ -93,7 +83,7 @@ public sealed class JournalApiTests
         await ReflectAsync(world, learner, "今天我倾听了群众的意见。");
         await ReflectAsync(world, learner, "Listening matters more than talking.");
         var theme = await world.Db.ScalarAsync<string>("SELECT theme FROM deliveries WHERE chat_id = 42");
-        using var web = SignedIn(world, 42);
+        using var web = WebAppClient.InTelegram(world, 42);
 
         async Task<string[]> FindAsync(string query)
         {
@@ -123,7 +113,7 @@ public sealed class JournalApiTests
         await learner.SendAsync("/today");
         var id = await ReflectAsync(world, learner, "First draft");
         var sentBefore = world.Api.AllSent.Count;
-        using var web = SignedIn(world, 42);
+        using var web = WebAppClient.InTelegram(world, 42);
 
         var (response, _) = await web.SendAsync(HttpMethod.Put, $"/app/api/journal/{id}", new { text = "  A better second draft  " });
 
@@ -157,8 +147,8 @@ public sealed class JournalApiTests
         var intruder = world.Learner(43);
         await intruder.SendAsync("/start");
 
-        using var inTelegram = SignedIn(world, 43);
-        using var inBrowser = await BrowserAsync(world, intruder);
+        using var inTelegram = WebAppClient.InTelegram(world, 43);
+        using var inBrowser = await WebAppClient.InBrowserAsync(world, intruder);
         using var nobody = new WebAppClient(world.BotUrl);
         foreach (var other in new[] { inTelegram, inBrowser })
         {
@@ -184,7 +174,7 @@ public sealed class JournalApiTests
         await learner.SendAsync("/start");
         await learner.SendAsync("/today");
         var id = await ReflectAsync(world, learner, "Kept as it is");
-        using var browser = await BrowserAsync(world, learner);
+        using var browser = await WebAppClient.InBrowserAsync(world, learner);
 
         var (refused, _) = await browser.SendAsync(HttpMethod.Put, $"/app/api/journal/{id}", new { text = "Forged" }, withCsrf: false);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -208,7 +198,7 @@ public sealed class JournalApiTests
         var original = world.Api.UserSends(42, "Draft in the chat", prompt.MessageId);
         await learner.NextAsync(2);
         var id = await world.Db.ScalarAsync<long>("SELECT id FROM reflections WHERE chat_id = 42");
-        using var web = SignedIn(world, 42);
+        using var web = WebAppClient.InTelegram(world, 42);
         await web.SendAsync(HttpMethod.Put, $"/app/api/journal/{id}", new { text = "Edited on the web" });
 
         world.Api.UserEdits(original, "Edited in the chat");

@@ -8,25 +8,35 @@ const TEXTS = {
     title: "学习日志", signingIn: "正在登录…", signedInAs: "已登录：{0}", notSignedIn: "未登录。请在与机器人的私聊中发送 /web 获取登录链接，或在 Telegram 中打开 /app。",
     linkUsed: "此登录链接已使用或已过期。请向机器人发送 /web 获取新链接。", failed: "出错了，请稍后再试。",
     search: "搜索感想、主题或引文", allThemes: "全部主题", allMonths: "全部月份", count: "共 {0} 条",
-    edit: "修改", save: "保存", cancel: "取消", edited: "已修改", photo: "照片", voice: "语音 {0}", madeUp: "补卡", late: "逾期", shared: "已分享", comment: "点评：{0}",
+    edit: "修改", save: "保存", cancel: "取消", edited: "已修改", photo: "照片", voice: "语音 {0}", late: "逾期", shared: "已分享", comment: "点评：{0}",
     signOut: "退出登录", empty: "还没有感想。",
-    journalTab: "学习日志", composerTab: "心得撰写", docTitle: "标题", opening: "开头", insights: "体会", insightTitle: "体会标题",
+    composerTab: "心得撰写", docTitle: "标题", opening: "开头", insights: "体会", insightTitle: "体会标题",
     addInsight: "添加一条体会", addReflection: "加入一条感想…", up: "上移", down: "下移", remove: "移除",
     nextSteps: "下一步", material: "你写过的“打算做什么”，可作下一步的素材：", use: "加入下一步", closing: "结尾",
     downloadDocx: "下载 Word", downloadMd: "下载 Markdown", preview: "预览",
     saving: "正在保存…", saved: "已保存", unsaved: "有未保存的修改", conflict: "草稿已在另一窗口中修改。请刷新页面后继续。", noReflections: "还没有感想，暂无可预览的内容。",
+    journalView: "我的日志", dashboardView: "小组看板", from: "从", to: "到", show: "查看",
+    unanswered: "今天还没有回答", allAnswered: "今天收到思考题的成员都已回答。", nudge: "提醒", nudgeAll: "全部提醒", nudged: "已提醒",
+    nudgeDone: "已提醒 {0} 人。", members: "成员参学情况", onTime: "按时", madeUp: "补卡", missed: "缺卡", noStudyDay: "非学习日",
+    completion: "每日完成情况", completionDay: "{0}：{1}/{2} 已回答", wall: "分享墙", wallEmpty: "这一天没有分享的感想。",
+    feature: "精选", featured: "已精选", sendComment: "发送点评", commentSent: "点评已发送。", member: "成员",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
     linkUsed: "This sign-in link is used or expired. Send /web to the bot for a new one.", failed: "Something went wrong; please try again later.",
     search: "Search reflections, themes or quotations", allThemes: "All themes", allMonths: "All months", count: "{0} in all",
-    edit: "Edit", save: "Save", cancel: "Cancel", edited: "edited", photo: "photo", voice: "voice {0}", madeUp: "made up", late: "late", shared: "shared", comment: "Comment: {0}",
+    edit: "Edit", save: "Save", cancel: "Cancel", edited: "edited", photo: "photo", voice: "voice {0}", late: "late", shared: "shared", comment: "Comment: {0}",
     signOut: "Sign out", empty: "No reflections yet.",
-    journalTab: "Journal", composerTab: "Summary", docTitle: "Title", opening: "Opening", insights: "Insights", insightTitle: "Insight title",
+    composerTab: "Summary", docTitle: "Title", opening: "Opening", insights: "Insights", insightTitle: "Insight title",
     addInsight: "Add an insight", addReflection: "Add a reflection…", up: "Up", down: "Down", remove: "Remove",
     nextSteps: "Next steps", material: "What you said you would do, as material for the next steps:", use: "Add to next steps", closing: "Closing",
     downloadDocx: "Download Word", downloadMd: "Download Markdown", preview: "Preview",
     saving: "Saving…", saved: "Saved", unsaved: "Unsaved changes", conflict: "The draft was changed in another window. Reload the page to go on.", noReflections: "No reflections yet, so nothing to preview.",
+    journalView: "My journal", dashboardView: "Group dashboard", from: "From", to: "To", show: "Show",
+    unanswered: "Not answered today", allAnswered: "Everyone who got today's prompt has answered.", nudge: "Nudge", nudgeAll: "Nudge all", nudged: "nudged",
+    nudgeDone: "{0} nudged.", members: "Members by day", onTime: "on time", madeUp: "made up", missed: "missed", noStudyDay: "no study day",
+    completion: "Daily completion", completionDay: "{0}: {1} of {2} answered", wall: "Wall", wallEmpty: "Nothing shared on this day.",
+    feature: "Feature", featured: "featured", sendComment: "Send comment", commentSent: "Comment sent.", member: "Member",
   },
 };
 
@@ -93,14 +103,16 @@ function showSignedIn(me) {
   $("status").textContent = t("signedInAs", me.name);
   $("signout").hidden = me.signedInWith !== "browser";
   $("views").hidden = false;
+  $("views").querySelector('[data-view="dashboard"]').hidden = me.organizes.length === 0;
   showView("journal");
 }
 
-function showView(name) {
-  $("journal").hidden = name !== "journal";
-  $("composer").hidden = name !== "composer";
-  $("show-journal").setAttribute("aria-pressed", String(name === "journal"));
-  $("show-composer").setAttribute("aria-pressed", String(name === "composer"));
+function showView(view) {
+  ["journal", "composer", "dashboard"].forEach((name) => { $(name).hidden = name !== view; });
+  document.querySelectorAll("#views button").forEach((button) => {
+    button.classList.toggle("chosen", button.dataset.view === view);
+    button.setAttribute("aria-pressed", String(button.dataset.view === view));
+  });
 }
 
 function fillSelect(select, values) {
@@ -374,15 +386,203 @@ function wireComposer() {
   $("add-insight").addEventListener("click", () => { composer.draft.insights.push({ title: "", reflectionIds: [] }); changed(true); });
   $("download-docx").addEventListener("click", () => download("summary.docx"));
   $("download-md").addEventListener("click", () => download("summary.md"));
-  $("show-journal").addEventListener("click", () => showView("journal"));
-  $("show-composer").addEventListener("click", async () => {
-    showView("composer");
-    if (!composer.draft) await loadComposer();
-  });
   // A closing page still sends what was typed in the last moments.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden" && composer.timer !== null && composer.draft) saveDraft(true);
   });
+}
+
+// The organizer's dashboard: one group at a time, chosen in the switcher.
+const MARKS = { o: "onTime", m: "madeUp", x: "missed", n: "noStudyDay" };
+const SVG = "http://www.w3.org/2000/svg";
+
+function groupPath(rest) {
+  return `groups/${encodeURIComponent($("group").value)}/${rest}`;
+}
+
+async function loadGroups() {
+  const result = await api("GET", "groups");
+  if (result.status !== 200) return false;
+  const select = $("group");
+  select.replaceChildren(...result.json.groups.map((group) => new Option(group.name, String(group.id))));
+  return true;
+}
+
+async function loadDashboard() {
+  const query = new URLSearchParams();
+  if ($("from").value) query.set("from", $("from").value);
+  if ($("to").value) query.set("to", $("to").value);
+  const result = await api("GET", groupPath("dashboard?" + query));
+  if (result.status !== 200) {
+    $("status").textContent = (result.json && result.json.error) || t("failed");
+    return;
+  }
+
+  const dashboard = result.json;
+  $("from").value = dashboard.from;
+  $("to").value = dashboard.to;
+  if (!$("wall-day").value) $("wall-day").value = dashboard.today;
+  renderUnanswered(dashboard.unanswered);
+  renderGrid(dashboard);
+  renderChart(dashboard.completion);
+  await loadWall();
+}
+
+function renderUnanswered(members) {
+  $("unanswered-none").hidden = members.length > 0;
+  $("nudge-all").hidden = !members.some((member) => !member.nudged);
+  $("unanswered").replaceChildren(...members.map((member) => {
+    const item = document.createElement("li");
+    item.textContent = member.name + " ";
+    if (member.nudged) {
+      const mark = document.createElement("span");
+      mark.className = "meta";
+      mark.textContent = t("nudged");
+      item.appendChild(mark);
+    } else {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = t("nudge");
+      button.addEventListener("click", () => nudge([member.id]));
+      item.appendChild(button);
+    }
+    return item;
+  }));
+}
+
+async function nudge(memberIds) {
+  const result = await api("POST", groupPath("nudge"), memberIds ? { memberIds } : {});
+  $("nudge-result").textContent = result.status === 200 ? t("nudgeDone", result.json.nudged) : (result.json && result.json.error) || t("failed");
+  await loadDashboard();
+}
+
+function days(from, count) {
+  const start = new Date(from + "T00:00:00Z");
+  return Array.from({ length: count }, (_, i) => new Date(start.getTime() + i * 86400000).toISOString().slice(0, 10));
+}
+
+function renderGrid(dashboard) {
+  const dates = days(dashboard.from, dashboard.completion.length);
+  const head = document.createElement("tr");
+  [t("member"), ...dates.map((date) => date.slice(5))].forEach((text) => {
+    const cell = document.createElement("th");
+    cell.textContent = text;
+    head.appendChild(cell);
+  });
+  const rows = dashboard.members.map((member) => {
+    const row = document.createElement("tr");
+    const name = document.createElement("td");
+    name.textContent = member.name;
+    row.appendChild(name);
+    Array.from(member.marks).forEach((letter, i) => {
+      const cell = document.createElement("td");
+      if (MARKS[letter]) {
+        cell.className = letter;
+        cell.title = `${dates[i]} ${t(MARKS[letter])}`;
+      }
+      row.appendChild(cell);
+    });
+    return row;
+  });
+  $("grid").replaceChildren(head, ...rows);
+}
+
+// Bars of the members due each day, the answered share filled; drawn here, no chart library.
+function renderChart(completion) {
+  const chart = $("chart");
+  const barWidth = 14;
+  const height = 120;
+  const width = Math.max(completion.length * barWidth, 280);
+  chart.setAttribute("viewBox", `0 0 ${width} ${height + 14}`);
+  chart.setAttribute("width", String(width));
+  chart.setAttribute("height", String(height + 14));
+  const most = Math.max(1, ...completion.map((day) => day.due));
+  const shapes = [];
+  completion.forEach((day, i) => {
+    const x = i * barWidth + 2;
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = t("completionDay", day.date, day.answered, day.due);
+    [["due", day.due], ["answered", day.answered]].forEach(([kind, count]) => {
+      const bar = document.createElementNS(SVG, "rect");
+      const barHeight = (count / most) * height;
+      bar.setAttribute("class", kind);
+      bar.setAttribute("x", String(x));
+      bar.setAttribute("y", String(height - barHeight));
+      bar.setAttribute("width", String(barWidth - 4));
+      bar.setAttribute("height", String(barHeight));
+      bar.appendChild(title.cloneNode(true));
+      shapes.push(bar);
+    });
+    if (i % 7 === 0) {
+      const label = document.createElementNS(SVG, "text");
+      label.setAttribute("x", String(x));
+      label.setAttribute("y", String(height + 12));
+      label.textContent = day.date.slice(5);
+      shapes.push(label);
+    }
+  });
+  chart.replaceChildren(...shapes);
+}
+
+async function loadWall() {
+  const result = await api("GET", groupPath("wall?day=" + encodeURIComponent($("wall-day").value)));
+  if (result.status !== 200) {
+    $("status").textContent = (result.json && result.json.error) || t("failed");
+    return;
+  }
+
+  $("wall-none").hidden = result.json.entries.length > 0;
+  $("wall").replaceChildren(...result.json.entries.map(renderWallEntry));
+}
+
+function renderWallEntry(entry) {
+  const item = $("wall-entry").content.firstElementChild.cloneNode(true);
+  item.querySelectorAll("[data-text]").forEach((el) => { el.textContent = t(el.dataset.text); });
+  const marks = [entry.author];
+  if (entry.kind === "photo") marks.push(t("photo"));
+  if (entry.kind === "voice") marks.push(t("voice", `${Math.floor((entry.durationSeconds || 0) / 60)}:${String((entry.durationSeconds || 0) % 60).padStart(2, "0")}`));
+  if (entry.featured) marks.push("★ " + t("featured"));
+  item.querySelector(".meta").textContent = marks.join(" · ");
+  item.querySelector(".text").textContent = entry.text;
+  item.querySelector(".comments").replaceChildren(...entry.comments.map((comment) => {
+    const li = document.createElement("li");
+    li.textContent = t("comment", comment);
+    return li;
+  }));
+  const feature = item.querySelector(".feature");
+  feature.hidden = entry.featured;
+  feature.addEventListener("click", async () => {
+    const result = await api("POST", groupPath(`wall/${entry.id}/feature`), {});
+    if (result.status !== 200) $("status").textContent = (result.json && result.json.error) || t("failed");
+    await loadWall();
+  });
+  const area = item.querySelector("textarea");
+  item.querySelector(".send").addEventListener("click", async () => {
+    const result = await api("POST", groupPath(`wall/${entry.id}/comment`), { text: area.value });
+    $("status").textContent = result.status === 204 ? t("commentSent") : (result.json && result.json.error) || t("failed");
+    if (result.status === 204) await loadWall();
+  });
+  return item;
+}
+
+async function openDashboard() {
+  showView("dashboard");
+  if (!$("group").options.length && !(await loadGroups())) {
+    $("status").textContent = t("failed");
+    return;
+  }
+  await loadDashboard();
+}
+
+// A view loads what it shows when it is first opened.
+async function openView(view) {
+  if (view === "dashboard") {
+    await openDashboard();
+    return;
+  }
+
+  showView(view);
+  if (view === "composer" && !composer.draft) await loadComposer();
 }
 
 async function main() {
@@ -407,6 +607,11 @@ async function main() {
   $("month").addEventListener("change", loadJournal);
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); loadJournal(); });
   wireComposer();
+  document.querySelectorAll("#views button").forEach((button) => button.addEventListener("click", () => openView(button.dataset.view)));
+  $("range").addEventListener("submit", (e) => { e.preventDefault(); loadDashboard(); });
+  $("group").addEventListener("change", () => { $("from").value = ""; $("to").value = ""; $("wall-day").value = ""; loadDashboard(); });
+  $("nudge-all").addEventListener("click", () => nudge(null));
+  $("wall-day").addEventListener("change", loadWall);
   $("signout").addEventListener("click", async () => {
     await api("DELETE", "session");
     location.reload();
