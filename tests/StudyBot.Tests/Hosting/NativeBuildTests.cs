@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using StudyBot.Tests.Infrastructure;
@@ -118,10 +119,25 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         var (signedIn, me) = await web.GetAsync("/app/api/me");
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Equal(learner.ChatId, me!["id"]!.GetValue<long>());
-        var entry = (await web.GetAsync("/app/api/journal")).Json!["entries"]![0]!;
+        static JsonNode TextEntry(JsonNode? journal) => journal!["entries"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "text")!;
+        var entry = TextEntry((await web.GetAsync("/app/api/journal")).Json);
         Assert.Equal("今天我复习了学而篇。", entry["text"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, (await web.SendAsync(HttpMethod.Put, $"/app/api/journal/{entry["id"]}", new { text = "复习了学而篇，有所得。" })).Response.StatusCode);
-        Assert.True((await web.GetAsync("/app/api/journal")).Json!["entries"]![0]!["edited"]!.GetValue<bool>());
+        Assert.True(TextEntry((await web.GetAsync("/app/api/journal")).Json)["edited"]!.GetValue<bool>());
+
+        // The summary composer's starting draft, and its Word document by /export's renderer.
+        Assert.NotEmpty((await web.GetAsync("/app/api/summary")).Json!["draft"]!["insights"]!.AsArray());
+        var (summary, _) = await web.GetAsync("/app/api/summary.docx");
+        using (var document = WordprocessingDocument.Open(new MemoryStream(await summary.Content.ReadAsByteArrayAsync()), false))
+        {
+            Assert.Empty(new OpenXmlValidator().Validate(document));
+        }
+
+        // The organizer's dashboard of the group made above.
+        using var organizerWeb = new WebAppClient(bot.Url) { InitData = WebAppClient.SignInitData(world.Api.Token, admin.ChatId, DateTimeOffset.UtcNow) };
+        var groupId = await world.Db.ScalarAsync<long>("SELECT id FROM study_groups WHERE name = '第三支部'");
+        var dashboard = (await organizerWeb.GetAsync($"/app/api/groups/{groupId}/dashboard")).Json!;
+        Assert.Equal(member.ChatId, Assert.Single(dashboard["members"]!.AsArray())!["id"]!.GetValue<long>());
         Assert.Empty(bot.LinesContaining("fail:"));
     }
 }
