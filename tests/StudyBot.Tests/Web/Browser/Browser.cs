@@ -37,6 +37,9 @@ public sealed class Browser : IDisposable
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
         Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+
+        // Headless Chromium keeps its window at least 500 pixels wide; the page gets a phone's.
+        Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = 412, ["height"] = 915, ["deviceScaleFactor"] = 1, ["mobile"] = true });
     }
 
     public ChromeDriver Driver { get; }
