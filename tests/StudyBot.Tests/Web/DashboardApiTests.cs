@@ -9,22 +9,22 @@ namespace StudyBot.Tests.Web;
 // answered today, the nudge and the wall; nothing of a group to anyone who does not run it.
 public sealed class DashboardApiTests
 {
-    private const long OrganizerA = 501;
-    private const long OrganizerB = 502;
-    private const long Ann = 11;
-    private const long Bo = 12;
-    private const long Cy = 13;
-    private const long Dee = 21;
+    internal const long OrganizerA = 501;
+    internal const long OrganizerB = 502;
+    internal const long Ann = 11;
+    internal const long Bo = 12;
+    internal const long Cy = 13;
+    internal const long Dee = 21;
 
     // It is 10:00 on 2026-12-07 in Shanghai. Group A's course started on the 3rd; Ann answered
     // the 4th and 5th on the day, made up the 6th, answered today and shared it; Bo answered only
     // the 4th; Cy never. Dee, of group B, answered today and shared it.
-    private sealed record Course(TestWorld World, long A, long B, long AnnToday, long AnnOn4th, long DeeToday) : IAsyncDisposable
+    internal sealed record Course(TestWorld World, long A, long B, long AnnToday, long AnnOn4th, long DeeToday) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => World.DisposeAsync();
     }
 
-    private static async Task<Course> CourseAsync()
+    internal static async Task<Course> CourseAsync()
     {
         var world = await TestWorld.StartAsync(settings: s => s["App:PublicUrl"] = WebAppClient.PublicUrl);
         var joins = new List<string>();

@@ -17,7 +17,7 @@ public sealed partial class SummaryComposerApiTests
     private static readonly DateTimeOffset MondayMorning = new(2026, 12, 6, 22, 0, 0, TimeSpan.Zero);
 
     private const long Organizer = 501;
-    private const long Member = 11;
+    internal const long Member = 11;
 
     [GeneratedRegex("([oj])_([a-z2-7]+)")]
     private static partial Regex InviteCode();
@@ -27,7 +27,7 @@ public sealed partial class SummaryComposerApiTests
 
     // A member of the group Readers (course from 2026-12-07) who answered each day's prompt from
     // the 7th to the 12th; the reflections by date.
-    private static async Task<(TestWorld World, List<Answered> Answers)> MemberWithAWeekAsync()
+    internal static async Task<(TestWorld World, List<Answered> Answers)> MemberWithAWeekAsync()
     {
         var world = await TestWorld.StartAsync(MondayMorning, s => s["App:PublicUrl"] = WebAppClient.PublicUrl);
         var created = await world.Learner(TestWorld.AdminId).SendAsync("/newgroup Readers");
