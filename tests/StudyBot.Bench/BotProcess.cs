@@ -4,7 +4,9 @@ using System.Globalization;
 
 namespace StudyBot.Bench;
 
-internal sealed record BotSettings(string ApiBaseUrl, BenchDatabase Database, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30);
+// Extra: further settings (environment variable name -> value), applied last, so they may also
+// replace the bench's own (the dashboard scenario's fixed HTTP port, for one).
+internal sealed record BotSettings(string ApiBaseUrl, BenchDatabase Database, bool EnforceLimits, long? AdminId = null, int MaxMessagesPerSecond = 30, IReadOnlyDictionary<string, string>? Extra = null);
 
 internal enum BotBuild
 {
@@ -156,6 +158,11 @@ internal sealed class BotProcess : IAsyncDisposable
         if (settings.AdminId is { } admin)
         {
             environment["Bot__AdminIds__0"] = admin.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in settings.Extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new BenchFailure($"Could not start the bot ({start.FileName})");

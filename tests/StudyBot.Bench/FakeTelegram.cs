@@ -270,7 +270,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
             case Method.GetMe:
                 await WriteResultAsync(context, BotUser);
                 return;
-            case Method.AnswerCallbackQuery or Method.SetMyCommands or Method.DeleteWebhook:
+            case Method.AnswerCallbackQuery or Method.SetMyCommands or Method.SetChatMenuButton or Method.DeleteWebhook:
                 await WriteResultAsync(context, true);
                 return;
             default:
@@ -306,6 +306,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
             "answerCallbackQuery" => Method.AnswerCallbackQuery,
             "setMyCommands" => Method.SetMyCommands,
             "deleteWebhook" => Method.DeleteWebhook,
+            "setChatMenuButton" => Method.SetChatMenuButton,
             "sendDocument" => Method.SendDocument,
             _ => Method.Other,
         };
@@ -588,6 +589,7 @@ internal sealed class FakeTelegram : IAsyncDisposable
         GetMe,
         AnswerCallbackQuery,
         SetMyCommands,
+        SetChatMenuButton,
         DeleteWebhook,
         SendDocument,
     }

@@ -10,10 +10,6 @@ namespace StudyBot.Bench;
 // fake reads and discards. Measured: /report sent -> document received, and the bot's peak memory.
 internal static class ReportScenario
 {
-    // OrganizerHistory's first group (id 2) lives in its zones[2 % 3].
-    private const long GroupId = 2;
-    private const string GroupZone = "America/New_York";
-
     public static async Task<Report> RunAsync(int members, int days)
     {
         var report = new Report($"report: /report of a group of {members:N0} members over {days} study days");
@@ -35,14 +31,8 @@ internal static class ReportScenario
         using var database = BenchDatabase.Create();
         var settings = new BotSettings(fake.BaseUrl, database, EnforceLimits: true, BroadcastScenario.AdminId);
 
-        await using (await BotProcess.StartPollingAsync(fake, settings, database.Folder))
-        {
-        }
-
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById(GroupZone)));
-        var seeded = OrganizerHistory.Seed(database, members, groups: 1, days, today);
-        database.Execute($"INSERT INTO current_groups (user_id, group_id) VALUES ({BroadcastScenario.AdminId}, {GroupId})");
-        Console.WriteLine($"  seeded {seeded.Members:N0} members, {seeded.Deliveries:N0} deliveries and {seeded.Reflections:N0} reflections in {seeded.Seconds:F1} s; starting the bot");
+        var (today, seeded) = await OneLargeGroup.SeedAsync(fake, settings, database, members, days);
+        database.Execute($"INSERT INTO current_groups (user_id, group_id) VALUES ({BroadcastScenario.AdminId}, {OneLargeGroup.GroupId})");
 
         await using var bot = await BotProcess.StartPollingAsync(fake, settings, database.Folder);
         var cpuBefore = bot.SampleCpu();
