@@ -61,21 +61,13 @@ internal sealed class GroupDigestStore(Database database, TimeProvider time)
     public Task<bool> TryClaimAsync(DigestGroup group, DateOnly weekStart, string text, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return database.WriteAsync(async (connection, transaction) =>
-        {
-            const string claim = """
-                INSERT INTO group_digests (group_id, week_start, claimed_utc) VALUES (@GroupId, @WeekStart, @Now)
-                ON CONFLICT (group_id, week_start) DO NOTHING
-                """;
-            if (await connection.ExecuteAsync(claim, new { group.GroupId, WeekStart = weekStart, Now = now, CancellationToken = cancellationToken }, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
-            {
-                return false;
-            }
-
-            var message = new OutboxMessage { ChatId = group.ChatId, Kind = OutboxStore.Kind.GroupDigest, Priority = OutboxStore.Priority.Bulk, Text = text };
-            await OutboxStore.EnqueueAsync(connection, transaction, message, now, cancellationToken);
-            return true;
-        }, cancellationToken);
+        const string claim = """
+            INSERT INTO group_digests (group_id, week_start, claimed_utc) VALUES (@GroupId, @WeekStart, @Now)
+            ON CONFLICT (group_id, week_start) DO NOTHING
+            """;
+        var parameters = new { group.GroupId, WeekStart = weekStart, Now = now, CancellationToken = cancellationToken };
+        var message = new OutboxMessage { ChatId = group.ChatId, Kind = OutboxStore.Kind.GroupDigest, Priority = OutboxStore.Priority.Bulk, Text = text };
+        return OutboxStore.ChangeWithNoticeAsync(database, (connection, transaction) => connection.ExecuteAsync(claim, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds), message, now, cancellationToken);
     }
 }
 

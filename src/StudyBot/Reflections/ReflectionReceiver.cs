@@ -37,12 +37,7 @@ internal sealed class ReflectionReceiver(
         var length = new StringInfo(content.Text).LengthInTextElements;
         var confirmation = saved.Result == SaveResult.Updated
             ? texts.Get(language, "ReflectionUpdated", length)
-            : content.Kind switch
-            {
-                ReflectionKind.Photo => texts.Get(language, "PhotoSaved", await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
-                ReflectionKind.Voice => texts.Get(language, "VoiceSaved", ReflectionContent.Length(content.DurationSeconds ?? 0), await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
-                _ => texts.Get(language, "ReflectionSaved", length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken)),
-            };
+            : SavedText(content, length, await streaks.DescribeAsync(chatId, learner.GroupId, learner.Zone, language, cancellationToken), language);
         if (saved.MadeUpFor is { } day && saved.Result == SaveResult.Created)
         {
             confirmation = texts.Get(language, "ReflectionMadeUp", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) + " " + confirmation;
@@ -54,6 +49,13 @@ internal sealed class ReflectionReceiver(
             : null;
         replies.Queue(new OutgoingMessage(chatId, confirmation) { ReplyToMessageId = message.Id, Keyboard = share });
     }
+
+    private string SavedText(ReflectionContent content, int length, string streak, string language) => content.Kind switch
+    {
+        ReflectionKind.Photo => texts.Get(language, "PhotoSaved", streak),
+        ReflectionKind.Voice => texts.Get(language, "VoiceSaved", ReflectionContent.Length(content.DurationSeconds ?? 0), streak),
+        _ => texts.Get(language, "ReflectionSaved", length, streak),
+    };
 
     // Many texts that arrived together (a forward of a whole conversation, a flood): each is saved
     // like any reflection, and one confirmation answers them all, so the chat's next turn to be
@@ -68,10 +70,10 @@ internal sealed class ReflectionReceiver(
             return;
         }
 
-        var first = await SaveAsync(messages[0], new ReflectionContent(ReflectionKind.Text, messages[0].Text!), learner, learner.MakeupDate, cancellationToken);
+        var first = await SaveAsync(messages[0], ReflectionContent.Of(messages[0])!, learner, learner.MakeupDate, cancellationToken);
 
         // The rest side by side: the writer commits them in a few groups instead of one by one.
-        var rest = await Task.WhenAll(messages.Skip(1).Select(message => SaveAsync(message, new ReflectionContent(ReflectionKind.Text, message.Text!), learner, null, cancellationToken)));
+        var rest = await Task.WhenAll(messages.Skip(1).Select(message => SaveAsync(message, ReflectionContent.Of(message)!, learner, null, cancellationToken)));
         var count = rest.Prepend(first).Count(s => s is not null);
         var confirmation = count == 0
             ? texts.Get(language, "NoPromptYet")

@@ -72,22 +72,16 @@ internal sealed class WallStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var parameters = new { OrganizerId = organizerId, ReflectionId = reflectionId, Text = text, Now = now, Since = now - CommentWindow, CancellationToken = cancellationToken };
-        return database.WriteAsync(async (connection, transaction) =>
-        {
-            const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId AND reflection_id = @ReflectionId AND created_utc > @Since";
-            if (await connection.ExecuteAsync(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
-            {
-                return false;
-            }
-
-            if (await connection.ExecuteAsync(InsertComment, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0)
-            {
-                return false;
-            }
-
-            await OutboxStore.EnqueueAsync(connection, transaction, notice, now, cancellationToken);
-            return true;
-        }, cancellationToken);
+        const string take = "DELETE FROM pending_comments WHERE organizer_id = @OrganizerId AND reflection_id = @ReflectionId AND created_utc > @Since";
+        return OutboxStore.ChangeWithNoticeAsync(
+            database,
+            async (connection, transaction) =>
+                await connection.ExecuteAsync(take, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds) == 0
+                    ? 0
+                    : await connection.ExecuteAsync(InsertComment, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds),
+            notice,
+            now,
+            cancellationToken);
     }
 
     // A comment written in one go (the web app's wall), saved with its notice to the author.
