@@ -268,6 +268,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<SummaryDrafts>();
         builder.Services.AddSingleton<SummaryComposer>();
         builder.Services.AddSingleton<Dashboard>();
+        builder.Services.AddSingleton<DashboardSnapshots>();
         builder.Services.AddHostedService<WebAppMenuButton>();
         return builder;
     }

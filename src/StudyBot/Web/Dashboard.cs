@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StudyBot.Groups;
 using StudyBot.Reminders;
 using StudyBot.Reports;
@@ -7,10 +8,27 @@ namespace StudyBot.Web;
 
 // The organizer's dashboard in the web app: a group's members by days and its daily completion
 // (the marks of /report), who has not answered today (as /remind sees them), and the wall.
-internal sealed class Dashboard(GroupParticipation participation, ReminderService reminders, WallStore wall)
+internal sealed class Dashboard(GroupParticipation participation, ReminderService reminders, WallStore wall, DashboardSnapshots snapshots)
 {
     // The most member ids one nudge may name; more than a group has.
     public const int MaxNudgeIds = 10_000;
+
+    // The answer as JSON, computed at most once per FreshFor for all who ask (DashboardSnapshots).
+    public Task<StoredJson> ShowJsonAsync(GroupCourse course, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        snapshots.GetAsync(
+            course.Group.Id,
+            from,
+            to,
+            async computing => JsonSerializer.SerializeToUtf8Bytes(await ShowAsync(course, from, to, computing), WebJson.Default.DashboardResponse),
+            cancellationToken);
+
+    // As /remind: only those who got today's prompt and have not answered, once a day at most.
+    public async Task<int> NudgeAsync(long organizerId, long groupId, IReadOnlyCollection<long>? only, CancellationToken cancellationToken)
+    {
+        var nudged = await reminders.RemindNowAsync(organizerId, groupId, only, cancellationToken);
+        snapshots.Forget(groupId);
+        return nudged;
+    }
 
     public async Task<DashboardResponse> ShowAsync(GroupCourse course, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

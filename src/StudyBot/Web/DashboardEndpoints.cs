@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using StudyBot.Groups;
 using StudyBot.Localization;
-using StudyBot.Reminders;
 using StudyBot.Reports;
 using StudyBot.Wall;
 
@@ -66,11 +65,10 @@ internal static class DashboardEndpoints
             return WebEndpoints.Problem($"from must not be after to, and the range at most {GroupParticipation.MaxDays} days", StatusCodes.Status400BadRequest);
         }
 
-        return Results.Json(await dashboard.ShowAsync(course, first, last, cancellationToken), WebJson.Default.DashboardResponse);
+        return (await dashboard.ShowJsonAsync(course, first, last, cancellationToken)).ToResult(context.Request);
     }
 
-    // As /remind: only those who got today's prompt and have not answered, once a day at most.
-    private static async Task<IResult> NudgeAsync(NudgeRequest? request, HttpContext context, ReminderService reminders, CancellationToken cancellationToken)
+    private static async Task<IResult> NudgeAsync(NudgeRequest? request, HttpContext context, Dashboard dashboard, CancellationToken cancellationToken)
     {
         if (request?.MemberIds is { Count: > Dashboard.MaxNudgeIds })
         {
@@ -78,7 +76,7 @@ internal static class DashboardEndpoints
         }
 
         var only = request?.MemberIds is { } ids ? ids.ToHashSet() : null;
-        var nudged = await reminders.RemindNowAsync(WebCaller.Of(context).UserId, CourseOf(context).Group.Id, only, cancellationToken);
+        var nudged = await dashboard.NudgeAsync(WebCaller.Of(context).UserId, CourseOf(context).Group.Id, only, cancellationToken);
         return Results.Json(new NudgeResponse(nudged), WebJson.Default.NudgeResponse);
     }
 

@@ -88,6 +88,16 @@ public sealed class WebAppClient : IDisposable
 
     public Task<(HttpResponseMessage Response, JsonNode? Json)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
+    // The answer's bytes as they came, not decoded: for what a client asked of the encoding.
+    public async Task<(HttpResponseMessage Response, byte[] Body)> GetBytesAsync(string path, string acceptEncoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", "tma " + InitData);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        var response = await http.SendAsync(request);
+        return (response, await response.Content.ReadAsByteArrayAsync());
+    }
+
     // Redeems a /web link's token as the page does; keeps the session cookie and the CSRF token.
     public async Task<(HttpResponseMessage Response, JsonNode? Json)> RedeemAsync(string linkToken)
     {

@@ -1,7 +1,10 @@
+using System.IO.Compression;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using StudyBot.Tests.Infrastructure;
+using StudyBot.Web;
 
 namespace StudyBot.Tests.Web;
 
@@ -119,6 +122,59 @@ public sealed class DashboardApiTests
         }
     }
 
+    // The dashboard is computed once for all who ask and kept a little while (DashboardSnapshots):
+    // past FreshFor the kept one is still shown while it is recomputed; past ShownWhileRefreshing
+    // the request waits for the new one.
+    [Fact]
+    public async Task An_answer_shows_on_the_dashboard_once_the_kept_one_is_recomputed()
+    {
+        await using var course = await CourseAsync();
+        var world = course.World;
+        using var organizer = WebAppClient.InTelegram(world, OrganizerA);
+        var path = $"/app/api/groups/{course.A}/dashboard?from=2026-12-04&to=2026-12-07";
+        Assert.Contains("Cy", Names((await organizer.GetAsync(path)).Json!["unanswered"]));
+
+        await world.Learner(Cy).SendAsync("Cy's first answer");
+        world.Clock.Advance(DashboardSnapshots.FreshFor);
+
+        // The first request after FreshFor starts the recomputation; a later one gets its result.
+        JsonNode? dashboard = null;
+        for (var attempt = 0; attempt < 100 && (dashboard is null || Names(dashboard["unanswered"]).Contains("Cy")); attempt++)
+        {
+            dashboard = (await organizer.GetAsync(path)).Json;
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(["Bo"], Names(dashboard!["unanswered"]));
+        Assert.Equal("xxxo", dashboard["members"]![2]!["marks"]!.GetValue<string>());
+        Assert.Equal(2, dashboard["completion"]![3]!["answered"]!.GetValue<int>());
+
+        // Bo answers while nobody looks; the first request a minute later waits and shows it.
+        await world.Learner(Bo).SendAsync("Bo's answer at last");
+        world.Clock.Advance(DashboardSnapshots.ShownWhileRefreshing);
+        Assert.Empty(Names((await organizer.GetAsync(path)).Json!["unanswered"]));
+    }
+
+    [Fact]
+    public async Task A_client_that_accepts_gzip_gets_the_same_dashboard_compressed()
+    {
+        await using var course = await CourseAsync();
+        using var organizer = WebAppClient.InTelegram(course.World, OrganizerA);
+        var path = $"/app/api/groups/{course.A}/dashboard";
+
+        var (plain, plainBody) = await organizer.GetBytesAsync(path, "identity");
+        var (compressed, compressedBody) = await organizer.GetBytesAsync(path, "br;q=1.0, gzip;q=0.8");
+
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal(["gzip"], compressed.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", compressed.Headers.Vary);
+        using var unzipped = new MemoryStream();
+        await new GZipStream(new MemoryStream(compressedBody), CompressionMode.Decompress).CopyToAsync(unzipped);
+        Assert.Equal(plainBody, unzipped.ToArray());
+        Assert.Contains("\"marks\":\"xoomo\"", Encoding.UTF8.GetString(plainBody), StringComparison.Ordinal);
+        Assert.True(compressedBody.Length < plainBody.Length);
+    }
+
     [Fact]
     public async Task The_groups_switcher_lists_an_organizers_own_groups_and_every_group_for_an_owner()
     {
@@ -138,6 +194,8 @@ public sealed class DashboardApiTests
         await using var course = await CourseAsync();
         var world = course.World;
         using var organizer = WebAppClient.InTelegram(world, OrganizerA);
+        var (_, before) = await organizer.GetAsync($"/app/api/groups/{course.A}/dashboard");
+        Assert.All(before!["unanswered"]!.AsArray(), m => Assert.False(m!["nudged"]!.GetValue<bool>()));
 
         var (response, result) = await PostAsync(organizer, $"/app/api/groups/{course.A}/nudge", new { });
 

@@ -74,6 +74,9 @@ function loadTelegramScript() {
   });
 }
 
+// The view the address names (#view=dashboard), if any: an organizer's bookmark opens the dashboard.
+const linkedView = new URLSearchParams(location.hash.slice(1)).get("view");
+
 async function signIn() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   if (fragment.has("tgWebAppData")) {
@@ -425,6 +428,7 @@ async function loadDashboard() {
   renderUnanswered(dashboard.unanswered);
   renderGrid(dashboard);
   renderChart(dashboard.completion);
+  performance.mark("dashboard-rendered");
   await loadWall();
 }
 
@@ -583,6 +587,7 @@ async function openView(view) {
 
   showView(view);
   if (view === "composer" && !composer.draft) await loadComposer();
+  if (view === "journal" && !$("entries").hasChildNodes() && !$("count").textContent) await loadJournal();
 }
 
 async function main() {
@@ -616,7 +621,7 @@ async function main() {
     await api("DELETE", "session");
     location.reload();
   });
-  await loadJournal();
+  await openView(linkedView === "dashboard" && result.json.organizes.length > 0 ? "dashboard" : "journal");
 }
 
 main();
