@@ -84,6 +84,13 @@ internal sealed class BotProcess : IAsyncDisposable
         }
     }
 
+    // VmRSS now: what the bot holds at this moment (at rest, say), not its peak.
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..^3].Trim(), CultureInfo.InvariantCulture) * 1024;
+    }
+
     // VmHWM once the bot polled for the first time: its footprint before any load.
     public long? StartupPeakBytes { get; private set; }
 

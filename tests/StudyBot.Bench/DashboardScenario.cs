@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -37,6 +38,9 @@ internal static class DashboardScenario
         database.Execute("INSERT INTO group_organizers (group_id, user_id, added_utc) VALUES (@GroupId, @UserId, CURRENT_TIMESTAMP)", new { OneLargeGroup.GroupId, UserId = OrganizerId });
 
         await using var bot = await BotProcess.StartPollingAsync(fake, settings, database.Folder);
+        // As a browser asks: gzip accepted (the bot keeps the dashboard's gzip form). Each answer is
+        // read whole as it came; unpacking it is the client's work, not the API's, and on these two
+        // shared cores it would be counted against the bot.
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = concurrency })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
@@ -46,7 +50,10 @@ internal static class DashboardScenario
         var path = $"/app/api/groups/{OneLargeGroup.GroupId}/dashboard";
 
         // One request alone first: the answer must be the group's, with every member in it.
-        var (status, body, _) = await GetAsync(http, path, authorization);
+        await bot.WaitAsync(ListeningAsync(http), TimeSpan.FromSeconds(30), "the bot's web endpoint");
+        var (status, gzipped, computed) = await GetAsync(http, path, authorization);
+        var bytes = status == HttpStatusCode.OK ? Gunzip(gzipped) : gzipped;
+        var body = Encoding.UTF8.GetString(bytes);
         report.Check("the dashboard answered", status == HttpStatusCode.OK, status == HttpStatusCode.OK ? "200" : $"{(int)status} {Shorten(body)}");
         if (status != HttpStatusCode.OK)
         {
@@ -56,7 +63,8 @@ internal static class DashboardScenario
 
         var listed = CountOf(body, "\"marks\":");
         report.Check("every member on it", listed == members, $"{listed:N0} members listed");
-        report.Figure("size of an answer", $"{Encoding.UTF8.GetByteCount(body):N0} bytes of JSON");
+        report.Figure("size of an answer", $"{bytes.Length:N0} bytes of JSON, {gzipped.Length:N0} as sent gzipped");
+        report.Figure("the first request (the dashboard computed)", $"{computed:F1} ms");
 
         await RunAsync(http, path, authorization, concurrency, warmup, bot);
         var (alone, _, _) = await RunAsync(http, path, authorization, 1, Sequential, bot);
@@ -75,6 +83,7 @@ internal static class DashboardScenario
         report.Figure("latency p99", $"{p99:F1} ms", "< 50 ms", p99 < 50);
         var botCpu = (cpuAfter.Bot - cpuBefore.Bot).TotalMilliseconds;
         report.Figure("bot CPU per request", $"{botCpu / requests:F2} ms");
+        await DashboardPage.MeasureAsync(report, fake, bot, http, OrganizerId, members);
         report.Figure("seeding", $"{seeded.Deliveries:N0} deliveries, {seeded.Reflections:N0} reflections in {seeded.Seconds:F1} s");
         Scenarios.AddCpuFigures(report, cpuBefore, cpuAfter);
         Scenarios.AddBotFigures(report, bot, fake, memoryTargetMb: null);
@@ -105,19 +114,49 @@ internal static class DashboardScenario
         return (latencies, failures, Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, double Milliseconds)> GetAsync(HttpClient http, string path, string authorization)
+    private static async Task<(HttpStatusCode Status, byte[] Body, double Milliseconds)> GetAsync(HttpClient http, string path, string authorization)
     {
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
+        var body = await response.Content.ReadAsByteArrayAsync();
         return (response.StatusCode, body, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    // The bot polls Telegram before its web endpoint is bound when its hosted services start first
+    // (Quartz's clustered store on PostgreSQL takes a while).
+    private static async Task ListeningAsync(HttpClient http)
+    {
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static byte[] Gunzip(byte[] gzipped)
+    {
+        using var unpacked = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress))
+        {
+            gzip.CopyTo(unpacked);
+        }
+
+        return unpacked.ToArray();
     }
 
     // Telegram's way, as the tests' WebAppClient.SignInitData: every field but hash, sorted by key,
     // as key=value lines, signed with HMAC-SHA256 under HMAC-SHA256("WebAppData", bot token).
-    private static string SignInitData(string botToken, long userId, DateTimeOffset authDate)
+    internal static string SignInitData(string botToken, long userId, DateTimeOffset authDate)
     {
         var fields = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -132,7 +171,7 @@ internal static class DashboardScenario
     }
 
     // The web app needs a port the bench knows (the other scenarios give the bot port 0).
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -18,9 +18,10 @@ const string Usage = """
       exportall [--reflections 1000000]                /exportall of N reflections (1,000 learners, 90 days): rows/s, memory, file sizes
       report    [--members 1000] [--days 90]           /report of one group of N members over `days` study days: time, memory
       groupchats [--groups 1000]                       the wall and the weekly digest of G linked groups at the same minute
-      dashboard [--members 1000] [--days 90] [--concurrency 50] [--warmup 20] [--requests 1000]
+      dashboard [--members 1000] [--days 90] [--concurrency 50] [--warmup 200] [--requests 5000]
                                                        the web app's dashboard of that group, asked by its organizer:
                                                        latency p50/p99 of concurrent requests, memory
+      webrest   [--seconds 10]                          the bot's memory at rest without the web app and with it
       organizer [--learners 100000] [--groups 1000] [--days 90] [--runs 300]
                                                        /stats, /members and a group's daily completion on months of
                                                        history, timed in-process through the bot's store classes (no bot process)
@@ -72,7 +73,8 @@ try
         "exportall" => [ExportAll(options.Int("reflections", 1_000_000))],
         "report" => [ParticipationReport(options.Int("members", 1000), options.Int("days", 90))],
         "groupchats" => [GroupChats(options.Int("groups", 1000))],
-        "dashboard" => [GroupDashboard(options.Int("members", 1000), options.Int("days", 90), options.Int("concurrency", 50), options.Int("warmup", 20, min: 0), options.Int("requests", 1000))],
+        "dashboard" => [GroupDashboard(options.Int("members", 1000), options.Int("days", 90), options.Int("concurrency", 50), options.Int("warmup", 200, min: 0), options.Int("requests", 5000))],
+        "webrest" => [WebAppAtRest(options.Int("seconds", 10))],
         "organizer" => [Organizer(options.Int("learners", 100_000), options.Int("groups", 1000), options.Int("days", 90), options.Int("runs", 300))],
         "fake" => [Fake(options.Int("seconds", 5), options.Int("connections", 64))],
         "all" => [Replies(1000, 0), Replies(1000, 50), Flood(999, 500), Broadcast(3000, limits: true), Broadcast(20_000, limits: false), Sweep(1_000_000), GroupSweep(1_000_000, 10_000)],
@@ -183,6 +185,9 @@ static (string, Func<Task<Report>>) GroupChats(int groups) =>
 
 static (string, Func<Task<Report>>) GroupDashboard(int members, int days, int concurrency, int warmup, int requests) =>
     ($"dashboard --members {members} --days {days} --concurrency {concurrency} --warmup {warmup} --requests {requests}", () => DashboardScenario.RunAsync(members, days, concurrency, warmup, requests));
+
+static (string, Func<Task<Report>>) WebAppAtRest(int seconds) =>
+    ($"webrest --seconds {seconds}", () => WebAppAtRestScenario.RunAsync(seconds));
 
 static (string, Func<Task<Report>>) Organizer(int learners, int groups, int days, int runs) =>
     ($"organizer --learners {learners} --groups {groups} --days {days} --runs {runs}", () => OrganizerScenario.RunAsync(learners, groups, days, runs));
