@@ -14,21 +14,8 @@ namespace StudyBot.Tests.Web;
 // imported (a document sent to the bot); nothing of it for anyone who does not run the group.
 public sealed class DashboardAdminApiTests
 {
-    private const string GoodYaml = """
-        pack: spring-course
-        language: en
-        start: 2026-12-01
-        items:
-          - theme: Duty
-            quote: "Men exist for the sake of one another. <script>alert(1)</script>"
-            source: Marcus Aurelius, Meditations, Book 8
-            prompt: Whom will you help this week?
-          - theme: Learning
-            quote: "No man is free who is not master of himself."
-            source: Epictetus, Fragments
-            prompt: What mastered you today?
-            date: 2026-12-25
-        """;
+    // The chat's good pack, its first quotation with markup in it.
+    private static readonly string GoodYaml = PackImportTests.GoodYaml.Replace("one another.", "one another. <script>alert(1)</script>", StringComparison.Ordinal);
 
     private static string Group(Course course) => $"/app/api/groups/{course.A}";
 
