@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using StudyBot.Audit;
 using StudyBot.Groups;
 using StudyBot.Localization;
-using StudyBot.Outbox;
 using StudyBot.Telegram;
 using StudyBot.Telegram.Routing;
 using StudyBot.Telegram.Sending;
@@ -21,10 +20,9 @@ namespace StudyBot.Broadcasts;
 // owner, for one to everyone), and the draft be at most a day old (BroadcastStore.DraftLifetime).
 internal sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
-    BroadcastProgress progress,
+    Broadcaster broadcaster,
     GroupAccess access,
     AuditLog audit,
-    OutboxSender outbox,
     BotMessenger messenger,
     Texts texts,
     ILogger<BroadcastCommand> logger) : IBotCommand, ICallbackHandler
@@ -49,14 +47,10 @@ internal sealed partial class BroadcastCommand(
         }
 
         var entitiesJson = entities.Count == 0 ? null : JsonSerializer.Serialize(entities.ToArray(), TelegramJson.Entities);
-        var id = await broadcasts.CreateDraftAsync(context.ChatId, context.UserId, scope.GroupId, context.Language, text, entitiesJson, cancellationToken);
-        var recipients = await broadcasts.CountActiveLearnersAsync(scope.GroupId, cancellationToken);
-        LogDrafted(context.Message.From?.Id ?? 0, id);
-        await audit.WriteAsync(context.Message.From?.Id ?? 0, AuditLog.Actions.BroadcastDraft, $"#{id}, {recipients} active subscribers", cancellationToken);
-
-        var linkedChats = await broadcasts.CountLinkedChatsAsync(scope.GroupId, cancellationToken);
-        var preview = texts.Get(context.Language, "BroadcastPreview", id, recipients);
-        context.Reply(linkedChats == 0 ? preview : preview + "\n" + texts.Get(context.Language, "BroadcastAlsoChats", linkedChats));
+        var draft = await broadcaster.DraftAsync(context.ChatId, context.UserId, scope.GroupId, context.Language, text, entitiesJson, cancellationToken);
+        var id = draft.Id;
+        var preview = texts.Get(context.Language, "BroadcastPreview", id, draft.Recipients);
+        context.Reply(draft.LinkedChats == 0 ? preview : preview + "\n" + texts.Get(context.Language, "BroadcastAlsoChats", draft.LinkedChats));
         var keyboard = new InlineKeyboardMarkup(
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastSend"), $"bc:{id}:ok"),
             InlineKeyboardButton.WithCallbackData(texts.Get(context.Language, "BroadcastCancel"), $"bc:{id}:no"));
@@ -105,21 +99,7 @@ internal sealed partial class BroadcastCommand(
             return;
         }
 
-        progress.Starting(id);
-        try
-        {
-            await ConfirmAsync(query, broadcast, cancellationToken);
-        }
-        finally
-        {
-            progress.Started(id);
-        }
-    }
-
-    private async Task ConfirmAsync(CallbackQuery query, Broadcast broadcast, CancellationToken cancellationToken)
-    {
-        var id = broadcast.Id;
-        var total = await broadcasts.TryConfirmAsync(id, cancellationToken);
+        var total = await broadcaster.ConfirmAsync(query.From.Id, broadcast, cancellationToken);
         if (total is null && broadcasts.IsExpired(broadcast))
         {
             await messenger.AnswerButtonAsync(query.Id, cancellationToken, texts.Get(broadcast.Language, "BroadcastExpired", id));
@@ -130,18 +110,6 @@ internal sealed partial class BroadcastCommand(
         if (total is null)
         {
             await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, "BroadcastAlreadyHandled"), cancellationToken);
-            return;
-        }
-
-        LogConfirmed(query.From.Id, id, total.Value);
-        await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastConfirm, $"#{id}, {total.Value} recipients", cancellationToken);
-        outbox.Wake();
-        var sending = texts.Get(broadcast.Language, "BroadcastSending", id, 0, total.Value);
-        var status = await messenger.SendTextAsync(broadcast.AdminChatId, sending, cancellationToken);
-        if (status.MessageId is { } statusMessageId)
-        {
-            await broadcasts.SetStatusMessageAsync(id, statusMessageId, cancellationToken);
-            await progress.StartAsync(id, sending, cancellationToken);
         }
     }
 
@@ -210,12 +178,6 @@ internal sealed partial class BroadcastCommand(
 
         return (text, entities);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {UserId} drafted broadcast {BroadcastId}")]
-    private partial void LogDrafted(long userId, long broadcastId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {UserId} confirmed broadcast {BroadcastId} to {Total} recipients")]
-    private partial void LogConfirmed(long userId, long broadcastId, int total);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} is not an admin and pressed a broadcast button")]
     private partial void LogRefused(long userId);

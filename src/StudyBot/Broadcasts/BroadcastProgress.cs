@@ -25,15 +25,23 @@ internal sealed class BroadcastProgress(BroadcastStore broadcasts, BotMessenger 
     private readonly ConcurrentDictionary<long, long> outstanding = new();
 
     // Broadcasts whose confirmer has yet to record the status message: a report would send a second.
-    private readonly ConcurrentDictionary<long, bool> starting = new();
+    // Counted: a double click (two confirmers, one wins the claim) must not clear the winner's mark.
+    private readonly ConcurrentDictionary<long, int> starting = new();
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private long lastScan;
 
     // Called before the broadcast is confirmed: from then on its copies may be recorded.
-    public void Starting(long id) => starting[id] = true;
+    public void Starting(long id) => starting.AddOrUpdate(id, 1, (_, confirmers) => confirmers + 1);
 
-    // The confirmer is done, whether or not the status message went out; reports take over.
-    public void Started(long id) => starting.TryRemove(id, out _);
+    // The confirmer is done, whether or not the status message went out; reports take over. The
+    // winner says so twice (StartAsync, then when it returns): the count never goes below none.
+    public void Started(long id)
+    {
+        while (starting.TryGetValue(id, out var confirmers)
+            && !(confirmers <= 1 ? starting.TryRemove(new KeyValuePair<long, int>(id, confirmers)) : starting.TryUpdate(id, confirmers - 1, confirmers)))
+        {
+        }
+    }
 
     // The confirmer's status message shows `text`: the next edit comes an interval later, and only
     // with other text. Then the broadcast is reported at once (one without recipients is done).

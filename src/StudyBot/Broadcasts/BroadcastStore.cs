@@ -9,7 +9,7 @@ internal sealed class BroadcastStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         SELECT id AS Id, admin_chat_id AS AdminChatId, language AS Language, status AS Status, total AS Total, status_message_id AS StatusMessageId,
-               created_utc AS CreatedUtc, group_id AS GroupId
+               created_utc AS CreatedUtc, group_id AS GroupId, text AS Text, delivered AS Delivered, blocked AS Blocked, failed AS Failed
         FROM broadcasts
         """;
 
@@ -171,6 +171,13 @@ internal sealed class Broadcast
 
     // The group whose members it goes to; null: everyone (an owner's).
     public long? GroupId { get; set; }
+
+    public string Text { get; set; } = "";
+
+    // The final counts, once done (TryFinishAsync); null before.
+    public int? Delivered { get; set; }
+    public int? Blocked { get; set; }
+    public int? Failed { get; set; }
 }
 
 internal sealed class BroadcastCounts

@@ -9,57 +9,93 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
 {
     public const int MaxBytes = 1024 * 1024;
 
+    // A byte that is not UTF-8 refuses the file: read on with replacement characters, it would be
+    // imported as quotations no one can read.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <param name="caption">CSV only: "language=.. start=..", as the document's caption or the command line gives it.</param>
     /// <param name="language">The deployment's or sender's language: for the replies, and CSV packs without one.</param>
     /// <param name="groupId">The group whose pack it becomes; ContentStore.SharedPacks for every group's.</param>
     public async Task<ImportOutcome> ImportAsync(string fileName, byte[] bytes, string? caption, string language, DateOnly today, CancellationToken cancellationToken, long groupId = ContentStore.SharedPacks)
     {
+        var check = Check(fileName, bytes, caption, language, today);
+        if (check.Pack is not { } pack)
+        {
+            return new ImportOutcome(null, check.Refusal!, check.Problems);
+        }
+
+        var summary = await content.ImportAsync(pack, cancellationToken, groupId);
+        return new ImportOutcome(summary, texts.Get(language, "ImportDone", summary.PackName, summary.ItemsAdded, summary.ItemsReplaced), []);
+    }
+
+    // Everything ImportAsync checks, and nothing written: the pack read, or why not, in `language`.
+    public PackCheck Check(string fileName, byte[] bytes, string? caption, string language, DateOnly today)
+    {
         if (bytes.Length > MaxBytes)
         {
-            return TooLarge(language);
+            return PackCheck.Refused(TooLarge(language).Message);
         }
 
         if (!PackReader.IsPackFile(fileName))
         {
-            return ImportOutcome.Refused(texts.Get(language, "ImportNotAPack"));
+            return PackCheck.Refused(texts.Get(language, "ImportNotAPack"));
+        }
+
+        if (Decode(bytes) is not { } text)
+        {
+            return PackCheck.Refused(texts.Get(language, "ImportRefused", texts.Get(language, "PackNotUtf8")));
         }
 
         ContentPack pack;
         try
         {
-            pack = PackReader.Read(fileName, Decode(bytes), PackDefaults.FromCaption(caption, language, today));
+            pack = PackReader.Read(fileName, text, PackDefaults.FromCaption(caption, language, today));
         }
         catch (PackFormatException e)
         {
-            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", e.Problem.Describe(texts, language)));
+            return PackCheck.Refused(texts.Get(language, "ImportRefused", e.Problem.Describe(texts, language)));
         }
         catch (PackRefusedException e)
         {
-            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", texts.Get(language, e.TextKey, e.Line)));
+            return PackCheck.Refused(texts.Get(language, "ImportRefused", texts.Get(language, e.TextKey, e.Line)));
         }
 
-        var problems = validator.Validate(pack);
+        var problems = validator.Validate(pack).Select(p => p.Describe(texts, language)).ToList();
         if (problems.Count > 0)
         {
             var more = problems.Count > 1 ? texts.Get(language, "ImportMoreProblems", problems.Count - 1) : "";
-            return ImportOutcome.Refused(texts.Get(language, "ImportRefused", problems[0].Describe(texts, language)) + more);
+            return new PackCheck(null, texts.Get(language, "ImportRefused", problems[0]) + more, problems);
         }
 
-        var summary = await content.ImportAsync(pack, cancellationToken, groupId);
-        return new ImportOutcome(summary, texts.Get(language, "ImportDone", summary.PackName, summary.ItemsAdded, summary.ItemsReplaced));
+        return new PackCheck(pack, null, []);
     }
 
     public ImportOutcome TooLarge(string language) => ImportOutcome.Refused(texts.Get(language, "ImportTooLarge", MaxBytes / 1024));
 
     // UTF-8 with or without a byte order mark (Excel writes one); UTF-16 files carry theirs.
-    private static string Decode(byte[] bytes)
+    private static string? Decode(byte[] bytes)
     {
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
+        try
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), StrictUtf8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 }
 
-internal sealed record ImportOutcome(ImportSummary? Summary, string Message)
+// Pack: the pack read and valid, or null; then Refusal is the one message the chat answers, and
+// Problems each problem found (the refusal itself when the file could not be read as a pack).
+internal sealed record PackCheck(ContentPack? Pack, string? Refusal, IReadOnlyList<string> Problems)
 {
-    public static ImportOutcome Refused(string message) => new(null, message);
+    public static PackCheck Refused(string refusal) => new(null, refusal, [refusal]);
+}
+
+// Problems: for a refused file, each problem found (PackCheck.Problems); none for an imported one.
+internal sealed record ImportOutcome(ImportSummary? Summary, string Message, IReadOnlyList<string> Problems)
+{
+    public static ImportOutcome Refused(string message) => new(null, message, [message]);
 }

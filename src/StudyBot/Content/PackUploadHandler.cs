@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using StudyBot.Audit;
 using StudyBot.Delivery;
 using StudyBot.Groups;
 using StudyBot.Localization;
@@ -14,12 +13,9 @@ namespace StudyBot.Content;
 // group and becomes its course, unless the caption says activate=no.
 internal sealed partial class PackUploadHandler(
     DocumentDownloads downloads,
-    PackImporter importer,
+    PackUploads uploads,
     GroupAccess access,
-    GroupStore groups,
-    GroupCourses courses,
     Texts texts,
-    AuditLog audit,
     BotMessenger messenger,
     TimeProvider time,
     ILogger<PackUploadHandler> logger)
@@ -35,29 +31,18 @@ internal sealed partial class PackUploadHandler(
         }
 
         var today = DeliverySchedule.LocalDate(time.GetUtcNow().UtcDateTime, Learners.TimeZones.Get(timeZone));
-        var outcome = await downloads.DownloadAsync(document, PackImporter.MaxBytes, cancellationToken) is { } bytes
-            ? await importer.ImportAsync(document.FileName ?? "pack", bytes, message.Caption, language, today, cancellationToken, groupId.Value)
-            : importer.TooLarge(language);
-        var reply = outcome.Message;
-        if (outcome.Summary is { } imported && groupId != ContentStore.SharedPacks && await groups.GetAsync(groupId.Value, cancellationToken) is { } group)
+        var bytes = await downloads.DownloadAsync(document, PackImporter.MaxBytes, cancellationToken);
+        var fileName = document.FileName ?? "pack";
+        var upload = await uploads.ImportAsync(userId, groupId.Value, fileName, bytes, message.Caption, PackDefaults.ActivatesFrom(message.Caption), language, today, cancellationToken);
+        var reply = upload.Outcome.Message;
+        if (upload.Outcome.Summary is { } imported && upload.Group is { } group)
         {
-            if (!PackDefaults.ActivatesFrom(message.Caption))
-            {
-                reply += "\n" + texts.Get(language, "PackNotActivated", group.Name, imported.PackName);
-            }
-            else
-            {
-                await groups.SetPackAsync(group.Id, imported.PackName, cancellationToken);
-                courses.Forget(group.Id);
-                reply += "\n" + texts.Get(language, "PackActivated", group.Name);
-            }
+            reply += "\n" + (upload.Activated
+                ? texts.Get(language, "PackActivated", group.Name)
+                : texts.Get(language, "PackNotActivated", group.Name, imported.PackName));
         }
 
-        LogImport(message.From?.Id ?? 0, document.FileName ?? "?", outcome.Summary is not null);
-        var details = outcome.Summary is { } summary
-            ? $"{document.FileName}: pack {summary.PackName}, {summary.ItemsAdded} added, {summary.ItemsReplaced} replaced"
-            : $"{document.FileName}: refused";
-        await audit.WriteAsync(message.From?.Id ?? 0, AuditLog.Actions.Import, details, cancellationToken);
+        LogImport(userId, fileName, upload.Outcome.Summary is not null);
         await messenger.SendTextAsync(message.Chat.Id, reply, cancellationToken, replyToMessageId: message.Id);
     }
 

@@ -141,14 +141,39 @@ internal static class GroupSettings
         }
     }
 
-    // One line per setting group, in /groupset's own words, so what is shown can be typed back.
-    public static string Describe(StudyGroup group) =>
-        string.Join(
-            '\n',
-            $"language={group.Language} time={group.DeliveryTime} zone={group.TimeZone}",
-            $"pack={group.PackName ?? "-"} start={(group.StartDate is { } start ? IsoDate.Format(start) : "-")} end={(group.EndDate is { } end ? IsoDate.Format(end) : "none")} days={StudyDays.Describe(group.StudyDays)}",
-            $"makeup={group.MakeupDays} points={OnOff(group.Points)} leaderboard={OnOff(group.Leaderboard)} wall={OnOff(group.Wall)} walltime={group.WallTime}",
-            $"reminder={group.ReminderTime ?? "off"}");
+    // Every key's current value, written as /groupset takes it, so what is shown can be typed back.
+    public static IReadOnlyList<KeyValuePair<string, string>> Values(StudyGroup group) =>
+    [
+        new("name", group.Name),
+        new("language", group.Language),
+        new("time", group.DeliveryTime),
+        new("zone", group.TimeZone),
+        new("pack", group.PackName ?? "-"),
+        new("start", group.StartDate is { } start ? IsoDate.Format(start) : "-"),
+        new("end", group.EndDate is { } end ? IsoDate.Format(end) : "none"),
+        new("days", StudyDays.Describe(group.StudyDays)),
+        new("makeup", group.MakeupDays.ToString(CultureInfo.InvariantCulture)),
+        new("points", OnOff(group.Points)),
+        new("leaderboard", OnOff(group.Leaderboard)),
+        new("wall", OnOff(group.Wall)),
+        new("walltime", group.WallTime),
+        new("reminder", group.ReminderTime ?? "off"),
+    ];
+
+    private static readonly string[][] DescribedLines =
+    [
+        ["language", "time", "zone"],
+        ["pack", "start", "end", "days"],
+        ["makeup", "points", "leaderboard", "wall", "walltime"],
+        ["reminder"],
+    ];
+
+    // One line per setting group (the name is said apart).
+    public static string Describe(StudyGroup group)
+    {
+        var values = Values(group).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        return string.Join('\n', DescribedLines.Select(line => string.Join(' ', line.Select(key => $"{key}={values[key]}"))));
+    }
 
     private static bool Set(Action assign)
     {

@@ -142,11 +142,13 @@ internal static class StudyBotServices
         services.AddSingleton<PackValidator>();
         services.AddSingleton<ContentStore>();
         services.AddSingleton<PackImporter>();
+        services.AddSingleton<PackUploads>();
         services.AddSingleton<PackUploadHandler>();
         services.AddSingleton<LearnerStore>();
         services.AddSingleton<GroupStore>();
         services.AddSingleton<GroupAccess>();
         services.AddSingleton<GroupCourses>();
+        services.AddSingleton<GroupSettingsChange>();
         services.AddSingleton<DocumentDownloads>();
         services.AddSingleton<SummaryPhotos>();
         services.AddSingleton<SummaryWords>();
@@ -166,6 +168,7 @@ internal static class StudyBotServices
         services.AddSingleton<BroadcastStore>();
         services.AddSingleton<BroadcastProgress>();
         services.AddSingleton<IOutboxListener>(sp => sp.GetRequiredService<BroadcastProgress>());
+        services.AddSingleton<Broadcaster>();
         services.AddSingleton<BroadcastCommand>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<StatsStore>();

@@ -11,7 +11,7 @@ using StudyBot.Wall;
 namespace StudyBot.Web;
 
 // The organizer's API under /app/api/groups: the groups one runs, and per group the dashboard,
-// the nudge and the wall. A group the caller does not run is answered as one that does not
+// the nudge and the wall (and the changes of GroupAdminEndpoints). A group the caller does not run is answered as one that does not
 // exist (404), whoever asks; an owner runs every group.
 internal static class DashboardEndpoints
 {
@@ -24,6 +24,7 @@ internal static class DashboardEndpoints
         group.MapGet("/wall", WallAsync);
         group.MapPost("/wall/{reflectionId:long}/feature", FeatureAsync);
         group.MapPost("/wall/{reflectionId:long}/comment", CommentAsync);
+        group.MapGroupAdmin();
     }
 
     // Asked on every request, not cached: an organizer removed from a group loses it at once.
@@ -42,7 +43,7 @@ internal static class DashboardEndpoints
         return await next(invocation);
     }
 
-    private static GroupCourse CourseOf(HttpContext context) => (GroupCourse)context.Items[typeof(GroupCourse)]!;
+    internal static GroupCourse CourseOf(HttpContext context) => (GroupCourse)context.Items[typeof(GroupCourse)]!;
 
     private static async Task<IResult> GroupsAsync(HttpContext context, WebUsers users, CancellationToken cancellationToken)
     {
@@ -143,7 +144,7 @@ internal static class DashboardEndpoints
         return true;
     }
 
-    private static IResult NoSuchGroup() => WebEndpoints.Problem("no such group", StatusCodes.Status404NotFound);
+    internal static IResult NoSuchGroup() => WebEndpoints.Problem("no such group", StatusCodes.Status404NotFound);
 
     private static IResult NoSuchReflection() => WebEndpoints.Problem("no such shared reflection in this group", StatusCodes.Status404NotFound);
 }

@@ -21,6 +21,15 @@ namespace StudyBot.Web;
 [JsonSerializable(typeof(WallResponse))]
 [JsonSerializable(typeof(FeatureResponse))]
 [JsonSerializable(typeof(CommentRequest))]
+[JsonSerializable(typeof(WebRefusal))]
+[JsonSerializable(typeof(GroupSettingsResponse))]
+[JsonSerializable(typeof(GroupSettingsRequest))]
+[JsonSerializable(typeof(BroadcastText))]
+[JsonSerializable(typeof(BroadcastPreviewResponse))]
+[JsonSerializable(typeof(BroadcastConfirmResponse))]
+[JsonSerializable(typeof(BroadcastProgressResponse))]
+[JsonSerializable(typeof(PackCheckResponse))]
+[JsonSerializable(typeof(PackImportResponse))]
 internal sealed partial class WebJson : JsonSerializerContext;
 
 // The `user` field of Mini App init data, in Telegram's names.
@@ -91,3 +100,34 @@ internal sealed record WallItem(long Id, string Author, string Text, string Kind
 internal sealed record FeatureResponse(bool First);
 
 internal sealed record CommentRequest(string? Text);
+
+// A change refused whole, in the words the chat would use: Error the one message, Problems each
+// problem found.
+internal sealed record WebRefusal(string Error, IReadOnlyList<string> Problems);
+
+// Settings: every /groupset key with its value as /groupset takes it (GroupSettings.Values);
+// Packs: the names `pack` may take in this group.
+internal sealed record GroupSettingsResponse(GroupRef Group, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Packs);
+
+// Settings: the keys to change and their new values, as /groupset takes them; the others stay.
+internal sealed record GroupSettingsRequest(IReadOnlyDictionary<string, string?>? Settings);
+
+internal sealed record BroadcastText(string? Text);
+
+// PreviewId: the draft, which the confirm names; Text: exactly what each member will receive.
+internal sealed record BroadcastPreviewResponse(long PreviewId, string Text, long Recipients, long LinkedChats);
+
+// ConfirmedNow: false for a confirm of a broadcast confirmed already (a replay): nothing more sent.
+internal sealed record BroadcastConfirmResponse(bool ConfirmedNow, BroadcastProgressResponse Progress);
+
+// Status: draft, sending, done or cancelled; the counts are of the members' copies (not the
+// linked chats'), Pending those still to send.
+internal sealed record BroadcastProgressResponse(long Id, string Status, int Total, long Delivered, long Blocked, long Failed, long Pending, bool Finished);
+
+// A pack file read and valid, nothing imported: its name, language, start, item count, first items.
+internal sealed record PackCheckResponse(string Pack, string Language, DateOnly Start, int Items, IReadOnlyList<PackItemView> FirstItems);
+
+internal sealed record PackItemView(string Theme, string Quote, string Source, string Prompt, DateOnly? Date);
+
+// Message: the chat's own answer to the same file.
+internal sealed record PackImportResponse(string Pack, int ItemsAdded, int ItemsReplaced, bool Activated, string Message);

@@ -16,7 +16,7 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
         var learner = await learners.GetAsync(caller.UserId, cancellationToken);
         var telegram = caller.TelegramUser;
         var name = learner?.DisplayName is { Length: > 0 } known ? known : telegram?.DisplayName ?? caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var language = learner?.Language ?? Languages.Normalize(telegram?.LanguageCode) ?? options.Value.Language;
+        var language = LanguageOf(caller, learner);
         var audience = await access.AudienceOfAsync(caller.UserId, cancellationToken);
         var organizes = await GroupsRunByAsync(caller.UserId, cancellationToken);
         var group = learner is null ? null : await groups.GetAsync(learner.GroupId, cancellationToken) is { } g ? new GroupRef(g.Id, g.Name) : null;
@@ -30,6 +30,13 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
             caller.SessionToken is null ? "telegram" : "browser",
             caller.SessionToken is { } session ? WebSessions.CsrfTokenOf(session) : null);
     }
+
+    // The language the bot speaks to this user in, for the refusals the chat would give.
+    public async Task<string> LanguageOfAsync(WebCaller caller, CancellationToken cancellationToken) =>
+        LanguageOf(caller, await learners.GetAsync(caller.UserId, cancellationToken));
+
+    private string LanguageOf(WebCaller caller, Learner? learner) =>
+        learner?.Language ?? Languages.Normalize(caller.TelegramUser?.LanguageCode) ?? options.Value.Language;
 
     // The groups the user runs (an owner: all of them), for the dashboard's switcher.
     public async Task<List<GroupRef>> GroupsRunByAsync(long userId, CancellationToken cancellationToken)

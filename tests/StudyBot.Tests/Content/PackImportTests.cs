@@ -8,7 +8,7 @@ public sealed class PackImportTests
 {
     private const long Admin = 900;
 
-    private const string GoodYaml = """
+    internal const string GoodYaml = """
         pack: spring-course
         language: en
         start: 2026-12-01

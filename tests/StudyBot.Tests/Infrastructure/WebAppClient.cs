@@ -76,9 +76,10 @@ public sealed class WebAppClient : IDisposable
             request.Headers.Add("X-CSRF-Token", CsrfToken);
         }
 
+        // An HttpContent goes as it is (a file's bytes); anything else as JSON.
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
 
         var response = await http.SendAsync(request);

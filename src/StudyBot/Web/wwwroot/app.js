@@ -20,6 +20,16 @@ const TEXTS = {
     nudgeDone: "已提醒 {0} 人。", members: "成员参学情况", onTime: "按时", madeUp: "补卡", missed: "缺卡", noStudyDay: "非学习日",
     completion: "每日完成情况", completionDay: "{0}：{1}/{2} 已回答", wall: "分享墙", wallEmpty: "这一天没有分享的感想。",
     feature: "精选", featured: "已精选", sendComment: "发送点评", commentSent: "点评已发送。", member: "成员",
+    broadcastTitle: "群发通知", broadcastPlaceholder: "通知内容，发给本组每位活跃成员", broadcastPreview: "预览", broadcastRecipients: "以下内容将发送给 {0} 位活跃成员。",
+    broadcastAlsoChats: "同时在 {0} 个关联群聊中发布一次。", broadcastSend: "全部发送", broadcastSending: "发送中… {0} / {1}",
+    broadcastDone: "已完成：送达 {0}，已屏蔽 {1}，失败 {2}（共 {3}）。", broadcastAgain: "此通知已确认过，没有重复发送。",
+    settingsTitle: "小组设置", settingsSaved: "已保存。", settingsUnchanged: "没有修改。",
+    setting_name: "名称", setting_language: "语言", setting_time: "新成员默认推送时间", setting_zone: "新成员默认时区", setting_pack: "内容包",
+    setting_start: "课程开始日期", setting_end: "课程结束日期（none：不设）", setting_days: "学习日（all、mon-fri 或 mon,wed,fri）", setting_makeup: "补卡期限（0–7 天，0 为关闭）",
+    setting_points: "积分", setting_leaderboard: "排行榜", setting_wall: "分享墙", setting_walltime: "分享墙发布时间", setting_reminder: "自动提醒（HH:MM 或 off）",
+    packTitle: "上传内容包", packCsvHint: "CSV 文件的语言和开始日期（YAML、JSON 文件自带）：", packLanguage: "语言", packLanguageDefault: "默认", packStart: "开始日期",
+    packActivate: "导入后设为本组课程", packCheck: "检查", packImport: "导入", packChooseFile: "请先选择文件。",
+    packChecked: "“{0}”（{1}，{2} 起）共 {3} 条，检查通过，尚未导入。",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
@@ -37,6 +47,16 @@ const TEXTS = {
     nudgeDone: "{0} nudged.", members: "Members by day", onTime: "on time", madeUp: "made up", missed: "missed", noStudyDay: "no study day",
     completion: "Daily completion", completionDay: "{0}: {1} of {2} answered", wall: "Wall", wallEmpty: "Nothing shared on this day.",
     feature: "Feature", featured: "featured", sendComment: "Send comment", commentSent: "Comment sent.", member: "Member",
+    broadcastTitle: "Broadcast", broadcastPlaceholder: "A notice for every active member of the group", broadcastPreview: "Preview", broadcastRecipients: "This goes to {0} active members.",
+    broadcastAlsoChats: "It is also posted once in {0} linked group chat(s).", broadcastSend: "Send to all", broadcastSending: "Sending… {0} / {1}",
+    broadcastDone: "Finished: {0} delivered, {1} blocked, {2} failed (of {3}).", broadcastAgain: "This notice was confirmed already; nothing was sent again.",
+    settingsTitle: "Group settings", settingsSaved: "Saved.", settingsUnchanged: "Nothing changed.",
+    setting_name: "Name", setting_language: "Language", setting_time: "New members' delivery time", setting_zone: "New members' time zone", setting_pack: "Pack",
+    setting_start: "Course start", setting_end: "Course end (none: open)", setting_days: "Study days (all, mon-fri or mon,wed,fri)", setting_makeup: "Make-up window (0–7 days, 0: off)",
+    setting_points: "Points", setting_leaderboard: "Leaderboard", setting_wall: "Wall", setting_walltime: "Wall post time", setting_reminder: "Automatic reminder (HH:MM or off)",
+    packTitle: "Upload a pack", packCsvHint: "For a CSV file, its language and start (YAML and JSON files carry their own):", packLanguage: "Language", packLanguageDefault: "Default", packStart: "Start",
+    packActivate: "Make it this group's course", packCheck: "Check", packImport: "Import", packChooseFile: "Choose a file first.",
+    packChecked: "“{0}” ({1}, from {2}): {3} items, all valid; nothing imported yet.",
   },
 };
 
@@ -430,6 +450,7 @@ async function loadDashboard() {
   renderChart(dashboard.completion);
   performance.mark("dashboard-rendered");
   await loadWall();
+  await loadSettings();
 }
 
 function renderUnanswered(members) {
@@ -569,6 +590,191 @@ function renderWallEntry(entry) {
   return item;
 }
 
+function showProblems(list, result) {
+  const problems = (result.json && result.json.problems) || [];
+  list.replaceChildren(...problems.map((problem) => el("li", "", problem)));
+}
+
+// Group settings: every /groupset key, sent back only where changed; a refusal changes nothing.
+const settingsForm = { values: {} };
+const CHOICES = { language: ["zh-CN", "en"], points: ["on", "off"], leaderboard: ["on", "off"], wall: ["on", "off"] };
+
+async function loadSettings() {
+  const result = await api("GET", groupPath("settings"));
+  if (result.status !== 200) return;
+  settingsForm.values = result.json.settings;
+  const choices = { ...CHOICES, pack: result.json.packs };
+  $("settings-fields").replaceChildren(...Object.entries(settingsForm.values).map(([key, value]) => {
+    const label = el("label", "", undefined);
+    label.appendChild(el("span", "", t("setting_" + key)));
+    let input;
+    if (choices[key]) {
+      input = document.createElement("select");
+      const options = choices[key].includes(value) ? choices[key] : [value, ...choices[key]];
+      options.forEach((option) => input.add(new Option(option, option)));
+    } else {
+      input = document.createElement("input");
+      if (key === "start" || key === "end") input.inputMode = "numeric";
+    }
+    input.value = value;
+    input.dataset.key = key;
+    label.appendChild(input);
+    return label;
+  }));
+}
+
+async function saveSettings() {
+  const settings = {};
+  $("settings-fields").querySelectorAll("[data-key]").forEach((input) => {
+    if (input.value !== settingsForm.values[input.dataset.key]) settings[input.dataset.key] = input.value.trim();
+  });
+  $("settings-problems").replaceChildren();
+  if (!Object.keys(settings).length) {
+    $("settings-result").textContent = t("settingsUnchanged");
+    return;
+  }
+
+  const result = await api("PUT", groupPath("settings"), { settings });
+  if (result.status === 200) {
+    $("settings-result").textContent = t("settingsSaved");
+    const chosen = $("group").value;
+    await loadGroups();
+    $("group").value = chosen;
+    await loadSettings();
+  } else {
+    $("settings-result").textContent = (result.json && result.json.error) || t("failed");
+    showProblems($("settings-problems"), result);
+  }
+}
+
+// Broadcast: preview (nothing sent), then send what was shown; the preview's id makes a second
+// click or a retried request send nothing more. Progress is read until the broadcast is done.
+const broadcast = { preview: null, polling: null };
+
+async function previewBroadcast() {
+  const result = await api("POST", groupPath("broadcasts/preview"), { text: $("broadcast-text").value });
+  $("broadcast-progress").textContent = "";
+  if (result.status !== 200) {
+    $("broadcast-progress").textContent = (result.json && result.json.error) || t("failed");
+    return;
+  }
+
+  broadcast.preview = result.json;
+  const lines = [t("broadcastRecipients", result.json.recipients)];
+  if (result.json.linkedChats) lines.push(t("broadcastAlsoChats", result.json.linkedChats));
+  $("broadcast-recipients").textContent = lines.join(" ");
+  $("broadcast-shown").textContent = result.json.text;
+  $("broadcast-send").disabled = false;
+  $("broadcast-preview").hidden = false;
+}
+
+function showBroadcastProgress(progress) {
+  const done = progress.delivered + progress.blocked + progress.failed;
+  $("broadcast-progress").textContent = progress.finished
+    ? t("broadcastDone", progress.delivered, progress.blocked, progress.failed, progress.total)
+    : t("broadcastSending", done, progress.total);
+}
+
+async function pollBroadcast(id) {
+  clearTimeout(broadcast.polling);
+  const result = await api("GET", groupPath(`broadcasts/${id}`));
+  if (result.status !== 200) return;
+  showBroadcastProgress(result.json);
+  if (!result.json.finished) broadcast.polling = setTimeout(() => pollBroadcast(id), 1500);
+}
+
+async function sendBroadcast() {
+  const preview = broadcast.preview;
+  if (!preview) return;
+  $("broadcast-send").disabled = true;
+  const result = await api("POST", groupPath(`broadcasts/${preview.previewId}/confirm`), { text: preview.text });
+  if (result.status !== 200) {
+    $("broadcast-progress").textContent = (result.json && result.json.error) || t("failed");
+    return;
+  }
+
+  $("broadcast-preview").hidden = true;
+  $("broadcast-text").value = "";
+  broadcast.preview = null;
+  showBroadcastProgress(result.json.progress);
+  if (!result.json.confirmedNow) $("broadcast-progress").textContent += " " + t("broadcastAgain");
+  if (!result.json.progress.finished) broadcast.polling = setTimeout(() => pollBroadcast(result.json.progress.id), 1000);
+}
+
+// Pack upload: the file is checked and the result shown; Import sends the same file again, and
+// the server checks it again before anything is written.
+function packQuery(extra) {
+  const query = new URLSearchParams({ name: $("pack-file").files[0].name });
+  if ($("pack-language").value) query.set("language", $("pack-language").value);
+  if ($("pack-start").value) query.set("start", $("pack-start").value);
+  Object.entries(extra || {}).forEach(([key, value]) => query.set(key, value));
+  return query;
+}
+
+async function sendPack(path) {
+  const headers = { "Content-Type": "application/octet-stream" };
+  if (initData) headers.Authorization = "tma " + initData;
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  const response = await fetch("api/" + groupPath(path), { method: "POST", headers, body: $("pack-file").files[0], credentials: "same-origin" });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+async function checkPack() {
+  $("pack-import").hidden = true;
+  $("pack-items").replaceChildren();
+  $("pack-problems").replaceChildren();
+  if (!$("pack-file").files.length) {
+    $("pack-result").textContent = t("packChooseFile");
+    return;
+  }
+
+  const result = await sendPack("packs/check?" + packQuery());
+  if (result.status !== 200) {
+    $("pack-result").textContent = (result.json && result.json.error) || t("failed");
+    showProblems($("pack-problems"), result);
+    return;
+  }
+
+  const pack = result.json;
+  $("pack-result").textContent = t("packChecked", pack.pack, pack.language, pack.start, pack.items);
+  $("pack-items").replaceChildren(...pack.firstItems.map((item) => {
+    const li = el("li", "", undefined);
+    li.appendChild(el("p", "meta", [item.date, item.theme].filter(Boolean).join(" · ")));
+    li.appendChild(el("blockquote", "quote", `${item.quote} — ${item.source}`));
+    li.appendChild(el("p", "text", item.prompt));
+    return li;
+  }));
+  $("pack-import").hidden = false;
+}
+
+async function importPack() {
+  $("pack-import").hidden = true;
+  const result = await sendPack("packs?" + packQuery({ activate: $("pack-activate").checked ? "yes" : "no" }));
+  $("pack-items").replaceChildren();
+  $("pack-result").textContent = (result.json && (result.json.message || result.json.error)) || t("failed");
+  showProblems($("pack-problems"), result);
+  if (result.status === 200) await loadSettings();
+}
+
+function wireGroupAdmin() {
+  $("settings").addEventListener("submit", (e) => { e.preventDefault(); saveSettings(); });
+  $("broadcast").addEventListener("submit", (e) => { e.preventDefault(); previewBroadcast(); });
+  $("broadcast-send").addEventListener("click", sendBroadcast);
+  $("broadcast-discard").addEventListener("click", () => { broadcast.preview = null; $("broadcast-preview").hidden = true; });
+  $("pack").addEventListener("submit", (e) => { e.preventDefault(); checkPack(); });
+  $("pack-file").addEventListener("change", () => { $("pack-import").hidden = true; });
+  $("pack-import").addEventListener("click", importPack);
+  // A preview, a check or a progress shown is of the group it was made in.
+  $("group").addEventListener("change", () => {
+    clearTimeout(broadcast.polling);
+    broadcast.preview = null;
+    $("broadcast-preview").hidden = true;
+    $("pack-import").hidden = true;
+    ["broadcast-progress", "settings-result", "pack-result"].forEach((id) => { $(id).textContent = ""; });
+    ["settings-problems", "pack-problems", "pack-items"].forEach((id) => $(id).replaceChildren());
+  });
+}
+
 async function openDashboard() {
   showView("dashboard");
   if (!$("group").options.length && !(await loadGroups())) {
@@ -617,6 +823,7 @@ async function main() {
   $("group").addEventListener("change", () => { $("from").value = ""; $("to").value = ""; $("wall-day").value = ""; loadDashboard(); });
   $("nudge-all").addEventListener("click", () => nudge(null));
   $("wall-day").addEventListener("change", loadWall);
+  wireGroupAdmin();
   $("signout").addEventListener("click", async () => {
     await api("DELETE", "session");
     location.reload();

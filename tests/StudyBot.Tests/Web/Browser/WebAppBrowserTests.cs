@@ -118,6 +118,48 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task An_organizer_previews_a_broadcast_sends_it_sees_it_done_and_changes_a_setting()
+    {
+        await using var course = await DashboardApiTests.CourseAsync();
+        var world = course.World;
+        const string Notice = "Meet at 19:00 <b>sharp</b>.";
+        await browser.SignInByLinkAsync(world, world.Learner(DashboardApiTests.OrganizerA));
+        browser.Open("dashboard");
+
+        Driver.FindElement(By.Id("broadcast-text")).SendKeys(Notice);
+        Driver.FindElement(By.CssSelector("#broadcast button[type=submit]")).Click();
+        browser.Until(d => d.FindElement(By.Id("broadcast-preview")).Displayed, "the broadcast's preview");
+        Assert.Equal(Notice, Driver.FindElement(By.Id("broadcast-shown")).Text);
+        Assert.Contains("3", Driver.FindElement(By.Id("broadcast-recipients")).Text, StringComparison.Ordinal);
+        Assert.Equal(0, await world.Db.CountAsync("outbox", "kind = 'broadcast'"));
+        browser.Screenshot("broadcast-preview");
+
+        Driver.FindElement(By.Id("broadcast-send")).Click();
+        browser.Until(d => d.FindElement(By.Id("broadcast-progress")).Text.Contains("送达 3", StringComparison.Ordinal), "the broadcast done");
+        foreach (var member in new[] { DashboardApiTests.Ann, DashboardApiTests.Bo, DashboardApiTests.Cy })
+        {
+            Assert.Single(await world.Api.WaitUntilAsync(() => world.Api.SentTo(member).Where(m => m.Text == Notice).ToList() is { Count: > 0 } copies ? copies : null));
+        }
+
+        Assert.False(Driver.FindElement(By.Id("broadcast-preview")).Displayed);
+
+        // Settings: the make-up window, changed in the form and saved as /groupset saves it.
+        var makeup = browser.Until(d => d.FindElements(By.CssSelector("#settings-fields [data-key=makeup]")).SingleOrDefault(), "the settings form");
+        makeup.Clear();
+        makeup.SendKeys("9");
+        Driver.FindElement(By.CssSelector("#settings button[type=submit]")).Click();
+        browser.Until(d => d.FindElements(By.CssSelector("#settings-problems li")).Count == 1, "the refused value");
+        Assert.Contains("makeup", Driver.FindElement(By.CssSelector("#settings-problems li")).Text, StringComparison.Ordinal);
+        makeup = Driver.FindElement(By.CssSelector("#settings-fields [data-key=makeup]"));
+        makeup.Clear();
+        makeup.SendKeys("4");
+        Driver.FindElement(By.CssSelector("#settings button[type=submit]")).Click();
+        browser.Until(d => d.FindElements(By.CssSelector("#settings-problems li")).Count == 0 && d.FindElement(By.Id("settings-result")).Text == "已保存。", "the setting saved");
+        Assert.Equal(4, await world.Db.ScalarAsync<long>($"SELECT makeup_days FROM study_groups WHERE id = {course.A}"));
+        browser.Screenshot("settings");
+    }
+
+    [Fact]
     public async Task A_reflection_with_markup_is_shown_as_text_and_runs_nothing()
     {
         const string Markup = """Mine: <script>alert(1)</script> and "><img src=x onerror=alert(2)>""";
