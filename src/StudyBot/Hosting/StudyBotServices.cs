@@ -173,6 +173,7 @@ internal static class StudyBotServices
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<ExportAllStore>();
+        services.AddSingleton<ReflectionExport>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
         services.AddSingleton<GroupsCommand>();
@@ -187,6 +188,7 @@ internal static class StudyBotServices
         services.AddSingleton<PostedWallRevision>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<GroupParticipation>();
+        services.AddSingleton<ParticipationReport>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
