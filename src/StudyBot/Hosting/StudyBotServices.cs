@@ -265,6 +265,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<MiniAppInitData>();
         builder.Services.AddSingleton<WebSessions>();
         builder.Services.AddSingleton<WebSignIn>();
+        builder.Services.AddSingleton<DownloadLinks>();
         builder.Services.AddSingleton<WebUsers>();
         builder.Services.AddSingleton<Journal>();
         builder.Services.AddSingleton<SummaryDrafts>();

@@ -22,9 +22,9 @@ internal static class DashboardEndpoints
         signedIn.MapGet("/groups", GroupsAsync);
         var group = signedIn.MapGroup("/groups/{id:long}").AddEndpointFilter(RequireOrganizerAsync);
         group.MapGet("/dashboard", ShowAsync);
-        group.MapGet("/report.xlsx", ReportAsync);
-        group.MapGet("/export.xlsx", ExportXlsxAsync);
-        group.MapGet("/export.csv", ExportCsvAsync);
+        group.MapGet("/report.xlsx", ReportAsync).AsDownload("report.xlsx");
+        group.MapGet("/export.xlsx", ExportXlsxAsync).AsDownload("export.xlsx");
+        group.MapGet("/export.csv", ExportCsvAsync).AsDownload("export.csv");
         group.MapPost("/nudge", NudgeAsync);
         group.MapGet("/wall", WallAsync);
         group.MapPost("/wall/{reflectionId:long}/feature", FeatureAsync);

@@ -21,6 +21,8 @@ namespace StudyBot.Web;
 [JsonSerializable(typeof(WallResponse))]
 [JsonSerializable(typeof(FeatureResponse))]
 [JsonSerializable(typeof(CommentRequest))]
+[JsonSerializable(typeof(DownloadRequest))]
+[JsonSerializable(typeof(DownloadLink))]
 internal sealed partial class WebJson : JsonSerializerContext;
 
 // The `user` field of Mini App init data, in Telegram's names.
@@ -91,3 +93,9 @@ internal sealed record WallItem(long Id, string Author, string Text, string Kind
 internal sealed record FeatureResponse(bool First);
 
 internal sealed record CommentRequest(string? Text);
+
+// Path: a download route with its query, as /app/api/groups/7/report.xlsx?from=2026-12-01.
+internal sealed record DownloadRequest(string? Path);
+
+// Url: absolute, single use, for ExpiresInSeconds.
+internal sealed record DownloadLink(string Url, int ExpiresInSeconds);

@@ -8,13 +8,15 @@ using static StudyBot.Tests.Web.DashboardApiTests;
 
 namespace StudyBot.Tests.Web;
 
-// What an organizer downloads from the dashboard: the workbook of /report, the files of /exportall.
+// What an organizer downloads from the dashboard (the workbook of /report, the files of
+// /exportall), and the download links that let the page inside Telegram, which can put no header on
+// a link, hand any download to Telegram: one path, one minute, one use.
 public sealed class DownloadsApiTests
 {
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     // DashboardApiTests' course, and a client for each who asks: the learner Ann, the organizers
-    // of groups A and B, and someone signed in nowhere.
+    // of groups A and B, and someone signed in nowhere (who opens the links).
     private sealed class Scene(Course course) : IAsyncDisposable
     {
         public Course Course => course;
@@ -59,6 +61,20 @@ public sealed class DownloadsApiTests
     {
         var (response, _) = await client.GetAsync(path);
         return (response, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    // A download link as the page asks for one; the url's path and query, to GET from the bot.
+    private static async Task<(HttpResponseMessage Response, string? Link)> LinkAsync(WebAppClient client, string path)
+    {
+        var (response, json) = await client.SendAsync(HttpMethod.Post, "/app/api/downloads", new { path });
+        var url = json?["url"]?.GetValue<string>();
+        if (url is not null)
+        {
+            Assert.StartsWith(WebAppClient.PublicUrl + path["/app/".Length..], url, StringComparison.Ordinal);
+            Assert.Equal(60, json!["expiresInSeconds"]!.GetValue<int>());
+        }
+
+        return (response, url is null ? null : new Uri(url).PathAndQuery);
     }
 
     [Fact]
@@ -141,5 +157,102 @@ public sealed class DownloadsApiTests
         // The report's range is at most a year, as /report's.
         Assert.Equal(HttpStatusCode.BadRequest, (await scene.Organizer.GetAsync($"{scene.GroupA}/report.xlsx?from=2025-01-01&to=2026-12-07")).Response.StatusCode);
         Assert.Equal(0, await scene.World.Db.CountAsync("audit", "action IN ('report', 'exportall')"));
+    }
+
+    [Fact]
+    public async Task A_download_link_serves_its_one_file_once_to_whoever_opens_it_without_signing_in()
+    {
+        await using var scene = await Scene.StartAsync();
+        var direct = await DownloadAsync(scene.Learner, "/app/api/summary.md");
+
+        var (issued, link) = await LinkAsync(scene.Learner, "/app/api/summary.md");
+        var (response, body) = await DownloadAsync(scene.Nobody, link!);
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(FileNameOf(direct.Response), FileNameOf(response));
+        Assert.Equal(direct.Body, body);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scene.Nobody.GetAsync(link!)).Response.StatusCode);
+
+        // The organizer's report with its range: the range is part of what the link is for.
+        var (_, report) = await LinkAsync(scene.Organizer, $"{scene.GroupA}/report.xlsx?from=2026-12-04&to=2026-12-06");
+        var (reportResponse, workbook) = await DownloadAsync(scene.Nobody, report!);
+        Assert.Equal("participation_2026-12-04_2026-12-06.xlsx", FileNameOf(reportResponse));
+        Assert.Equal(["Ann", "Bo", "Cy"], Rows(workbook).Select(r => r[0]));
+        Assert.Equal(0, await scene.World.Db.CountAsync("download_links"));
+    }
+
+    [Fact]
+    public async Task A_download_link_is_refused_for_a_path_the_user_may_not_reach_or_that_is_no_download()
+    {
+        await using var scene = await Scene.StartAsync();
+        var report = $"{scene.GroupA}/report.xlsx";
+
+        Assert.Equal(HttpStatusCode.NotFound, (await LinkAsync(scene.Learner, report)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await LinkAsync(scene.OtherOrganizer, report + "?from=2026-12-04")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await LinkAsync(scene.OtherOrganizer, $"{scene.GroupA}/export.csv")).Response.StatusCode);
+        foreach (var notADownload in new[] { "/app/api/me", "/app/api/journal?q=x", $"{scene.GroupA}/dashboard", "/app/api/summary.pdf", "https://evil.example/app/api/summary.md", "/app/index.html", "", new string('a', 600) })
+        {
+            var (refused, _) = await LinkAsync(scene.Learner, notADownload);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await LinkAsync(scene.Nobody, "/app/api/summary.md")).Response.StatusCode);
+
+        // A browser asks with its CSRF token, as for every change.
+        using var browser = await WebAppClient.InBrowserAsync(scene.World, scene.World.Learner(Ann));
+        var (withoutCsrf, _) = await browser.SendAsync(HttpMethod.Post, "/app/api/downloads", new { path = "/app/api/summary.md" }, withCsrf: false);
+        Assert.Equal(HttpStatusCode.Forbidden, withoutCsrf.StatusCode);
+        Assert.Equal(0, await scene.World.Db.CountAsync("download_links"));
+        Assert.Equal(HttpStatusCode.OK, (await LinkAsync(browser, "/app/api/summary.md")).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_download_link_is_good_for_sixty_seconds_of_the_clock()
+    {
+        await using var scene = await Scene.StartAsync();
+        var (_, early) = await LinkAsync(scene.Learner, "/app/api/summary.md");
+        var (_, late) = await LinkAsync(scene.Learner, "/app/api/summary.docx");
+
+        scene.World.Clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(HttpStatusCode.OK, (await scene.Nobody.GetAsync(early!)).Response.StatusCode);
+
+        scene.World.Clock.Advance(TimeSpan.FromSeconds(1));
+        var (expired, error) = await scene.Nobody.GetAsync(late!);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.NotNull(error?["error"]);
+    }
+
+    [Fact]
+    public async Task A_forged_link_or_one_used_for_another_path_is_refused()
+    {
+        await using var scene = await Scene.StartAsync();
+        var link = (await LinkAsync(scene.Learner, "/app/api/summary.md")).Link!;
+        var token = link[(link.IndexOf("download=", StringComparison.Ordinal) + "download=".Length)..];
+
+        foreach (var forged in new[] { "/app/api/summary.md?download=" + new string('A', 43), "/app/api/summary.md?download=", "/app/api/summary.docx?download=" + token, "/app/api/journal?download=" + token, "/app/api/me?download=" + token, $"/app/api/summary.md?download={token}&download={token}" })
+        {
+            var (refused, body) = await scene.Nobody.GetAsync(forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.DoesNotContain("Ann", body?.ToJsonString() ?? "", StringComparison.Ordinal);
+        }
+
+        // Signed in as well, the link still decides alone; and for its own path it still works.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scene.Learner.GetAsync("/app/api/summary.md?download=forged")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await scene.Nobody.GetAsync(link)).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_organizer_removed_from_the_group_after_taking_a_link_gets_404_from_it()
+    {
+        await using var scene = await Scene.StartAsync();
+        var (_, link) = await LinkAsync(scene.Organizer, $"{scene.GroupA}/report.xlsx");
+
+        await scene.World.Db.ExecuteAsync($"DELETE FROM group_organizers WHERE user_id = {OrganizerA}");
+        var (response, body) = await DownloadAsync(scene.Nobody, link!);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("Ann", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        Assert.Equal(0, await scene.World.Db.CountAsync("audit", "action = 'report'"));
     }
 }
