@@ -20,6 +20,7 @@ const TEXTS = {
     nudgeDone: "已提醒 {0} 人。", members: "成员参学情况", onTime: "按时", madeUp: "补卡", missed: "缺卡", noStudyDay: "非学习日",
     completion: "每日完成情况", completionDay: "{0}：{1}/{2} 已回答", wall: "分享墙", wallEmpty: "这一天没有分享的感想。",
     feature: "精选", featured: "已精选", sendComment: "发送点评", commentSent: "点评已发送。", member: "成员",
+    downloadReport: "下载参学报告（Excel）", downloadExportXlsx: "导出感想（Excel）", downloadExportCsv: "导出感想（CSV）",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
@@ -37,6 +38,7 @@ const TEXTS = {
     nudgeDone: "{0} nudged.", members: "Members by day", onTime: "on time", madeUp: "made up", missed: "missed", noStudyDay: "no study day",
     completion: "Daily completion", completionDay: "{0}: {1} of {2} answered", wall: "Wall", wallEmpty: "Nothing shared on this day.",
     feature: "Feature", featured: "featured", sendComment: "Send comment", commentSent: "Comment sent.", member: "Member",
+    downloadReport: "Download the report (Excel)", downloadExportXlsx: "Export reflections (Excel)", downloadExportCsv: "Export reflections (CSV)",
   },
 };
 
@@ -358,16 +360,28 @@ async function loadComposer() {
   await loadPreview();
 }
 
-// A download through fetch, so that inside Telegram the init data goes along as in every call.
+// A file of the API, saved. In a browser: fetched like every call, and saved from a blob. Inside
+// Telegram a page can put no header on a link, and some clients block blob links: the page asks for
+// a download link (one path, one minute, one use) and hands it to Telegram, to download (Bot API
+// 8.0) or else to open in the browser. Resolves to null, or to the failed answer. (Telegram's
+// download popup names the file by the route, report.xlsx; the browser by the server's name.)
 async function download(path) {
-  if (composer.timer !== null) await saveDraft();
+  const webApp = initData && window.Telegram && window.Telegram.WebApp;
+  if (webApp) {
+    const result = await api("POST", "downloads", { path: "/app/api/" + path });
+    if (result.status !== 200) return result;
+    if (webApp.downloadFile && webApp.isVersionAtLeast && webApp.isVersionAtLeast("8.0")) {
+      webApp.downloadFile({ url: result.json.url, file_name: path.split("?")[0].split("/").pop() });
+    } else {
+      webApp.openLink(result.json.url);
+    }
+    return null;
+  }
+
   const headers = {};
   if (initData) headers.Authorization = "tma " + initData;
   const response = await fetch("api/" + path, { headers, credentials: "same-origin" });
-  if (!response.ok) {
-    $("save-state").textContent = response.status === 404 ? t("noReflections") : t("failed");
-    return;
-  }
+  if (!response.ok) return { status: response.status, json: await response.json().catch(() => null) };
 
   const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
   const link = document.createElement("a");
@@ -377,6 +391,13 @@ async function download(path) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return null;
+}
+
+async function downloadSummary(path) {
+  if (composer.timer !== null) await saveDraft();
+  const failed = await download(path);
+  if (failed) $("save-state").textContent = failed.status === 404 ? t("noReflections") : t("failed");
 }
 
 function wireComposer() {
@@ -384,8 +405,8 @@ function wireComposer() {
     $(id).addEventListener("input", () => { composer.draft[field] = $(id).value; changed(false); });
   });
   $("add-insight").addEventListener("click", () => { composer.draft.insights.push({ title: "", reflectionIds: [] }); changed(true); });
-  $("download-docx").addEventListener("click", () => download("summary.docx"));
-  $("download-md").addEventListener("click", () => download("summary.md"));
+  $("download-docx").addEventListener("click", () => downloadSummary("summary.docx"));
+  $("download-md").addEventListener("click", () => downloadSummary("summary.md"));
   // A closing page still sends what was typed in the last moments.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden" && composer.timer !== null && composer.draft) saveDraft(true);
@@ -408,11 +429,16 @@ async function loadGroups() {
   return true;
 }
 
-async function loadDashboard() {
+// The range chosen above the dashboard, for it and for its downloads.
+function rangeQuery() {
   const query = new URLSearchParams();
   if ($("from").value) query.set("from", $("from").value);
   if ($("to").value) query.set("to", $("to").value);
-  const result = await api("GET", groupPath("dashboard?" + query));
+  return query;
+}
+
+async function loadDashboard() {
+  const result = await api("GET", groupPath("dashboard?" + rangeQuery()));
   if (result.status !== 200) {
     $("status").textContent = (result.json && result.json.error) || t("failed");
     return;
@@ -565,6 +591,13 @@ function renderWallEntry(entry) {
   return item;
 }
 
+// The report of /report and the export of /exportall, for the group and range shown.
+async function downloadFromDashboard(file) {
+  $("download-result").textContent = "";
+  const failed = await download(groupPath(file + "?" + rangeQuery()));
+  if (failed) $("download-result").textContent = (failed.json && failed.json.error) || t("failed");
+}
+
 async function openDashboard() {
   showView("dashboard");
   if (!$("group").options.length && !(await loadGroups())) {
@@ -611,6 +644,9 @@ async function main() {
   $("range").addEventListener("submit", (e) => { e.preventDefault(); loadDashboard(); });
   $("group").addEventListener("change", () => { $("from").value = ""; $("to").value = ""; $("wall-day").value = ""; loadDashboard(); });
   $("nudge-all").addEventListener("click", () => nudge(null));
+  $("download-report").addEventListener("click", () => downloadFromDashboard("report.xlsx"));
+  $("download-export-xlsx").addEventListener("click", () => downloadFromDashboard("export.xlsx"));
+  $("download-export-csv").addEventListener("click", () => downloadFromDashboard("export.csv"));
   $("wall-day").addEventListener("change", loadWall);
   $("signout").addEventListener("click", async () => {
     await api("DELETE", "session");
