@@ -176,6 +176,7 @@ internal static class StudyBotServices
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<ExportAllStore>();
+        services.AddSingleton<ReflectionExport>();
         services.AddSingleton<MembershipHandler>();
         services.AddSingleton<DeleteDataCommand>();
         services.AddSingleton<GroupsCommand>();
@@ -190,6 +191,7 @@ internal static class StudyBotServices
         services.AddSingleton<PostedWallRevision>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<GroupParticipation>();
+        services.AddSingleton<ParticipationReport>();
         services.AddSingleton<WallCommand>();
         services.AddSingleton<CommentComposer>();
         services.AddSingleton<MembersCommand>();
@@ -266,6 +268,7 @@ internal static class StudyBotServices
         builder.Services.AddSingleton<MiniAppInitData>();
         builder.Services.AddSingleton<WebSessions>();
         builder.Services.AddSingleton<WebSignIn>();
+        builder.Services.AddSingleton<DownloadLinks>();
         builder.Services.AddSingleton<WebUsers>();
         builder.Services.AddSingleton<Journal>();
         builder.Services.AddSingleton<SummaryDrafts>();

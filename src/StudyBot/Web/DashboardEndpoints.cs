@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using StudyBot.Exports;
 using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Reports;
@@ -11,8 +12,9 @@ using StudyBot.Wall;
 namespace StudyBot.Web;
 
 // The organizer's API under /app/api/groups: the groups one runs, and per group the dashboard,
-// the nudge and the wall (and the changes of GroupAdminEndpoints). A group the caller does not run is answered as one that does not
-// exist (404), whoever asks; an owner runs every group.
+// the nudge, the wall, the report and export to download (and the changes of GroupAdminEndpoints).
+// A group the caller does not run is answered as one that does not exist (404), whoever asks; an
+// owner runs every group.
 internal static class DashboardEndpoints
 {
     public static void MapDashboard(this RouteGroupBuilder signedIn)
@@ -20,6 +22,9 @@ internal static class DashboardEndpoints
         signedIn.MapGet("/groups", GroupsAsync);
         var group = signedIn.MapGroup("/groups/{id:long}").AddEndpointFilter(RequireOrganizerAsync);
         group.MapGet("/dashboard", ShowAsync);
+        group.MapGet("/report.xlsx", ReportAsync).AsDownload("report.xlsx");
+        group.MapGet("/export.xlsx", ExportXlsxAsync).AsDownload("export.xlsx");
+        group.MapGet("/export.csv", ExportCsvAsync).AsDownload("export.csv");
         group.MapPost("/nudge", NudgeAsync);
         group.MapGet("/wall", WallAsync);
         group.MapPost("/wall/{reflectionId:long}/feature", FeatureAsync);
@@ -55,18 +60,70 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> ShowAsync(HttpContext context, Dashboard dashboard, GroupParticipation participation, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken)
     {
-        if (!TryParseDay(from, out var askedFrom) || !TryParseDay(to, out var askedTo))
-        {
-            return WebEndpoints.Problem("from and to must be YYYY-MM-DD", StatusCodes.Status400BadRequest);
-        }
-
         var course = CourseOf(context);
-        if (participation.RangeOf(course.Group, askedFrom, askedTo) is not (var first, var last))
+        return RangeOf(participation, course.Group, from, to) is (var first, var last)
+            ? (await dashboard.ShowJsonAsync(course, first, last, cancellationToken)).ToResult(context.Request)
+            : BadRange();
+    }
+
+    // The workbook /report sends, by the same range rules as the dashboard's.
+    private static async Task<IResult> ReportAsync(HttpContext context, ParticipationReport reports, GroupParticipation participation, WebUsers users, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken)
+    {
+        var course = CourseOf(context);
+        if (RangeOf(participation, course.Group, from, to) is not (var first, var last))
         {
-            return WebEndpoints.Problem($"from must not be after to, and the range at most {GroupParticipation.MaxDays} days", StatusCodes.Status400BadRequest);
+            return BadRange();
         }
 
-        return (await dashboard.ShowJsonAsync(course, first, last, cancellationToken)).ToResult(context.Request);
+        var caller = WebCaller.Of(context);
+        var language = (await users.DescribeAsync(caller, cancellationToken)).Language;
+        if (await reports.WriteAsync(course, first, last, language, cancellationToken) is not { } report)
+        {
+            return WebEndpoints.Problem("the group has no members yet", StatusCodes.Status404NotFound);
+        }
+
+        var file = DownloadEndpoints.TemporaryFile(report.Path, ParticipationReport.ContentType, report.FileName);
+        await reports.RecordAsync(caller.UserId, report, cancellationToken);
+        return file;
+    }
+
+    private static Task<IResult> ExportXlsxAsync(HttpContext context, ReflectionExport export, WebUsers users, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken) =>
+        ExportAsync(context, export, users, from, to, csv: false, cancellationToken);
+
+    private static Task<IResult> ExportCsvAsync(HttpContext context, ReflectionExport export, WebUsers users, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken) =>
+        ExportAsync(context, export, users, from, to, csv: true, cancellationToken);
+
+    // /exportall's files for the group, one at a time: no dates is everything, as there, and the
+    // same limit on a file's size.
+    private static async Task<IResult> ExportAsync(HttpContext context, ReflectionExport export, WebUsers users, string? from, string? to, bool csv, CancellationToken cancellationToken)
+    {
+        if (!TryParseDay(from, out var askedFrom) || !TryParseDay(to, out var askedTo) || askedFrom > askedTo)
+        {
+            return WebEndpoints.Problem("from and to must be YYYY-MM-DD, from not after to", StatusCodes.Status400BadRequest);
+        }
+
+        var caller = WebCaller.Of(context);
+        var language = (await users.DescribeAsync(caller, cancellationToken)).Language;
+        var files = await export.WriteAsync(CourseOf(context).Group.Id, new DateRange(askedFrom ?? DateOnly.MinValue, askedTo ?? DateOnly.MaxValue), language, cancellationToken);
+        if (files.Rows == 0)
+        {
+            files.Dispose();
+            await export.RecordAsync(caller.UserId, files, cancellationToken);
+            return WebEndpoints.Problem("no reflections in this range", StatusCodes.Status404NotFound);
+        }
+
+        if (files.IsTooLarge)
+        {
+            files.Dispose();
+            return WebEndpoints.Problem($"the export of {files.Rows} reflections is larger than {ReflectionExport.MaxFileBytes / 1024 / 1024} MB: choose fewer days", StatusCodes.Status400BadRequest);
+        }
+
+        // One file to a download: the other of the pair goes at once.
+        var (path, other) = csv ? (files.CsvPath, files.XlsxPath) : (files.XlsxPath, files.CsvPath);
+        File.Delete(other);
+        var file = DownloadEndpoints.TemporaryFile(path, csv ? ReflectionExport.CsvContentType : ReflectionExport.XlsxContentType, files.BaseName + (csv ? ".csv" : ".xlsx"));
+        await export.RecordAsync(caller.UserId, files, cancellationToken);
+        return file;
     }
 
     private static async Task<IResult> NudgeAsync(NudgeRequest? request, HttpContext context, Dashboard dashboard, CancellationToken cancellationToken)
@@ -125,6 +182,13 @@ internal static class DashboardEndpoints
     // Feature and Comment, as on /wall: only for what a member of this group shared.
     private static async Task<WallReflection?> SharedInAsync(WallStore wall, StudyGroup group, long reflectionId, CancellationToken cancellationToken) =>
         await wall.FindAsync(reflectionId, cancellationToken) is { IsShared: true } reflection && reflection.GroupId == group.Id ? reflection : null;
+
+    // The dashboard's and the report's: /report's defaults and limits. Null for a bad one.
+    private static (DateOnly From, DateOnly To)? RangeOf(GroupParticipation participation, StudyGroup group, string? from, string? to) =>
+        TryParseDay(from, out var askedFrom) && TryParseDay(to, out var askedTo) ? participation.RangeOf(group, askedFrom, askedTo) : null;
+
+    private static IResult BadRange() =>
+        WebEndpoints.Problem($"from and to must be YYYY-MM-DD, from not after to, and the range at most {GroupParticipation.MaxDays} days", StatusCodes.Status400BadRequest);
 
     // Absent: null, and true.
     private static bool TryParseDay(string? text, out DateOnly? day)

@@ -34,7 +34,7 @@ internal static class GroupAdminEndpoints
             : DashboardEndpoints.NoSuchGroup();
 
     // As /groupset: all or nothing, every bad key or value named in the caller's language.
-    private static async Task<IResult> ChangeSettingsAsync(GroupSettingsRequest? request, HttpContext context, GroupStore groups, ContentStore content, GroupSettingsChange change, WebUsers users, Texts texts, CancellationToken cancellationToken)
+    private static async Task<IResult> ChangeSettingsAsync(GroupSettingsRequest? request, HttpContext context, GroupStore groups, ContentStore content, GroupSettingsChange change, WebUsers users, Texts texts, DashboardSnapshots dashboards, CancellationToken cancellationToken)
     {
         if (request?.Settings is not { Count: > 0 } settings)
         {
@@ -50,6 +50,12 @@ internal static class GroupAdminEndpoints
         var language = await users.LanguageOfAsync(caller, cancellationToken);
         var pairs = settings.Select(setting => $"{setting.Key}={setting.Value}").ToList();
         var (changed, problems) = await change.ApplyAsync(caller.UserId, group, pairs, language, cancellationToken);
+        if (changed is not null)
+        {
+            // Study days and course dates change the dashboard's marks and range.
+            dashboards.Forget(group.Id);
+        }
+
         return changed is null
             ? Results.Json(new WebRefusal(texts.Get(language, "GroupSetRefused", string.Join("; ", problems)), problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest)
             : await SettingsOfAsync(changed, content, cancellationToken);

@@ -45,8 +45,9 @@ internal static class WebEndpoints
         signedIn.MapGet("/summary", SummaryAsync);
         signedIn.MapPut("/summary", SaveSummaryAsync);
         signedIn.MapGet("/summary/preview", PreviewSummaryAsync);
-        signedIn.MapGet("/summary.docx", SummaryDocxAsync);
-        signedIn.MapGet("/summary.md", SummaryMarkdownAsync);
+        signedIn.MapGet("/summary.docx", SummaryDocxAsync).AsDownload("summary.docx");
+        signedIn.MapGet("/summary.md", SummaryMarkdownAsync).AsDownload("summary.md");
+        signedIn.MapDownloads();
         signedIn.MapDashboard();
         return app;
     }

@@ -30,6 +30,8 @@ namespace StudyBot.Web;
 [JsonSerializable(typeof(BroadcastProgressResponse))]
 [JsonSerializable(typeof(PackCheckResponse))]
 [JsonSerializable(typeof(PackImportResponse))]
+[JsonSerializable(typeof(DownloadRequest))]
+[JsonSerializable(typeof(DownloadLink))]
 internal sealed partial class WebJson : JsonSerializerContext;
 
 // The `user` field of Mini App init data, in Telegram's names.
@@ -131,3 +133,8 @@ internal sealed record PackItemView(string Theme, string Quote, string Source, s
 
 // Message: the chat's own answer to the same file.
 internal sealed record PackImportResponse(string Pack, int ItemsAdded, int ItemsReplaced, bool Activated, string Message);
+// Path: a download route with its query, as /app/api/groups/7/report.xlsx?from=2026-12-01.
+internal sealed record DownloadRequest(string? Path);
+
+// Url: absolute, single use, for ExpiresInSeconds.
+internal sealed record DownloadLink(string Url, int ExpiresInSeconds);

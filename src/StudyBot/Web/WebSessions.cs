@@ -89,9 +89,10 @@ internal sealed class WebSessions(Database database, TimeProvider time)
     public static string CsrfTokenOf(string sessionToken) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sessionToken), "studybot-csrf"u8));
 
-    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    // Also the download links' tokens (DownloadLinks): 256 random bits, URL-safe, kept as SHA-256.
+    internal static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
 
 internal sealed record OpenedSession(string Token, long ChatId, DateTime ExpiresUtc);

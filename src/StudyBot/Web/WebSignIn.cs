@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace StudyBot.Web;
 
 // Who calls the API: inside Telegram the Mini App's init data in `Authorization: tma <init data>`,
-// in a browser the session cookie of a /web link. Every route under /app/api but the sign-in
-// itself goes through RequireAsync.
-internal sealed partial class WebSignIn(MiniAppInitData initData, WebSessions sessions, ILogger<WebSignIn> logger)
+// in a browser the session cookie of a /web link, and for one download the token of a download
+// link (DownloadLinks). Every route under /app/api but the sign-in itself goes through RequireAsync.
+internal sealed partial class WebSignIn(MiniAppInitData initData, WebSessions sessions, DownloadLinks downloads, ILogger<WebSignIn> logger)
 {
     // __Host-: the browser keeps it only if Secure, for this host alone and for the whole path.
     public const string CookieName = "__Host-studybot";
@@ -38,9 +38,23 @@ internal sealed partial class WebSignIn(MiniAppInitData initData, WebSessions se
         return await next(invocation);
     }
 
-    // An Authorization header that is there decides alone: a bad one is refused even with a cookie.
+    // A download link's token, or else an Authorization header, that is there decides alone: a bad
+    // one is refused even with a cookie.
     private async Task<WebCaller?> IdentifyAsync(HttpContext context)
     {
+        var request = context.Request;
+        if (request.Query.TryGetValue(DownloadLinks.Parameter, out var download))
+        {
+            if (HttpMethods.IsGet(request.Method) && download.Count == 1 && download[0] is { Length: > 0 and < 100 } linkToken
+                && await downloads.RedeemAsync(linkToken, DownloadLinks.TargetOf(request.Path, request.QueryString.Value), context.RequestAborted) is { } downloader)
+            {
+                return new WebCaller(downloader, null, null);
+            }
+
+            LogRefused("a download link that is unknown, used, expired or for another path");
+            return null;
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.Length > 0)
         {

@@ -11,7 +11,8 @@ namespace StudyBot.Tests.Hosting;
 // One pass through everything that leans on it: configuration binding, the packs shipped as
 // resources, generated data access and the scheduler's store, Telegram's JSON (updates kept in the
 // inbox, a broadcast's formatting), the documents, the chart, pack import, the web endpoints and
-// the web app (embedded page, minimal APIs, source-generated JSON).
+// the web app (embedded page, minimal APIs, source-generated JSON, the download routes found by
+// their endpoint names).
 // Slow: the native publish alone takes minutes (in the fixture, so not in the test's own time).
 [Trait("Category", "Slow")]
 public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBuild>
@@ -138,6 +139,23 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         var groupId = await world.Db.ScalarAsync<long>("SELECT id FROM study_groups WHERE name = '第三支部'");
         var dashboard = (await organizerWeb.GetAsync($"/app/api/groups/{groupId}/dashboard")).Json!;
         Assert.Equal(member.ChatId, Assert.Single(dashboard["members"]!.AsArray())!["id"]!.GetValue<long>());
+
+        // Its report to download (the workbook of /report), and a download link, as the page inside
+        // Telegram asks for one, opened without signing in: the group's export as CSV.
+        var (reportDownload, _) = await organizerWeb.GetAsync($"/app/api/groups/{groupId}/report.xlsx?from=2026-12-01&to=2026-12-07");
+        Assert.Equal("participation_2026-12-01_2026-12-07.xlsx", reportDownload.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using (var workbook = SpreadsheetDocument.Open(new MemoryStream(await reportDownload.Content.ReadAsByteArrayAsync()), false))
+        {
+            Assert.Empty(new OpenXmlValidator().Validate(workbook));
+        }
+
+        var (issued, link) = await organizerWeb.SendAsync(HttpMethod.Post, "/app/api/downloads", new { path = $"/app/api/groups/{groupId}/export.csv" });
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        using var opener = new WebAppClient(bot.Url);
+        var (exported, _) = await opener.GetAsync(new Uri(link!["url"]!.GetValue<string>()).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, exported.StatusCode);
+        Assert.Contains("今天学到了坚持。", await exported.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await opener.GetAsync(new Uri(link["url"]!.GetValue<string>()).PathAndQuery)).Response.StatusCode);
         Assert.Empty(bot.LinesContaining("fail:"));
     }
 }

@@ -27,9 +27,13 @@ public sealed class DashboardApiTests
         public ValueTask DisposeAsync() => World.DisposeAsync();
     }
 
-    internal static async Task<Course> CourseAsync()
+    internal static async Task<Course> CourseAsync(string? tempFolder = null)
     {
-        var world = await TestWorld.StartAsync(settings: s => s["App:PublicUrl"] = WebAppClient.PublicUrl);
+        var world = await TestWorld.StartAsync(settings: s =>
+        {
+            s["App:PublicUrl"] = WebAppClient.PublicUrl;
+            s["Bot:TempFolder"] = tempFolder;
+        });
         var joins = new List<string>();
         foreach (var (name, organizer) in new[] { ("Branch A", OrganizerA), ("Branch B", OrganizerB) })
         {

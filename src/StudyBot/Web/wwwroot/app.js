@@ -30,6 +30,7 @@ const TEXTS = {
     packTitle: "上传内容包", packCsvHint: "CSV 文件的语言和开始日期（YAML、JSON 文件自带）：", packLanguage: "语言", packLanguageDefault: "默认", packStart: "开始日期",
     packActivate: "导入后设为本组课程", packCheck: "检查", packImport: "导入", packChooseFile: "请先选择文件。",
     packChecked: "“{0}”（{1}，{2} 起）共 {3} 条，检查通过，尚未导入。",
+    downloadReport: "下载参学报告（Excel）", downloadExportXlsx: "导出感想（Excel）", downloadExportCsv: "导出感想（CSV）",
   },
   en: {
     title: "Study journal", signingIn: "Signing in…", signedInAs: "Signed in as {0}", notSignedIn: "Not signed in. Send /web to the bot in your private chat for a sign-in link, or open /app in Telegram.",
@@ -57,6 +58,7 @@ const TEXTS = {
     packTitle: "Upload a pack", packCsvHint: "For a CSV file, its language and start (YAML and JSON files carry their own):", packLanguage: "Language", packLanguageDefault: "Default", packStart: "Start",
     packActivate: "Make it this group's course", packCheck: "Check", packImport: "Import", packChooseFile: "Choose a file first.",
     packChecked: "“{0}” ({1}, from {2}): {3} items, all valid; nothing imported yet.",
+    downloadReport: "Download the report (Excel)", downloadExportXlsx: "Export reflections (Excel)", downloadExportCsv: "Export reflections (CSV)",
   },
 };
 
@@ -381,16 +383,28 @@ async function loadComposer() {
   await loadPreview();
 }
 
-// A download through fetch, so that inside Telegram the init data goes along as in every call.
+// A file of the API, saved. In a browser: fetched like every call, and saved from a blob. Inside
+// Telegram a page can put no header on a link, and some clients block blob links: the page asks for
+// a download link (one path, one minute, one use) and hands it to Telegram, to download (Bot API
+// 8.0) or else to open in the browser. Resolves to null, or to the failed answer. (Telegram's
+// download popup names the file by the route, report.xlsx; the browser by the server's name.)
 async function download(path) {
-  if (composer.timer !== null) await saveDraft();
+  const webApp = initData && window.Telegram && window.Telegram.WebApp;
+  if (webApp) {
+    const result = await api("POST", "downloads", { path: "/app/api/" + path });
+    if (result.status !== 200) return result;
+    if (webApp.downloadFile && webApp.isVersionAtLeast && webApp.isVersionAtLeast("8.0")) {
+      webApp.downloadFile({ url: result.json.url, file_name: path.split("?")[0].split("/").pop() });
+    } else {
+      webApp.openLink(result.json.url);
+    }
+    return null;
+  }
+
   const headers = {};
   if (initData) headers.Authorization = "tma " + initData;
   const response = await fetch("api/" + path, { headers, credentials: "same-origin" });
-  if (!response.ok) {
-    $("save-state").textContent = response.status === 404 ? t("noReflections") : t("failed");
-    return;
-  }
+  if (!response.ok) return { status: response.status, json: await response.json().catch(() => null) };
 
   const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
   const link = document.createElement("a");
@@ -400,6 +414,13 @@ async function download(path) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return null;
+}
+
+async function downloadSummary(path) {
+  if (composer.timer !== null) await saveDraft();
+  const failed = await download(path);
+  if (failed) $("save-state").textContent = failed.status === 404 ? t("noReflections") : t("failed");
 }
 
 function wireComposer() {
@@ -407,8 +428,8 @@ function wireComposer() {
     $(id).addEventListener("input", () => { composer.draft[field] = $(id).value; changed(false); });
   });
   $("add-insight").addEventListener("click", () => { composer.draft.insights.push({ title: "", reflectionIds: [] }); changed(true); });
-  $("download-docx").addEventListener("click", () => download("summary.docx"));
-  $("download-md").addEventListener("click", () => download("summary.md"));
+  $("download-docx").addEventListener("click", () => downloadSummary("summary.docx"));
+  $("download-md").addEventListener("click", () => downloadSummary("summary.md"));
   // A closing page still sends what was typed in the last moments.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden" && composer.timer !== null && composer.draft) saveDraft(true);
@@ -431,11 +452,16 @@ async function loadGroups() {
   return true;
 }
 
-async function loadDashboard() {
+// The range chosen above the dashboard, for it and for its downloads.
+function rangeQuery() {
   const query = new URLSearchParams();
   if ($("from").value) query.set("from", $("from").value);
   if ($("to").value) query.set("to", $("to").value);
-  const result = await api("GET", groupPath("dashboard?" + query));
+  return query;
+}
+
+async function loadDashboard() {
+  const result = await api("GET", groupPath("dashboard?" + rangeQuery()));
   if (result.status !== 200) {
     $("status").textContent = (result.json && result.json.error) || t("failed");
     return;
@@ -775,6 +801,13 @@ function wireGroupAdmin() {
   });
 }
 
+// The report of /report and the export of /exportall, for the group and range shown.
+async function downloadFromDashboard(file) {
+  $("download-result").textContent = "";
+  const failed = await download(groupPath(file + "?" + rangeQuery()));
+  if (failed) $("download-result").textContent = (failed.json && failed.json.error) || t("failed");
+}
+
 async function openDashboard() {
   showView("dashboard");
   if (!$("group").options.length && !(await loadGroups())) {
@@ -822,6 +855,9 @@ async function main() {
   $("range").addEventListener("submit", (e) => { e.preventDefault(); loadDashboard(); });
   $("group").addEventListener("change", () => { $("from").value = ""; $("to").value = ""; $("wall-day").value = ""; loadDashboard(); });
   $("nudge-all").addEventListener("click", () => nudge(null));
+  $("download-report").addEventListener("click", () => downloadFromDashboard("report.xlsx"));
+  $("download-export-xlsx").addEventListener("click", () => downloadFromDashboard("export.xlsx"));
+  $("download-export-csv").addEventListener("click", () => downloadFromDashboard("export.csv"));
   $("wall-day").addEventListener("change", loadWall);
   wireGroupAdmin();
   $("signout").addEventListener("click", async () => {

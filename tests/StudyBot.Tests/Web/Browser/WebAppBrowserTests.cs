@@ -76,13 +76,10 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task An_organizer_sees_the_member_grid_nudges_the_two_who_have_not_answered_and_features_a_shared_reflection()
     {
-        await using var course = await DashboardApiTests.CourseAsync();
+        await using var course = await OrganizerOnTheDashboardAsync();
         var world = course.World;
-        await browser.SignInByLinkAsync(world, world.Learner(DashboardApiTests.OrganizerA));
-        browser.Open("dashboard");
 
         // The course from its start on the 3rd to today, the 7th.
-        browser.Until(d => d.FindElements(By.CssSelector("#grid tr")).Count == 4, "the member grid");
         Assert.Equal(["Ann", "Bo", "Cy"], browser.Texts("#grid tr td:first-child"));
         Assert.Equal(
             ["x o o m o", "x o x x ", "x x x x "],
@@ -160,6 +157,27 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task An_organizer_downloads_the_report_and_the_export_of_the_range_shown()
+    {
+        await using var course = await OrganizerOnTheDashboardAsync();
+        var world = course.World;
+
+        Driver.FindElement(By.Id("download-report")).Click();
+        var report = browser.Until(_ => Directory.GetFiles(browser.Downloads, "participation_*.xlsx").SingleOrDefault(), "the report's download");
+        Assert.EndsWith("participation_2026-12-03_2026-12-07.xlsx", report, StringComparison.Ordinal);
+        using (var workbook = SpreadsheetDocument.Open(new MemoryStream(await File.ReadAllBytesAsync(report)), false))
+        {
+            Assert.Empty(new OpenXmlValidator().Validate(workbook));
+        }
+
+        Driver.FindElement(By.Id("download-export-csv")).Click();
+        var export = browser.Until(_ => Directory.GetFiles(browser.Downloads, "reflections_*.csv").SingleOrDefault(), "the export's download");
+        Assert.EndsWith("reflections_2026-12-04_2026-12-07.csv", export, StringComparison.Ordinal);
+        Assert.Contains("Today's insight of", await File.ReadAllTextAsync(export), StringComparison.Ordinal);
+        Assert.Equal(2, await world.Db.CountAsync("audit", $"action IN ('report', 'exportall') AND user_id = {DashboardApiTests.OrganizerA}"));
+    }
+
+    [Fact]
     public async Task A_reflection_with_markup_is_shown_as_text_and_runs_nothing()
     {
         const string Markup = """Mine: <script>alert(1)</script> and "><img src=x onerror=alert(2)>""";
@@ -203,5 +221,16 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
         Assert.DoesNotContain("Only for 11", browser.Fetch("GET", "api/summary").Body, StringComparison.Ordinal);
         Assert.Equal(404, browser.Fetch("PUT", $"api/journal/{firstsId}", """{"text":"Taken over"}""").Status);
         Assert.Equal("Only for 11's eyes", await world.Db.ScalarAsync<string>($"SELECT text FROM reflections WHERE id = {firstsId}"));
+    }
+
+    // DashboardApiTests' course, its group A's organizer signed in by link and shown the dashboard
+    // of the course so far (its three members).
+    private async Task<DashboardApiTests.Course> OrganizerOnTheDashboardAsync()
+    {
+        var course = await DashboardApiTests.CourseAsync();
+        await browser.SignInByLinkAsync(course.World, course.World.Learner(DashboardApiTests.OrganizerA));
+        browser.Open("dashboard");
+        browser.Until(d => d.FindElements(By.CssSelector("#grid tr")).Count == 4, "the member grid");
+        return course;
     }
 }
