@@ -12,6 +12,11 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
     // A byte that is not UTF-8 refuses the file: read on with replacement characters, it would be
     // imported as quotations no one can read.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UnicodeEncoding StrictUtf16LittleEndian = new(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
+    private static readonly UnicodeEncoding StrictUtf16BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
+    private static readonly byte[] Utf8Mark = [0xEF, 0xBB, 0xBF];
+    private static readonly byte[] Utf16LittleEndianMark = [0xFF, 0xFE];
+    private static readonly byte[] Utf16BigEndianMark = [0xFE, 0xFF];
 
     /// <param name="caption">CSV only: "language=.. start=..", as the document's caption or the command line gives it.</param>
     /// <param name="language">The deployment's or sender's language: for the replies, and CSV packs without one.</param>
@@ -72,13 +77,30 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
 
     public ImportOutcome TooLarge(string language) => ImportOutcome.Refused(texts.Get(language, "ImportTooLarge", MaxBytes / 1024));
 
-    // UTF-8 with or without a byte order mark (Excel writes one); UTF-16 files carry theirs.
+    // UTF-8 with or without a byte order mark (Excel writes one); UTF-16 files carry theirs. Each
+    // decoded strictly: a reader that detects the mark would swap in a lenient encoding.
     private static string? Decode(byte[] bytes)
     {
+        ReadOnlySpan<byte> content = bytes;
+        Encoding encoding = StrictUtf8;
+        if (content.StartsWith(Utf8Mark))
+        {
+            content = content[Utf8Mark.Length..];
+        }
+        else if (content.StartsWith(Utf16LittleEndianMark))
+        {
+            content = content[2..];
+            encoding = StrictUtf16LittleEndian;
+        }
+        else if (content.StartsWith(Utf16BigEndianMark))
+        {
+            content = content[2..];
+            encoding = StrictUtf16BigEndian;
+        }
+
         try
         {
-            using var reader = new StreamReader(new MemoryStream(bytes), StrictUtf8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            return encoding.GetString(content);
         }
         catch (DecoderFallbackException)
         {

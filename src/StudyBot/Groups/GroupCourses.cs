@@ -29,7 +29,14 @@ internal sealed class GroupCourses(GroupStore groups)
         return course;
     }
 
-    public void Forget(long groupId) => cache.TryRemove(groupId, out _);
+    // Whoever keeps something made from a group's course (the web app's dashboards) drops it too.
+    public event Action<long>? Forgotten;
+
+    public void Forget(long groupId)
+    {
+        cache.TryRemove(groupId, out _);
+        Forgotten?.Invoke(groupId);
+    }
 
     private sealed record Cached(GroupCourse? Course, long ReadAtMs);
 }

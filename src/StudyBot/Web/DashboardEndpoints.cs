@@ -61,9 +61,19 @@ internal static class DashboardEndpoints
     private static async Task<IResult> ShowAsync(HttpContext context, Dashboard dashboard, GroupParticipation participation, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken)
     {
         var course = CourseOf(context);
-        return RangeOf(participation, course.Group, from, to) is (var first, var last)
-            ? (await dashboard.ShowJsonAsync(course, first, last, cancellationToken)).ToResult(context.Request)
-            : BadRange();
+        if (RangeOf(participation, course.Group, from, to) is not (var first, var last))
+        {
+            return BadRange();
+        }
+
+        try
+        {
+            return (await dashboard.ShowJsonAsync(course, first, last, cancellationToken)).ToResult(context.Request);
+        }
+        catch (DashboardBusyException busy)
+        {
+            return WebEndpoints.Problem(busy.Message, StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     // The workbook /report sends, by the same range rules as the dashboard's.
@@ -76,15 +86,24 @@ internal static class DashboardEndpoints
         }
 
         var caller = WebCaller.Of(context);
-        var language = (await users.DescribeAsync(caller, cancellationToken)).Language;
+        var language = await users.LanguageOfAsync(caller, cancellationToken);
         if (await reports.WriteAsync(course, first, last, language, cancellationToken) is not { } report)
         {
             return WebEndpoints.Problem("the group has no members yet", StatusCodes.Status404NotFound);
         }
 
-        var file = DownloadEndpoints.TemporaryFile(report.Path, ParticipationReport.ContentType, report.FileName);
-        await reports.RecordAsync(caller.UserId, report, cancellationToken);
-        return file;
+        // The file is opened (and from then on deleted when sent) only once the audit is written.
+        try
+        {
+            await reports.RecordAsync(caller.UserId, report, WebEndpoints.UntilStopping(context));
+        }
+        catch
+        {
+            report.Dispose();
+            throw;
+        }
+
+        return DownloadEndpoints.TemporaryFile(report.Path, ParticipationReport.ContentType, report.FileName);
     }
 
     private static Task<IResult> ExportXlsxAsync(HttpContext context, ReflectionExport export, WebUsers users, [FromQuery] string? from, [FromQuery] string? to, CancellationToken cancellationToken) =>
@@ -103,7 +122,7 @@ internal static class DashboardEndpoints
         }
 
         var caller = WebCaller.Of(context);
-        var language = (await users.DescribeAsync(caller, cancellationToken)).Language;
+        var language = await users.LanguageOfAsync(caller, cancellationToken);
         var files = await export.WriteAsync(CourseOf(context).Group.Id, new DateRange(askedFrom ?? DateOnly.MinValue, askedTo ?? DateOnly.MaxValue), language, cancellationToken);
         if (files.Rows == 0)
         {
@@ -121,9 +140,17 @@ internal static class DashboardEndpoints
         // One file to a download: the other of the pair goes at once.
         var (path, other) = csv ? (files.CsvPath, files.XlsxPath) : (files.XlsxPath, files.CsvPath);
         File.Delete(other);
-        var file = DownloadEndpoints.TemporaryFile(path, csv ? ReflectionExport.CsvContentType : ReflectionExport.XlsxContentType, files.BaseName + (csv ? ".csv" : ".xlsx"));
-        await export.RecordAsync(caller.UserId, files, cancellationToken);
-        return file;
+        try
+        {
+            await export.RecordAsync(caller.UserId, files, WebEndpoints.UntilStopping(context));
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
+
+        return DownloadEndpoints.TemporaryFile(path, csv ? ReflectionExport.CsvContentType : ReflectionExport.XlsxContentType, files.BaseName + (csv ? ".csv" : ".xlsx"));
     }
 
     private static async Task<IResult> NudgeAsync(NudgeRequest? request, HttpContext context, Dashboard dashboard, CancellationToken cancellationToken)

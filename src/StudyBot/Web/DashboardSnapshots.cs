@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StudyBot.Groups;
 
 namespace StudyBot.Web;
 
@@ -12,34 +13,59 @@ namespace StudyBot.Web;
 //   in the background, so an open dashboard never waits;
 // - older still (a page opened after a pause), the request waits for the recomputation.
 // A dashboard is therefore about FreshFor behind the group while it is watched, on every instance
-// alike. The organizer's own acts (a nudge) drop the group's answers at once. At most
-// ConcurrentComputations run at once, which bounds the memory many groups' dashboards take
-// together; an answer nobody read for KeptUnread is let go.
-internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DashboardSnapshots> logger) : IDisposable
+// alike. The organizer's own acts (a nudge) and a change of the group's course (settings, calendar,
+// pack: GroupCourses.Forget) drop the group's answers at once.
+// Ranges are the caller's to choose, so what is kept is bounded: at most RangesPerGroup per group
+// and Kept in all, the least recently read let go first, and any nobody read for KeptUnread. At
+// most ConcurrentComputations run at once, which bounds the memory they take together, and a
+// request that waited QueueLimit for its turn is told the dashboard is busy.
+internal sealed partial class DashboardSnapshots : IDisposable
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ShownWhileRefreshing = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan KeptUnread = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan QueueLimit = TimeSpan.FromSeconds(30);
     private const int ConcurrentComputations = 2;
+    private const int RangesPerGroup = 4;
+    private const int Kept = 256;
 
     private readonly ConcurrentDictionary<(long GroupId, DateOnly From, DateOnly To), Lazy<Snapshot>> snapshots = new();
     private readonly SemaphoreSlim computing = new(ConcurrentComputations);
 
+    // Counts reads: which was read last, even when the clock has not moved between them.
+    private long reads;
+    private readonly TimeProvider time;
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly ILogger<DashboardSnapshots> logger;
+
+    public DashboardSnapshots(TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DashboardSnapshots> logger, GroupCourses courses)
+    {
+        this.time = time;
+        this.lifetime = lifetime;
+        this.logger = logger;
+        courses.Forgotten += Forget;
+    }
+
     public async Task<StoredJson> GetAsync(long groupId, DateOnly from, DateOnly to, Func<CancellationToken, Task<byte[]>> compute, CancellationToken cancellationToken)
     {
+        // A request already given up starts no computation for nobody.
+        cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow();
         var key = (groupId, from, to);
         var added = false;
         var lazy = snapshots.GetOrAdd(key, _ => new Lazy<Snapshot>(() =>
         {
             added = true;
-            return new Snapshot(ComputeAsync(compute), now.UtcTicks);
+            // On the pool: SQLite's reads run synchronously, and every request for this range would
+            // otherwise block in Lazy.Value for the whole computation.
+            return new Snapshot(Task.Run(() => ComputeAsync(compute)), now.UtcTicks);
         }));
         var snapshot = lazy.Value;
         Volatile.Write(ref snapshot.LastReadTicks, now.UtcTicks);
+        Volatile.Write(ref snapshot.ReadOrder, Interlocked.Increment(ref reads));
         if (added)
         {
-            LetGoUnread(now);
+            LetGoBeyondBounds(key, now);
         }
 
         var (answer, computedAtTicks) = snapshot.Current;
@@ -97,7 +123,11 @@ internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplica
     private async Task<StoredJson> ComputeAsync(Func<CancellationToken, Task<byte[]>> compute)
     {
         var stopping = lifetime.ApplicationStopping;
-        await computing.WaitAsync(stopping);
+        if (!await computing.WaitAsync(QueueLimit, stopping))
+        {
+            throw new DashboardBusyException();
+        }
+
         try
         {
             return StoredJson.Of(await compute(stopping));
@@ -108,14 +138,26 @@ internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplica
         }
     }
 
-    private void LetGoUnread(DateTimeOffset now)
+    private void LetGoBeyondBounds((long GroupId, DateOnly From, DateOnly To) added, DateTimeOffset now)
     {
-        foreach (var (key, lazy) in snapshots)
+        var kept = snapshots
+            .Where(s => s.Value.IsValueCreated && !s.Key.Equals(added))
+            .Select(s => (s.Key, LastRead: Volatile.Read(ref s.Value.Value.LastReadTicks), Order: Volatile.Read(ref s.Value.Value.ReadOrder)))
+            .OrderByDescending(s => s.Order)
+            .ToList();
+        var ofGroup = 1;
+        var inAll = 1;
+        foreach (var (key, lastRead, _) in kept)
         {
-            if (lazy.IsValueCreated && now.UtcTicks - Volatile.Read(ref lazy.Value.LastReadTicks) > KeptUnread.Ticks)
+            var sameGroup = key.GroupId == added.GroupId;
+            if (now.UtcTicks - lastRead > KeptUnread.Ticks || inAll >= Kept || (sameGroup && ofGroup >= RangesPerGroup))
             {
                 snapshots.TryRemove(key, out _);
+                continue;
             }
+
+            inAll++;
+            ofGroup += sameGroup ? 1 : 0;
         }
     }
 
@@ -131,6 +173,8 @@ internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplica
         private Task<StoredJson>? refreshing;
 
         public long LastReadTicks = computedAtTicks;
+
+        public long ReadOrder;
 
         public (Task<StoredJson> Answer, long ComputedAtTicks) Current
         {
@@ -158,7 +202,8 @@ internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplica
             {
                 if (refreshing is null || refreshing.IsCompleted)
                 {
-                    refreshing = start();
+                    // Started outside the lock: readers of Current must not wait out a computation.
+                    refreshing = Task.Run(start);
                 }
 
                 return refreshing;
@@ -166,3 +211,7 @@ internal sealed partial class DashboardSnapshots(TimeProvider time, IHostApplica
         }
     }
 }
+
+// Every computation slot stayed taken for DashboardSnapshots' QueueLimit: the caller is told to
+// come back rather than queue without end.
+internal sealed class DashboardBusyException() : Exception("Too many dashboards are being computed; try again shortly.");

@@ -34,7 +34,7 @@ internal static class GroupAdminEndpoints
             : DashboardEndpoints.NoSuchGroup();
 
     // As /groupset: all or nothing, every bad key or value named in the caller's language.
-    private static async Task<IResult> ChangeSettingsAsync(GroupSettingsRequest? request, HttpContext context, GroupStore groups, ContentStore content, GroupSettingsChange change, WebUsers users, Texts texts, DashboardSnapshots dashboards, CancellationToken cancellationToken)
+    private static async Task<IResult> ChangeSettingsAsync(GroupSettingsRequest? request, HttpContext context, GroupStore groups, ContentStore content, GroupSettingsChange change, WebUsers users, Texts texts, CancellationToken cancellationToken)
     {
         if (request?.Settings is not { Count: > 0 } settings)
         {
@@ -49,13 +49,7 @@ internal static class GroupAdminEndpoints
         var caller = WebCaller.Of(context);
         var language = await users.LanguageOfAsync(caller, cancellationToken);
         var pairs = settings.Select(setting => $"{setting.Key}={setting.Value}").ToList();
-        var (changed, problems) = await change.ApplyAsync(caller.UserId, group, pairs, language, cancellationToken);
-        if (changed is not null)
-        {
-            // Study days and course dates change the dashboard's marks and range.
-            dashboards.Forget(group.Id);
-        }
-
+        var (changed, problems) = await change.ApplyAsync(caller.UserId, group, pairs, language, WebEndpoints.UntilStopping(context));
         return changed is null
             ? Results.Json(new WebRefusal(texts.Get(language, "GroupSetRefused", string.Join("; ", problems)), problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest)
             : await SettingsOfAsync(changed, content, cancellationToken);
@@ -82,7 +76,7 @@ internal static class GroupAdminEndpoints
         var language = await users.LanguageOfAsync(caller, cancellationToken);
 
         // The private chat with the bot is the user's id: the final count goes there as from /broadcast.
-        var draft = await broadcaster.DraftAsync(caller.UserId, caller.UserId, DashboardEndpoints.CourseOf(context).Group.Id, language, text, null, cancellationToken);
+        var draft = await broadcaster.DraftAsync(caller.UserId, caller.UserId, DashboardEndpoints.CourseOf(context).Group.Id, language, text, null, WebEndpoints.UntilStopping(context));
         return Results.Json(new BroadcastPreviewResponse(draft.Id, text, draft.Recipients, draft.LinkedChats), WebJson.Default.BroadcastPreviewResponse);
     }
 
@@ -111,7 +105,10 @@ internal static class GroupAdminEndpoints
             return WebEndpoints.Problem("this broadcast was cancelled; nothing was sent", StatusCodes.Status409Conflict);
         }
 
-        var total = await broadcaster.ConfirmAsync(WebCaller.Of(context).UserId, broadcast, cancellationToken);
+        // A replay of a confirm already taken: its progress, without going near the sending.
+        var total = broadcast.Status == BroadcastStore.Status.Draft
+            ? await broadcaster.ConfirmAsync(WebCaller.Of(context).UserId, broadcast, WebEndpoints.UntilStopping(context))
+            : null;
         if (total is null && broadcasts.IsExpired(broadcast))
         {
             return WebEndpoints.Problem($"this preview is older than {BroadcastStore.DraftLifetime.TotalHours:0} hours; nothing was sent: preview it again", StatusCodes.Status409Conflict);
@@ -207,7 +204,7 @@ internal static class GroupAdminEndpoints
         }
 
         var group = DashboardEndpoints.CourseOf(context).Group;
-        var upload = await uploads.ImportAsync(caller.UserId, group.Id, fileName, bytes, Caption(language, start), activate != "no", userLanguage, participation.TodayOf(group), cancellationToken);
+        var upload = await uploads.ImportAsync(caller.UserId, group.Id, fileName, bytes, Caption(language, start), activate != "no", userLanguage, participation.TodayOf(group), WebEndpoints.UntilStopping(context));
         if (upload.Outcome.Summary is not { } imported)
         {
             return Results.Json(new WebRefusal(upload.Outcome.Message, upload.Outcome.Problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest);
@@ -244,17 +241,23 @@ internal static class GroupAdminEndpoints
             limit.MaxRequestBodySize = PackImporter.MaxBytes;
         }
 
-        using var buffer = new MemoryStream();
+        // Read to one byte past the limit and no further, whether or not the server enforced it.
+        var buffer = new byte[PackImporter.MaxBytes + 1];
+        var read = 0;
         try
         {
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            int got;
+            while (read < buffer.Length && (got = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
+            {
+                read += got;
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
         }
 
-        return buffer.Length > PackImporter.MaxBytes ? null : buffer.ToArray();
+        return read > PackImporter.MaxBytes ? null : buffer[..read];
     }
 
     private static IResult TooLarge(PackImporter importer, string language)

@@ -28,7 +28,7 @@ internal sealed class StoredJson(byte[] plain, byte[] gzipped)
     public IResult ToResult(HttpRequest request)
     {
         var response = request.HttpContext.Response;
-        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
         if (!AcceptsGzip(request))
         {
             return Results.Bytes(Plain, "application/json; charset=utf-8");
@@ -38,6 +38,13 @@ internal sealed class StoredJson(byte[] plain, byte[] gzipped)
         return Results.Bytes(Gzipped, "application/json; charset=utf-8");
     }
 
-    private static bool AcceptsGzip(HttpRequest request) =>
-        request.GetTypedHeaders().AcceptEncoding.Any(e => e.Quality is not 0 && (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value.Equals("*", StringComparison.Ordinal)));
+    // gzip named with a quality above 0; else `*` above 0, unless gzip was named with 0.
+    private static bool AcceptsGzip(HttpRequest request)
+    {
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        var gzip = accepted.FirstOrDefault(e => e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase));
+        return gzip is not null
+            ? gzip.Quality is not 0
+            : accepted.Any(e => e.Value.Equals("*", StringComparison.Ordinal) && e.Quality is not 0);
+    }
 }

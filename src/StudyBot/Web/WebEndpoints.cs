@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using StudyBot.Configuration;
 using StudyBot.Reflections;
 
@@ -174,6 +175,12 @@ internal static class WebEndpoints
             : NoReflections();
 
     private static IResult NoReflections() => Problem("no reflections yet: answer a prompt first", StatusCodes.Status404NotFound);
+
+    // For a change made of several writes (a save and its rescheduling, a confirm and its audit):
+    // once begun it runs to its end though the page is closed or the phone's connection drops;
+    // only the bot's stopping cuts it short.
+    internal static CancellationToken UntilStopping(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
     internal static IResult Problem(string error, int status) => Results.Json(new WebError(error), WebJson.Default.WebError, statusCode: status);
 }

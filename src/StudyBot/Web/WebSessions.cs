@@ -75,10 +75,12 @@ internal sealed class WebSessions(Database database, TimeProvider time)
     {
         const string sessions = "DELETE FROM web_sessions WHERE chat_id = @ChatId";
         const string links = "DELETE FROM web_links WHERE chat_id = @ChatId";
+        const string downloads = "DELETE FROM download_links WHERE chat_id = @ChatId";
         var parameters = new { ChatId = chatId, CancellationToken = cancellationToken };
         return database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(links, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
+            await connection.ExecuteAsync(downloads, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
             return await connection.ExecuteAsync(sessions, parameters, transaction, commandTimeout: Database.CommandTimeoutSeconds);
         }, cancellationToken);
     }

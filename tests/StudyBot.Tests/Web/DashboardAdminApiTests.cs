@@ -264,6 +264,8 @@ public sealed class DashboardAdminApiTests
             ("course.exe", Encoding.UTF8.GetBytes(GoodYaml), HttpStatusCode.BadRequest, ".yaml"),
             ("latin1.yaml", [.. Encoding.Latin1.GetBytes("pack: caf\u00e9\n")], HttpStatusCode.BadRequest, "UTF-8"),
             ("bomb.yaml", gzip.ToArray(), HttpStatusCode.BadRequest, "UTF-8"),
+            ("marked.yaml", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(GoodYaml), 0xFF], HttpStatusCode.BadRequest, "UTF-8"),
+            ("wide.yaml", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("pack: x\n"), 0x00, 0xD8], HttpStatusCode.BadRequest, "UTF-8"),
             ("laughs.yaml", Encoding.UTF8.GetBytes(HostilePacks.AliasBomb()), HttpStatusCode.BadRequest, "4"),
             ("deep.json", Encoding.UTF8.GetBytes(HostilePacks.Brackets), HttpStatusCode.BadRequest, "1"),
             ("spring.yaml", Encoding.UTF8.GetBytes(missingPrompts), HttpStatusCode.BadRequest, "prompt"),
@@ -279,6 +281,9 @@ public sealed class DashboardAdminApiTests
                 Assert.True(refusal["error"]!.GetValue<string>().Length < 300, name);
             }
         }
+
+        // A byte order mark alone is no fault (Excel writes one); checking imports nothing.
+        Assert.Equal(HttpStatusCode.OK, (await organizer.SendAsync(HttpMethod.Post, $"{Group(course)}/packs/check?name=marked.yaml", File([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(GoodYaml)]))).Response.StatusCode);
 
         // Every problem is listed, not only the first the chat names.
         var (_, listed) = await organizer.SendAsync(HttpMethod.Post, $"{Group(course)}/packs/check?name=spring.yaml", File(missingPrompts));

@@ -159,6 +159,25 @@ public sealed class DashboardApiTests
         Assert.Empty(Names((await organizer.GetAsync(path)).Json!["unanswered"]));
     }
 
+    // Ranges are the caller's to choose: a group keeps a few, the least recently read let go first.
+    [Fact]
+    public async Task A_group_keeps_its_four_latest_ranges_and_computes_an_older_one_afresh()
+    {
+        await using var course = await CourseAsync();
+        var world = course.World;
+        using var organizer = WebAppClient.InTelegram(world, OrganizerA);
+        var ranges = Enumerable.Range(1, 5).Select(day => $"/app/api/groups/{course.A}/dashboard?from=2026-12-0{day}&to=2026-12-07").ToList();
+        foreach (var range in ranges)
+        {
+            Assert.Contains("Cy", Names((await organizer.GetAsync(range)).Json!["unanswered"]));
+        }
+
+        await world.Learner(Cy).SendAsync("Cy's first answer");
+
+        Assert.Contains("Cy", Names((await organizer.GetAsync(ranges[4])).Json!["unanswered"]));
+        Assert.DoesNotContain("Cy", Names((await organizer.GetAsync(ranges[0])).Json!["unanswered"]));
+    }
+
     [Fact]
     public async Task A_client_that_accepts_gzip_gets_the_same_dashboard_compressed()
     {
@@ -177,6 +196,9 @@ public sealed class DashboardApiTests
         Assert.Equal(plainBody, unzipped.ToArray());
         Assert.Contains("\"marks\":\"xoomo\"", Encoding.UTF8.GetString(plainBody), StringComparison.Ordinal);
         Assert.True(compressedBody.Length < plainBody.Length);
+
+        // gzip refused by name is not given for `*`.
+        Assert.Empty((await organizer.GetBytesAsync(path, "gzip;q=0, *")).Response.Content.Headers.ContentEncoding);
     }
 
     [Fact]

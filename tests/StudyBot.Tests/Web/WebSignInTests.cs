@@ -127,6 +127,8 @@ public sealed class WebSignInTests
         await laptop.RedeemAsync(await WebAppClient.LinkTokenAsync(learner));
         await office.RedeemAsync(await WebAppClient.LinkTokenAsync(learner));
         await others.RedeemAsync(await WebAppClient.LinkTokenAsync(other));
+        var (_, download) = await laptop.SendAsync(HttpMethod.Post, "/app/api/downloads", new { path = "/app/api/summary.md" });
+        var unused = new Uri(download!["url"]!.GetValue<string>()).PathAndQuery;
 
         var reply = await learner.SendAsync("/web logout");
 
@@ -134,6 +136,8 @@ public sealed class WebSignInTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync("/app/api/me")).Response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await office.GetAsync("/app/api/me")).Response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await others.GetAsync("/app/api/me")).Response.StatusCode);
+        using var anyone = new WebAppClient(world.BotUrl);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anyone.GetAsync(unused)).Response.StatusCode);
         Assert.Contains("/web logout", (await learner.SendAsync("/web please")).Text, StringComparison.Ordinal);
     }
 

@@ -91,9 +91,10 @@ public sealed class Browser : IDisposable
         return ((long)result["status"], (string)result["body"]);
     }
 
-    // A screenshot of what the page shows, for the user guide, when STUDYBOT_SCREENSHOTS names a
-    // folder (relative to the repository): CI leaves the committed images alone.
-    public void Screenshot(string name)
+    // A screenshot of what the page shows, from its top or from the element `showing`, for the
+    // user guide, when STUDYBOT_SCREENSHOTS names a folder (relative to the repository): CI leaves
+    // the committed images alone.
+    public void Screenshot(string name, string? showing = null)
     {
         if (Environment.GetEnvironmentVariable("STUDYBOT_SCREENSHOTS") is not { Length: > 0 } folder)
         {
@@ -108,7 +109,7 @@ public sealed class Browser : IDisposable
 
         var directory = Path.IsPathRooted(folder) ? folder : Path.Combine(root?.FullName ?? Environment.CurrentDirectory, folder);
         Directory.CreateDirectory(directory);
-        Driver.ExecuteScript("window.scrollTo(0, 0)");
+        Driver.ExecuteScript("const [id] = arguments; if (id) document.getElementById(id).scrollIntoView(); else window.scrollTo(0, 0);", showing);
         Driver.GetScreenshot().SaveAsFile(Path.Combine(directory, name + ".png"));
     }
 

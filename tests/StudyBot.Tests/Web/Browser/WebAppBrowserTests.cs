@@ -129,7 +129,7 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal(Notice, Driver.FindElement(By.Id("broadcast-shown")).Text);
         Assert.Contains("3", Driver.FindElement(By.Id("broadcast-recipients")).Text, StringComparison.Ordinal);
         Assert.Equal(0, await world.Db.CountAsync("outbox", "kind = 'broadcast'"));
-        browser.Screenshot("broadcast-preview");
+        browser.Screenshot("broadcast-preview", showing: "broadcast");
 
         Driver.FindElement(By.Id("broadcast-send")).Click();
         browser.Until(d => d.FindElement(By.Id("broadcast-progress")).Text.Contains("送达 3", StringComparison.Ordinal), "the broadcast done");
@@ -153,7 +153,6 @@ public sealed class WebAppBrowserTests(Browser browser) : IClassFixture<Browser>
         Driver.FindElement(By.CssSelector("#settings button[type=submit]")).Click();
         browser.Until(d => d.FindElements(By.CssSelector("#settings-problems li")).Count == 0 && d.FindElement(By.Id("settings-result")).Text == "已保存。", "the setting saved");
         Assert.Equal(4, await world.Db.ScalarAsync<long>($"SELECT makeup_days FROM study_groups WHERE id = {course.A}"));
-        browser.Screenshot("settings");
     }
 
     [Fact]
