@@ -109,7 +109,7 @@ public sealed class Browser : IDisposable
 
         var directory = Path.IsPathRooted(folder) ? folder : Path.Combine(root?.FullName ?? Environment.CurrentDirectory, folder);
         Directory.CreateDirectory(directory);
-        Driver.ExecuteScript("const [id] = arguments; if (id) document.getElementById(id).scrollIntoView(); else window.scrollTo(0, 0);", showing);
+        Driver.ExecuteScript("const [id] = arguments; if (id) { document.getElementById(id).scrollIntoView(); window.scrollBy(0, -56); } else window.scrollTo(0, 0);", showing);
         Driver.GetScreenshot().SaveAsFile(Path.Combine(directory, name + ".png"));
     }
 
