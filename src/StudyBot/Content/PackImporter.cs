@@ -21,9 +21,10 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
     /// <param name="caption">CSV only: "language=.. start=..", as the document's caption or the command line gives it.</param>
     /// <param name="language">The deployment's or sender's language: for the replies, and CSV packs without one.</param>
     /// <param name="groupId">The group whose pack it becomes; ContentStore.SharedPacks for every group's.</param>
-    public async Task<ImportOutcome> ImportAsync(string fileName, byte[] bytes, string? caption, string language, DateOnly today, CancellationToken cancellationToken, long groupId = ContentStore.SharedPacks)
+    /// <param name="csvLanguage">A CSV pack's language when its caption names none (the group's); else `language`.</param>
+    public async Task<ImportOutcome> ImportAsync(string fileName, byte[] bytes, string? caption, string language, DateOnly today, CancellationToken cancellationToken, long groupId = ContentStore.SharedPacks, string? csvLanguage = null)
     {
-        var check = Check(fileName, bytes, caption, language, today);
+        var check = Check(fileName, bytes, caption, language, today, csvLanguage);
         if (check.Pack is not { } pack)
         {
             return new ImportOutcome(null, check.Refusal!, check.Problems);
@@ -34,7 +35,7 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
     }
 
     // Everything ImportAsync checks, and nothing written: the pack read, or why not, in `language`.
-    public PackCheck Check(string fileName, byte[] bytes, string? caption, string language, DateOnly today)
+    public PackCheck Check(string fileName, byte[] bytes, string? caption, string language, DateOnly today, string? csvLanguage = null)
     {
         if (bytes.Length > MaxBytes)
         {
@@ -54,7 +55,7 @@ internal sealed class PackImporter(PackValidator validator, ContentStore content
         ContentPack pack;
         try
         {
-            pack = PackReader.Read(fileName, text, PackDefaults.FromCaption(caption, language, today));
+            pack = PackReader.Read(fileName, text, PackDefaults.FromCaption(caption, csvLanguage ?? language, today));
         }
         catch (PackFormatException e)
         {

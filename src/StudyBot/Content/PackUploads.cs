@@ -12,18 +12,19 @@ internal sealed class PackUploads(PackImporter importer, GroupStore groups, Grou
     /// <param name="activate">Make it the group's course (never for a shared pack).</param>
     public async Task<PackUpload> ImportAsync(long userId, long groupId, string fileName, byte[]? bytes, string? caption, bool activate, string language, DateOnly today, CancellationToken cancellationToken)
     {
+        // A CSV pack without a language in its caption is in its group's language.
+        var group = groupId == ContentStore.SharedPacks ? null : await groups.GetAsync(groupId, cancellationToken);
         var outcome = bytes is null
             ? importer.TooLarge(language)
-            : await importer.ImportAsync(fileName, bytes, caption, language, today, cancellationToken, groupId);
-        StudyGroup? group = null;
-        if (outcome.Summary is { } imported && groupId != ContentStore.SharedPacks)
+            : await importer.ImportAsync(fileName, bytes, caption, language, today, cancellationToken, groupId, group?.Language);
+        if (outcome.Summary is not { } imported)
         {
-            group = await groups.GetAsync(groupId, cancellationToken);
-            if (group is not null && activate)
-            {
-                await groups.SetPackAsync(group.Id, imported.PackName, cancellationToken);
-                courses.Forget(group.Id);
-            }
+            group = null;
+        }
+        else if (group is not null && activate)
+        {
+            await groups.SetPackAsync(group.Id, imported.PackName, cancellationToken);
+            courses.Forget(group.Id);
         }
 
         var details = outcome.Summary is { } summary

@@ -8,6 +8,9 @@ internal sealed class PackValidator(Texts texts)
 {
     public const int TelegramMessageLimit = 4096;
 
+    // A course of a few years of study days; more is a file made by mistake.
+    public const int MaxItems = 1000;
+
     public IReadOnlyList<PackProblem> Validate(ContentPack pack)
     {
         var problems = new List<PackProblem>();
@@ -29,6 +32,10 @@ internal sealed class PackValidator(Texts texts)
         if (pack.Items.Count == 0)
         {
             problems.Add(new PackProblem(new PackLocation(Field: "items"), "PackNoItems"));
+        }
+        else if (pack.Items.Count > MaxItems)
+        {
+            problems.Add(new PackProblem(new PackLocation(Field: "items"), "PackTooManyItems", pack.Items.Count, MaxItems));
         }
 
         var quotes = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -102,8 +102,9 @@ internal sealed partial class DashboardSnapshots : IDisposable
 
     public void Dispose() => computing.Dispose();
 
-    // Completes with the new answer, or with the previous one if the recomputation failed (the
-    // next request past FreshFor tries again).
+    // A failed recomputation leaves the previous answer in place: requests within
+    // ShownWhileRefreshing still get it and the next one past FreshFor tries again; a request that
+    // waited for this one gets the failure, not an answer too old to pass for the group's state.
     private async Task<StoredJson> RefreshAsync(Snapshot snapshot, Func<CancellationToken, Task<byte[]>> compute, DateTimeOffset startedAt)
     {
         try
@@ -115,7 +116,7 @@ internal sealed partial class DashboardSnapshots : IDisposable
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogRefreshFailed(exception);
-            return await snapshot.Current.Answer;
+            throw;
         }
     }
 
@@ -161,7 +162,7 @@ internal sealed partial class DashboardSnapshots : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A dashboard could not be recomputed; the previous one is served")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A dashboard could not be recomputed; the previous one is served for up to a minute")]
     private partial void LogRefreshFailed(Exception exception);
 
     // One (group, range)'s answer: the latest, with when its computation began (what it shows is at

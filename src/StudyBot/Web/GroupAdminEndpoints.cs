@@ -169,8 +169,8 @@ internal static class GroupAdminEndpoints
             return TooLarge(importer, userLanguage);
         }
 
-        var today = participation.TodayOf(DashboardEndpoints.CourseOf(context).Group);
-        var check = importer.Check(fileName, bytes, Caption(language, start), userLanguage, today);
+        var group = DashboardEndpoints.CourseOf(context).Group;
+        var check = importer.Check(fileName, bytes, Caption(language, start), userLanguage, participation.TodayOf(group), group.Language);
         if (check.Pack is not { } pack)
         {
             return Results.Json(new WebRefusal(check.Refusal!, check.Problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest);
@@ -227,8 +227,8 @@ internal static class GroupAdminEndpoints
     private static string? Caption(string? language, string? start) =>
         string.Join(' ', new[] { ("language", language), ("start", start) }.Where(p => !string.IsNullOrWhiteSpace(p.Item2)).Select(p => $"{p.Item1}={p.Item2!.Trim()}"));
 
-    // At most one byte past the limit is read: Kestrel stops a longer body for us, and a length
-    // announced past it is refused before reading anything.
+    // At most one byte past the limit is read, and a length announced past it is refused before
+    // reading anything.
     private static async Task<byte[]?> ReadFileAsync(HttpContext context)
     {
         if (context.Request.ContentLength > PackImporter.MaxBytes)

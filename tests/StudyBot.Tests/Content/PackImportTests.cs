@@ -189,6 +189,21 @@ public sealed class PackImportTests
     }
 
     [Fact]
+    public async Task A_pack_of_more_than_1000_items_is_refused_and_one_of_1000_imported()
+    {
+        await using var world = await TestWorld.StartAsync();
+        var items = await ItemCountAsync(world);
+        static string Csv(int count) => "theme,quote,source,prompt\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"T,Quote {i},S,P\n"));
+
+        var refused = await SendPackAsync(world, "many.csv", Csv(1001), "language=en");
+
+        Assert.Contains("内容包共有 1001 条，最多允许 1000 条", refused, StringComparison.Ordinal);
+        Assert.Equal(items, await ItemCountAsync(world));
+        await SendPackAsync(world, "many.csv", Csv(1000), "language=en");
+        Assert.Equal(items + 1000, await ItemCountAsync(world));
+    }
+
+    [Fact]
     public async Task A_document_from_someone_who_is_not_an_admin_is_not_imported()
     {
         await using var world = await TestWorld.StartAsync();

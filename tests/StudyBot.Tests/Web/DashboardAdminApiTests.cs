@@ -242,6 +242,12 @@ public sealed class DashboardAdminApiTests
         Assert.False(kept!["activated"]!.GetValue<bool>());
         Assert.Equal("spring-course", await world.Db.ScalarAsync<string>($"SELECT pack_name FROM study_groups WHERE id = {course.A}"));
         Assert.Equal(2, await GroupPackCountAsync(world));
+
+        // Without a language, a CSV is in the group's language, not the uploader's (zh-CN here).
+        await PutSettingsAsync(organizer, course, new Dictionary<string, string> { ["language"] = "en" });
+        var (_, english) = await organizer.SendAsync(HttpMethod.Post, $"{Group(course)}/packs?name=winter.csv&activate=no", File(Csv));
+        Assert.Equal(1, english!["itemsAdded"]!.GetValue<int>());
+        Assert.Equal("en", await world.Db.ScalarAsync<string>("SELECT language FROM packs WHERE name = 'winter'"));
     }
 
     [Fact]
