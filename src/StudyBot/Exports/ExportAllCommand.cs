@@ -51,25 +51,24 @@ internal sealed class ExportAllCommand(ReflectionExport export, GroupAccess acce
     internal static DateRange? ParseRange(string arguments)
     {
         var parts = arguments.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length > 2)
-        {
-            return null;
-        }
-
-        var from = DateOnly.MinValue;
-        var to = DateOnly.MaxValue;
-        if (parts.Length >= 1 && !IsoDate.TryParse(parts[0], out from))
-        {
-            return null;
-        }
-
-        if (parts.Length == 2 && !IsoDate.TryParse(parts[1], out to))
-        {
-            return null;
-        }
-
-        return from <= to ? new DateRange(from, to) : null;
+        return parts.Length > 2 ? null : DateRange.Parse(parts.ElementAtOrDefault(0), parts.ElementAtOrDefault(1));
     }
 }
 
-internal sealed record DateRange(DateOnly From, DateOnly To);
+// The days an export covers; an open end is DateOnly.MinValue or MaxValue.
+internal sealed record DateRange(DateOnly From, DateOnly To)
+{
+    // FROM and TO as YYYY-MM-DD, either left out for an open end; null when either is not a date
+    // or FROM comes after TO. As /exportall and the web app's export take them.
+    public static DateRange? Parse(string? from, string? to)
+    {
+        var first = DateOnly.MinValue;
+        var last = DateOnly.MaxValue;
+        if ((!string.IsNullOrEmpty(from) && !IsoDate.TryParse(from, out first)) || (!string.IsNullOrEmpty(to) && !IsoDate.TryParse(to, out last)))
+        {
+            return null;
+        }
+
+        return first <= last ? new DateRange(first, last) : null;
+    }
+}

@@ -116,14 +116,14 @@ internal static class DashboardEndpoints
     // same limit on a file's size.
     private static async Task<IResult> ExportAsync(HttpContext context, ReflectionExport export, WebUsers users, string? from, string? to, bool csv, CancellationToken cancellationToken)
     {
-        if (!TryParseDay(from, out var askedFrom) || !TryParseDay(to, out var askedTo) || askedFrom > askedTo)
+        if (DateRange.Parse(from, to) is not { } range)
         {
             return WebEndpoints.Problem("from and to must be YYYY-MM-DD, from not after to", StatusCodes.Status400BadRequest);
         }
 
         var caller = WebCaller.Of(context);
         var language = await users.LanguageOfAsync(caller, cancellationToken);
-        var files = await export.WriteAsync(CourseOf(context).Group.Id, new DateRange(askedFrom ?? DateOnly.MinValue, askedTo ?? DateOnly.MaxValue), language, cancellationToken);
+        var files = await export.WriteAsync(CourseOf(context).Group.Id, range, language, cancellationToken);
         if (files.Rows == 0)
         {
             files.Dispose();

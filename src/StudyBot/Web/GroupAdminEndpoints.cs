@@ -51,7 +51,7 @@ internal static class GroupAdminEndpoints
         var pairs = settings.Select(setting => $"{setting.Key}={setting.Value}").ToList();
         var (changed, problems) = await change.ApplyAsync(caller.UserId, group, pairs, language, WebEndpoints.UntilStopping(context));
         return changed is null
-            ? Results.Json(new WebRefusal(texts.Get(language, "GroupSetRefused", string.Join("; ", problems)), problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest)
+            ? Refused(texts.Get(language, "GroupSetRefused", string.Join("; ", problems)), problems)
             : await SettingsOfAsync(changed, content, cancellationToken);
     }
 
@@ -173,7 +173,7 @@ internal static class GroupAdminEndpoints
         var check = importer.Check(fileName, bytes, Caption(language, start), userLanguage, participation.TodayOf(group), group.Language);
         if (check.Pack is not { } pack)
         {
-            return Results.Json(new WebRefusal(check.Refusal!, check.Problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest);
+            return Refused(check.Refusal!, check.Problems);
         }
 
         var first = pack.Items.Take(3).Select(i => new PackItemView(i.Theme, i.Quote, i.Source, i.Prompt, i.Date)).ToList();
@@ -207,7 +207,7 @@ internal static class GroupAdminEndpoints
         var upload = await uploads.ImportAsync(caller.UserId, group.Id, fileName, bytes, Caption(language, start), activate != "no", userLanguage, participation.TodayOf(group), WebEndpoints.UntilStopping(context));
         if (upload.Outcome.Summary is not { } imported)
         {
-            return Results.Json(new WebRefusal(upload.Outcome.Message, upload.Outcome.Problems), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status400BadRequest);
+            return Refused(upload.Outcome.Message, upload.Outcome.Problems);
         }
 
         var message = upload.Outcome.Message + "\n" + (upload.Activated
@@ -219,6 +219,10 @@ internal static class GroupAdminEndpoints
     // Just the name: a path in it says nothing about the pack.
     private static string? PackFileName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? null : Path.GetFileName(name.Trim()) is { Length: > 0 and <= 255 } fileName ? fileName : null;
+
+    // A change refused whole: the chat's one message, and each problem for the page to list.
+    private static IResult Refused(string error, IReadOnlyList<string> problems, int status = StatusCodes.Status400BadRequest) =>
+        Results.Json(new WebRefusal(error, problems), WebJson.Default.WebRefusal, statusCode: status);
 
     private static IResult NoFileName() =>
         WebEndpoints.Problem("name: the file's name, such as course.yaml, is required", StatusCodes.Status400BadRequest);
@@ -263,6 +267,6 @@ internal static class GroupAdminEndpoints
     private static IResult TooLarge(PackImporter importer, string language)
     {
         var message = importer.TooLarge(language).Message;
-        return Results.Json(new WebRefusal(message, [message]), WebJson.Default.WebRefusal, statusCode: StatusCodes.Status413PayloadTooLarge);
+        return Refused(message, [message], StatusCodes.Status413PayloadTooLarge);
     }
 }

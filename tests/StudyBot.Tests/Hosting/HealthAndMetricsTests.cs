@@ -46,7 +46,12 @@ public sealed class HealthAndMetricsTests
         await world.Learner(42).SendAsync("/start");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-        var metrics = await http.GetStringAsync(world.BotUrl + "/metrics");
+        // The reply reached Telegram a moment before the sender counted it as sent.
+        var metrics = "";
+        await TestWorld.EventuallyAsync(
+            async () => (metrics = await http.GetStringAsync(world.BotUrl + "/metrics")).Contains("studybot_messages_sent_total{outcome=\"sent\"}", StringComparison.Ordinal),
+            "the reply counted as sent",
+            TimeSpan.FromSeconds(10));
 
         Assert.Contains("studybot_updates_handled_total", metrics);
         Assert.Contains("studybot_messages_sent_total{outcome=\"sent\"}", metrics);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
@@ -156,6 +157,20 @@ public sealed class NativeBuildTests(NativeBuild build) : IClassFixture<NativeBu
         Assert.Equal(HttpStatusCode.OK, exported.StatusCode);
         Assert.Contains("今天学到了坚持。", await exported.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await opener.GetAsync(new Uri(link["url"]!.GetValue<string>()).PathAndQuery)).Response.StatusCode);
+
+        // Its settings, a broadcast sent from the page, and a pack checked before import.
+        var group = $"/app/api/groups/{groupId}";
+        var (_, settings) = await organizerWeb.SendAsync(HttpMethod.Put, $"{group}/settings", new { settings = new Dictionary<string, string> { ["makeup"] = "3" } });
+        Assert.Equal("3", settings!["settings"]!["makeup"]!.GetValue<string>());
+        const string Notice = "明晚七点集中学习。";
+        var (_, draft) = await organizerWeb.SendAsync(HttpMethod.Post, $"{group}/broadcasts/preview", new { text = Notice });
+        Assert.Equal(1, draft!["recipients"]!.GetValue<long>());
+        var (_, confirmed) = await organizerWeb.SendAsync(HttpMethod.Post, $"{group}/broadcasts/{draft["previewId"]!.GetValue<long>()}/confirm", new { text = Notice });
+        Assert.True(confirmed!["confirmedNow"]!.GetValue<bool>());
+        await world.Api.WaitForMessageAsync(member.ChatId, m => m.Text == Notice);
+        var csv = new ByteArrayContent(Encoding.UTF8.GetBytes("theme,quote,source,prompt\n自律,吾日三省吾身。,《论语·学而》,今天你反省了哪件事？\n"));
+        var (_, packCheck) = await organizerWeb.SendAsync(HttpMethod.Post, $"{group}/packs/check?name=autumn.csv", csv);
+        Assert.Equal(("autumn", 1), (packCheck!["pack"]!.GetValue<string>(), packCheck["items"]!.GetValue<int>()));
         Assert.Empty(bot.LinesContaining("fail:"));
     }
 }
