@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using StudyBot.Audit;
 using StudyBot.Groups;
 using StudyBot.Localization;
 using StudyBot.Telegram;
@@ -22,7 +21,6 @@ internal sealed partial class BroadcastCommand(
     BroadcastStore broadcasts,
     Broadcaster broadcaster,
     GroupAccess access,
-    AuditLog audit,
     BotMessenger messenger,
     Texts texts,
     ILogger<BroadcastCommand> logger) : IBotCommand, ICallbackHandler
@@ -88,11 +86,7 @@ internal sealed partial class BroadcastCommand(
 
         if (!send)
         {
-            var cancelled = await broadcasts.TryCancelAsync(id, cancellationToken);
-            if (cancelled)
-            {
-                await audit.WriteAsync(query.From.Id, AuditLog.Actions.BroadcastCancel, $"#{id}", cancellationToken);
-            }
+            var cancelled = await broadcaster.CancelAsync(query.From.Id, id, cancellationToken);
 
             await messenger.AnswerButtonAsync(query.Id, cancellationToken);
             await messenger.SendTextAsync(broadcast.AdminChatId, texts.Get(broadcast.Language, cancelled ? "BroadcastCancelled" : "BroadcastAlreadyHandled", id), cancellationToken);

@@ -65,6 +65,18 @@ internal sealed partial class Broadcaster(
         }
     }
 
+    // A draft dropped before anyone confirmed it; false when it was confirmed or cancelled already.
+    public async Task<bool> CancelAsync(long userId, long id, CancellationToken cancellationToken)
+    {
+        if (!await broadcasts.TryCancelAsync(id, cancellationToken))
+        {
+            return false;
+        }
+
+        await audit.WriteAsync(userId, AuditLog.Actions.BroadcastCancel, $"#{id}", cancellationToken);
+        return true;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin {UserId} drafted broadcast {BroadcastId}")]
     private partial void LogDrafted(long userId, long broadcastId);
 

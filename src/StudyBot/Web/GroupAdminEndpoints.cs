@@ -23,6 +23,7 @@ internal static class GroupAdminEndpoints
         group.MapPut("/settings", ChangeSettingsAsync);
         group.MapPost("/broadcasts/preview", PreviewBroadcastAsync);
         group.MapPost("/broadcasts/{broadcastId:long}/confirm", ConfirmBroadcastAsync);
+        group.MapPost("/broadcasts/{broadcastId:long}/cancel", CancelBroadcastAsync);
         group.MapGet("/broadcasts/{broadcastId:long}", BroadcastProgressAsync);
         group.MapPost("/packs/check", CheckPackAsync);
         group.MapPost("/packs", ImportPackAsync);
@@ -116,6 +117,19 @@ internal static class GroupAdminEndpoints
 
         var now = await broadcasts.GetAsync(broadcastId, cancellationToken) ?? broadcast;
         return Results.Json(new BroadcastConfirmResponse(total is not null, await ProgressOfAsync(now, broadcasts, cancellationToken)), WebJson.Default.BroadcastConfirmResponse);
+    }
+
+    // As the preview's Cancel button in the chat: only a draft; one confirmed already goes on.
+    private static async Task<IResult> CancelBroadcastAsync(long broadcastId, HttpContext context, BroadcastStore broadcasts, Broadcaster broadcaster, CancellationToken cancellationToken)
+    {
+        if (await BroadcastInAsync(context, broadcasts, broadcastId, cancellationToken) is null)
+        {
+            return NoSuchBroadcast();
+        }
+
+        return await broadcaster.CancelAsync(WebCaller.Of(context).UserId, broadcastId, WebEndpoints.UntilStopping(context))
+            ? Results.NoContent()
+            : WebEndpoints.Problem("this broadcast was confirmed or cancelled already", StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> BroadcastProgressAsync(long broadcastId, HttpContext context, BroadcastStore broadcasts, CancellationToken cancellationToken) =>

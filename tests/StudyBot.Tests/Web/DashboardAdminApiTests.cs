@@ -176,6 +176,31 @@ public sealed class DashboardAdminApiTests
     }
 
     [Fact]
+    public async Task A_cancelled_preview_is_never_sent_and_a_confirmed_one_cannot_be_cancelled()
+    {
+        await using var course = await CourseAsync();
+        var world = course.World;
+        using var organizer = WebAppClient.InTelegram(world, OrganizerA);
+        var broadcasts = $"{Group(course)}/broadcasts";
+        var (_, dropped) = await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/preview", new { text = "Not after all" });
+        var droppedId = dropped!["previewId"]!.GetValue<long>();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/{droppedId}/cancel")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/{droppedId}/cancel")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/{droppedId}/confirm", new { text = "Not after all" })).Response.StatusCode);
+        Assert.Equal(1, await world.Db.CountAsync("audit", $"action = 'broadcast.cancel' AND user_id = {OrganizerA} AND details = '#{droppedId}'"));
+
+        var (_, sent) = await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/preview", new { text = "Going out" });
+        var sentId = sent!["previewId"]!.GetValue<long>();
+        await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/{sentId}/confirm", new { text = "Going out" });
+        Assert.Equal(HttpStatusCode.Conflict, (await organizer.SendAsync(HttpMethod.Post, $"{broadcasts}/{sentId}/cancel")).Response.StatusCode);
+
+        await world.OutboxDrainedAsync();
+        Assert.Equal(3, await BroadcastCopiesAsync(world));
+        Assert.All(new[] { Ann, Bo, Cy }, member => Assert.DoesNotContain(world.Api.SentTo(member), m => m.Text == "Not after all"));
+    }
+
+    [Fact]
     public async Task A_bad_broadcast_is_refused_and_sends_nothing()
     {
         await using var course = await CourseAsync();
@@ -319,6 +344,7 @@ public sealed class DashboardAdminApiTests
             (HttpMethod.Post, $"{group}/broadcasts/preview", () => new { text = "Taken over" }),
             (HttpMethod.Post, $"{group}/broadcasts/{draft}/confirm", () => new { text = "Only from A" }),
             (HttpMethod.Get, $"{group}/broadcasts/{draft}", () => null),
+            (HttpMethod.Post, $"{group}/broadcasts/{draft}/cancel", () => null),
             (HttpMethod.Post, $"{group}/packs/check?name=spring.yaml", () => File(GoodYaml)),
             (HttpMethod.Post, $"{group}/packs?name=spring.yaml", () => File(GoodYaml)),
         ];
@@ -350,7 +376,7 @@ public sealed class DashboardAdminApiTests
         Assert.Equal(0, await world.Db.CountAsync("broadcasts", "status <> 'draft'"));
         Assert.Equal(0, await world.Db.CountAsync("outbox", "broadcast_id IS NOT NULL"));
         Assert.Equal(0, await GroupPackCountAsync(world));
-        Assert.Equal(0, await world.Db.CountAsync("audit", "action IN ('group.set', 'import', 'broadcast.confirm')"));
+        Assert.Equal(0, await world.Db.CountAsync("audit", "action IN ('group.set', 'import', 'broadcast.confirm', 'broadcast.cancel')"));
 
         var (settings, _) = await browser.SendAsync(HttpMethod.Put, $"{group}/settings", new { settings = new { makeup = "1" } });
         Assert.Equal(HttpStatusCode.OK, settings.StatusCode);

@@ -786,7 +786,12 @@ function wireGroupAdmin() {
   $("settings").addEventListener("submit", (e) => { e.preventDefault(); saveSettings(); });
   $("broadcast").addEventListener("submit", (e) => { e.preventDefault(); previewBroadcast(); });
   $("broadcast-send").addEventListener("click", sendBroadcast);
-  $("broadcast-discard").addEventListener("click", () => { broadcast.preview = null; $("broadcast-preview").hidden = true; });
+  $("broadcast-discard").addEventListener("click", async () => {
+    const preview = broadcast.preview;
+    broadcast.preview = null;
+    $("broadcast-preview").hidden = true;
+    if (preview) await api("POST", groupPath(`broadcasts/${preview.previewId}/cancel`));
+  });
   $("pack").addEventListener("submit", (e) => { e.preventDefault(); checkPack(); });
   $("pack-file").addEventListener("change", () => { $("pack-import").hidden = true; });
   $("pack-import").addEventListener("click", importPack);
