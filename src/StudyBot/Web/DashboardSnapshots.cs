@@ -91,7 +91,7 @@ internal sealed partial class DashboardSnapshots : IDisposable
         }
     }
 
-    // After the group changed by the organizer's own hand: the next request computes afresh.
+    // After a nudge or a change of the group's course: the next request computes afresh.
     public void Forget(long groupId)
     {
         foreach (var key in snapshots.Keys.Where(k => k.GroupId == groupId))
