@@ -30,7 +30,7 @@ internal sealed class Dashboard(GroupParticipation participation, ReminderServic
         return nudged;
     }
 
-    public async Task<DashboardResponse> ShowAsync(GroupCourse course, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private async Task<DashboardResponse> ShowAsync(GroupCourse course, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var members = await participation.ComputeAsync(course, from, to, cancellationToken);
         var unanswered = await reminders.UnansweredTodayAsync(course.Group.Id, alreadyReminded: true, cancellationToken);

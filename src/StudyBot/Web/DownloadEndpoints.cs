@@ -38,7 +38,7 @@ internal static class DownloadEndpoints
         var userId = WebCaller.Of(context).UserId;
         if (values.TryGetValue("id", out var id) && (!long.TryParse(id?.ToString(), out var groupId) || !await access.MayRunAsync(userId, groupId, cancellationToken)))
         {
-            return WebEndpoints.Problem("no such group", StatusCodes.Status404NotFound);
+            return DashboardEndpoints.NoSuchGroup();
         }
 
         return Results.Json(new DownloadLink(await links.IssueAsync(userId, asked.Target, cancellationToken), (int)DownloadLinks.Validity.TotalSeconds), WebJson.Default.DownloadLink);

@@ -16,7 +16,7 @@ internal sealed class SummaryComposer(ReflectionStore reflections, WallStore wal
 
     public async Task<SummaryComposerResponse> GetAsync(WebCaller caller, CancellationToken cancellationToken)
     {
-        var me = await users.DescribeAsync(caller, cancellationToken);
+        var me = await users.WriterAsync(caller, cancellationToken);
         var entries = await reflections.ListAllAsync(caller.UserId, cancellationToken);
         var saved = await drafts.GetAsync(caller.UserId, cancellationToken);
         var draft = saved?.Draft ?? StartingDraft(entries, words.DefaultTitle(me.Language, me.Name));
@@ -79,7 +79,7 @@ internal sealed class SummaryComposer(ReflectionStore reflections, WallStore wal
     // has no reflection at all.
     public async Task<SummaryDocument?> DocumentAsync(WebCaller caller, CancellationToken cancellationToken)
     {
-        var me = await users.DescribeAsync(caller, cancellationToken);
+        var me = await users.WriterAsync(caller, cancellationToken);
         var entries = await reflections.ListAllAsync(caller.UserId, cancellationToken);
         var defaultTitle = words.DefaultTitle(me.Language, me.Name);
         var draft = (await drafts.GetAsync(caller.UserId, cancellationToken))?.Draft ?? StartingDraft(entries, defaultTitle);
@@ -93,7 +93,7 @@ internal sealed class SummaryComposer(ReflectionStore reflections, WallStore wal
 
         return document with
         {
-            CourseLine = await words.CourseLineAsync(me.Group?.Id, me.Language, cancellationToken),
+            CourseLine = await words.CourseLineAsync(me.GroupId, me.Language, cancellationToken),
             Opening = Written(draft.Opening),
             WrittenNextSteps = Written(draft.NextSteps),
             Closing = Written(draft.Closing),

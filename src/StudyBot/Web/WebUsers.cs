@@ -14,8 +14,7 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
     public async Task<MeResponse> DescribeAsync(WebCaller caller, CancellationToken cancellationToken)
     {
         var learner = await learners.GetAsync(caller.UserId, cancellationToken);
-        var telegram = caller.TelegramUser;
-        var name = learner?.DisplayName is { Length: > 0 } known ? known : telegram?.DisplayName ?? caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = NameOf(caller, learner);
         var language = LanguageOf(caller, learner);
         var audience = await access.AudienceOfAsync(caller.UserId, cancellationToken);
         var organizes = await GroupsRunByAsync(caller.UserId, cancellationToken);
@@ -31,9 +30,20 @@ internal sealed class WebUsers(LearnerStore learners, GroupStore groups, GroupAc
             caller.SessionToken is { } session ? WebSessions.CsrfTokenOf(session) : null);
     }
 
+    // What a document written for the user is headed and worded with, and the group whose course
+    // it names: one read, not DescribeAsync's roles and groups.
+    public async Task<(string Name, string Language, long? GroupId)> WriterAsync(WebCaller caller, CancellationToken cancellationToken)
+    {
+        var learner = await learners.GetAsync(caller.UserId, cancellationToken);
+        return (NameOf(caller, learner), LanguageOf(caller, learner), learner?.GroupId);
+    }
+
     // The language the bot speaks to this user in, for the refusals the chat would give.
     public async Task<string> LanguageOfAsync(WebCaller caller, CancellationToken cancellationToken) =>
         LanguageOf(caller, await learners.GetAsync(caller.UserId, cancellationToken));
+
+    private static string NameOf(WebCaller caller, Learner? learner) =>
+        learner?.DisplayName is { Length: > 0 } known ? known : caller.TelegramUser?.DisplayName ?? caller.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private string LanguageOf(WebCaller caller, Learner? learner) =>
         learner?.Language ?? Languages.Normalize(caller.TelegramUser?.LanguageCode) ?? options.Value.Language;
